@@ -1,0 +1,61 @@
+/** The one database interface every module uses; engines live behind it. */
+
+/** A value as it crosses the engine boundary: plain JavaScript, dates as `YYYY-MM-DD` text. */
+export type Value = number | string | boolean | null;
+/** A result row keyed by column name. */
+export type Row = Record<string, Value>;
+
+/** Where a file's bytes come from: a path on disk (command line) or bytes in memory (browser, tests). */
+export type FileSource = { path: string } | { bytes: Uint8Array };
+
+/** Which DuckDB runs the SQL: native `@duckdb/node-api`, or DuckDB-wasm (blocking in Deno, worker in the browser). */
+export type EngineName = "native" | "wasm";
+
+/**
+ * A DuckDB database, whichever engine. SQL in, plain values out; both engines must give the same
+ * rows for the same SQL (one shared test suite proves it).
+ */
+export interface Db {
+  readonly engine: EngineName;
+  /** Runs statements that return nothing of interest. */
+  exec(sql: string): Promise<void>;
+  /** Runs a query and returns its rows as plain objects. */
+  all(sql: string): Promise<Row[]>;
+  /** Runs a query and returns each column as an array, for the typed-array fast paths. */
+  columns(sql: string): Promise<{ names: string[]; columns: Value[][] }>;
+  /** Makes a file readable from SQL (`read_csv(<returned literal>)`); returns the quoted path literal. */
+  registerFile(name: string, source: FileSource): Promise<string>;
+  /** Loads a Parquet file into a new table `table` (native: read_parquet; wasm: parquet-wasm → Arrow). */
+  importParquet(table: string, source: FileSource): Promise<void>;
+  /** Frees the database. */
+  close(): Promise<void>;
+}
+
+/** Quotes an identifier for DuckDB SQL: the only way names reach SQL text. */
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** Quotes a text literal for DuckDB SQL. */
+export function quoteText(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}
+
+function isoDate(d: Date): string {
+  return d.toISOString().slice(0, 10);
+}
+
+/** Normalizes an engine's JavaScript value (bigint, Date, decimal object) to a `Value`. */
+export function normalizeValue(v: unknown): Value {
+  if (v === null || v === undefined) return null;
+  switch (typeof v) {
+    case "number":
+    case "string":
+    case "boolean":
+      return v;
+    case "bigint":
+      return Number(v);
+  }
+  if (v instanceof Date) return isoDate(v);
+  return String(v);
+}
