@@ -1,0 +1,116 @@
+/**
+ * What every command shares: argument parsing, opening the engine, loading a dataset, and turning
+ * user mistakes into a clear message and exit status 2 (never a stack trace).
+ */
+import { formatProblem, InputError, parseModel, type Model } from "../src/contract/mod.ts";
+import { type Db, type EngineName, openDb } from "../src/db/mod.ts";
+import { assertLoadable, formatLoadReport, type LoadReport, loadDataset, readDatasetFolder } from "../src/ingest/mod.ts";
+
+/** A mistake in how a command was called. */
+export class UsageError extends Error {}
+
+/** Parsed `--name value` and `--flag` arguments. */
+export type Args = Record<string, string | boolean>;
+
+/** Parses arguments against the options a command knows; unknown options are usage errors. */
+export function parseArgs(argv: string[], known: { values: string[]; flags?: string[] }): Args {
+  const out: Args = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const m = /^--([a-z][a-z0-9-]*)(?:=(.*))?$/.exec(arg);
+    if (!m) throw new UsageError(`Unexpected argument "${arg}"`);
+    const [, name, inline] = m;
+    if (known.flags?.includes(name)) {
+      out[name] = true;
+    } else if (known.values.includes(name)) {
+      const value = inline ?? argv[++i];
+      if (value === undefined || (inline === undefined && value.startsWith("--"))) {
+        throw new UsageError(`Option --${name} needs a value`);
+      }
+      out[name] = value;
+    } else {
+      throw new UsageError(`Unknown option --${name}; expected one of ${[...known.values, ...(known.flags ?? [])].map((k) => `--${k}`).join(", ")}`);
+    }
+  }
+  return out;
+}
+
+/** The value of a required option. */
+export function required(args: Args, name: string): string {
+  const v = args[name];
+  if (typeof v !== "string" || v === "") throw new UsageError(`Missing required option --${name}`);
+  return v;
+}
+
+/** The engine named by `--engine` (native by default). */
+export function engineOf(args: Args): EngineName {
+  const e = args.engine ?? "native";
+  if (e !== "native" && e !== "wasm") throw new UsageError(`Unknown engine "${String(e)}"; expected native or wasm`);
+  return e;
+}
+
+/** Reads and parses a model file; problems name the file. */
+export async function readModel(file: string): Promise<{ model: Model; text: string }> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(file);
+  } catch {
+    throw new InputError([{ file, message: `Model file "${file}" cannot be read; check the path given to --model` }]);
+  }
+  return { model: parseModel(text, file), text };
+}
+
+/** Opens the engine and loads the dataset folder; throws `InputError` when it cannot be scored. */
+export async function openDataset(
+  args: Args,
+  options: { lenient?: boolean; quiet?: boolean } = {},
+): Promise<{ db: Db; report: LoadReport }> {
+  const folder = required(args, "data");
+  const files = await readDatasetFolder(folder);
+  const db = await openDb(engineOf(args));
+  const report = await loadDataset(db, files, { folder, lenient: options.lenient ?? args.lenient === true });
+  try {
+    assertLoadable(report);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  if (!options.quiet) {
+    for (const t of report.tables) {
+      console.error(`${t.file}: ${t.rowsRead} rows read, ${t.accepted} accepted, ${t.rejected} rejected`);
+    }
+  }
+  return { db, report };
+}
+
+/** Writes a file, creating its folder. */
+export async function writeOut(folder: string, name: string, content: string | Uint8Array): Promise<string> {
+  await Deno.mkdir(folder, { recursive: true });
+  const path = `${folder.replace(/\/+$/, "")}/${name}`;
+  if (typeof content === "string") await Deno.writeTextFile(path, content);
+  else await Deno.writeFile(path, content);
+  return path;
+}
+
+/**
+ * Runs a command's main function: user mistakes (bad input, bad usage) print a clear message and
+ * exit 2; anything else is a bug and keeps its stack trace (exit 1).
+ */
+export async function runCommand(usage: string, main: () => Promise<void>): Promise<void> {
+  try {
+    await main();
+  } catch (error) {
+    if (error instanceof InputError) {
+      const lines = error.message.includes("\n") || error.problems.length === 0
+        ? error.message
+        : error.problems.map(formatProblem).join("\n");
+      console.error(`Error: ${lines}`);
+      Deno.exit(2);
+    }
+    if (error instanceof UsageError) {
+      console.error(`Error: ${error.message}\n\n${usage}`);
+      Deno.exit(2);
+    }
+    throw error;
+  }
+}

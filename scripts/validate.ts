@@ -1,0 +1,24 @@
+/** `deno task validate --data <folder> [--lenient --out <folder>]`: the dataset validation report. */
+import { formatLoadReport, loadDataset, readDatasetFolder, rejectedCsv } from "../src/ingest/mod.ts";
+import { openDb } from "../src/db/mod.ts";
+import { engineOf, parseArgs, required, runCommand, writeOut } from "./_cli.ts";
+
+const USAGE = `Usage: deno task validate --data <dataset folder> [--lenient --out <folder>] [--engine native|wasm]
+Checks a dataset folder against the data contract and prints rows read / accepted / rejected per table,
+column types, null and distinct counts, and every problem. Exit 0 when valid, 2 when not.`;
+
+await runCommand(USAGE, async () => {
+  const args = parseArgs(Deno.args, { values: ["data", "out", "engine"], flags: ["lenient"] });
+  const folder = required(args, "data");
+  const lenient = args.lenient === true;
+  const files = await readDatasetFolder(folder);
+  const db = await openDb(engineOf(args));
+  const report = await loadDataset(db, files, { folder, lenient });
+  await db.close();
+  console.log(formatLoadReport(report));
+  if (lenient && typeof args.out === "string") {
+    const path = await writeOut(args.out, "rejected.csv", rejectedCsv(report.rejected));
+    console.log(`Rejected rows with their reasons: ${path}`);
+  }
+  if (!report.valid) Deno.exit(2);
+});

@@ -1,0 +1,180 @@
+/**
+ * A structural pass over CSV bytes (RFC 4180) before DuckDB reads them: it finds what DuckDB would
+ * either refuse without a row number or load wrongly — bad UTF-8, ragged rows, stray or unclosed
+ * quotes, blank lines — and re-emits the records with their 1-based row number as a first column
+ * `_row`, so every later message can name the row.
+ */
+
+/** A structural problem with one CSV record. */
+export interface CsvScanProblem {
+  row: number;
+  message: string;
+  value?: string;
+}
+
+/** What the scan found: header names, kept records rewritten with `_row`, and the problems. */
+export interface CsvScan {
+  header: string[];
+  /** Records read (excluding the header and blank lines). */
+  rowsRead: number;
+  /** Records with a structural problem (their rows are not in `bytes`). */
+  problems: CsvScanProblem[];
+  /** The CSV again, with `_row` prepended to the header and to every kept record. */
+  bytes: Uint8Array;
+}
+
+const QUOTE = 0x22, COMMA = 0x2c, LF = 0x0a, CR = 0x0d;
+
+/** Finds the first invalid UTF-8 sequence, returning its byte offset, or -1. */
+export function firstInvalidUtf8(bytes: Uint8Array): number {
+  try {
+    new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    return -1;
+  } catch {
+    // Fall through to locate it.
+  }
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i];
+    let n = 0;
+    if (b < 0x80) n = 0;
+    else if (b >= 0xc2 && b <= 0xdf) n = 1;
+    else if (b >= 0xe0 && b <= 0xef) n = 2;
+    else if (b >= 0xf0 && b <= 0xf4) n = 3;
+    else return i;
+    for (let k = 1; k <= n; k++) if (i + k >= bytes.length || (bytes[i + k] & 0xc0) !== 0x80) return i;
+    i += n + 1;
+  }
+  return -1;
+}
+
+function decode(bytes: Uint8Array, start: number, end: number): string {
+  return new TextDecoder().decode(bytes.subarray(start, end));
+}
+
+/**
+ * Scans CSV bytes. Throws nothing: a file that is not UTF-8 at all comes back as one problem at the
+ * row where the first bad byte is, and no records.
+ */
+export function scanCsv(input: Uint8Array): CsvScan & { notUtf8?: { row: number; looksGbk: boolean } } {
+  let bytes = input;
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
+  const bad = firstInvalidUtf8(bytes);
+  if (bad >= 0) {
+    let row = 1;
+    let quoted = false;
+    for (let i = 0; i < bad; i++) {
+      if (bytes[i] === QUOTE) quoted = !quoted;
+      else if (bytes[i] === LF && !quoted) row++;
+    }
+    let looksGbk = false;
+    try {
+      new TextDecoder("gb18030", { fatal: true }).decode(bytes);
+      looksGbk = true;
+    } catch { /* not GBK either */ }
+    return { header: [], rowsRead: 0, problems: [], bytes: new Uint8Array(), notUtf8: { row, looksGbk } };
+  }
+
+  const out: Uint8Array[] = [];
+  const encoder = new TextEncoder();
+  const problems: CsvScanProblem[] = [];
+  let header: string[] = [];
+  let row = 0;
+  let rowsRead = 0;
+  let pos = 0;
+  const len = bytes.length;
+
+  while (pos < len) {
+    row++;
+    const start = pos;
+    const fields: [number, number, boolean][] = [];
+    let problem: string | undefined;
+    let problemValue: string | undefined;
+    // Parse one record.
+    let fieldStart = pos;
+    let end = -1;
+    while (true) {
+      if (pos < len && bytes[pos] === QUOTE) {
+        pos++;
+        const contentStart = pos;
+        let closed = false;
+        while (pos < len) {
+          if (bytes[pos] === QUOTE) {
+            if (bytes[pos + 1] === QUOTE) pos += 2;
+            else {
+              closed = true;
+              pos++;
+              break;
+            }
+          } else pos++;
+        }
+        if (!closed) {
+          problem ??= "Unclosed quote: the field opens with \" but the file ends before it closes; close the quote";
+          problemValue ??= decode(bytes, contentStart - 1, Math.min(len, contentStart + 40));
+          fields.push([contentStart, len, true]);
+          end = len;
+          break;
+        }
+        fields.push([contentStart, pos - 1, true]);
+        if (pos < len && bytes[pos] !== COMMA && bytes[pos] !== LF && bytes[pos] !== CR) {
+          problem ??= "Stray characters after a closing quote; a quote inside a quoted field must be doubled (\"\")";
+          problemValue ??= decode(bytes, fieldStart, Math.min(len, pos + 10));
+          while (pos < len && bytes[pos] !== COMMA && bytes[pos] !== LF) pos++;
+        }
+      } else {
+        while (pos < len && bytes[pos] !== COMMA && bytes[pos] !== LF && bytes[pos] !== CR) {
+          if (bytes[pos] === QUOTE && !problem) {
+            problem = "A quote inside an unquoted field; put the field in quotes and double the quote (\"\")";
+            problemValue = undefined;
+          }
+          pos++;
+        }
+        fields.push([fieldStart, pos, false]);
+        if (problem && problemValue === undefined) problemValue = decode(bytes, fieldStart, pos);
+      }
+      if (pos >= len) {
+        end = len;
+        break;
+      }
+      if (bytes[pos] === COMMA) {
+        pos++;
+        fieldStart = pos;
+        continue;
+      }
+      // End of record: CR, LF or CRLF.
+      end = pos;
+      if (bytes[pos] === CR) pos++;
+      if (pos < len && bytes[pos] === LF) pos++;
+      break;
+    }
+    const blank = fields.length === 1 && fields[0][1] === fields[0][0] && !fields[0][2];
+    if (row === 1) {
+      header = fields.map(([s, e]) => decode(bytes, s, e).replaceAll('""', '"'));
+      out.push(encoder.encode("_row,"), bytes.subarray(start, end), encoder.encode("\n"));
+      continue;
+    }
+    if (blank) continue;
+    rowsRead++;
+    if (!problem && fields.length !== header.length) {
+      problem = `Expected ${header.length} fields as in the header but found ${fields.length}; ` +
+        (fields.length > header.length
+          ? "quote fields that contain commas"
+          : "add the missing fields (an empty field is null)");
+      problemValue = decode(bytes, start, Math.min(end, start + 80));
+    }
+    if (problem) {
+      problems.push({ row, message: problem, value: problemValue });
+      continue;
+    }
+    out.push(encoder.encode(`${row},`), bytes.subarray(start, end), encoder.encode("\n"));
+  }
+  let total = 0;
+  for (const part of out) total += part.length;
+  const joined = new Uint8Array(total);
+  let at = 0;
+  for (const part of out) {
+    joined.set(part, at);
+    at += part.length;
+  }
+  return { header, rowsRead, problems, bytes: joined };
+}
