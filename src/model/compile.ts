@@ -1,0 +1,467 @@
+/**
+ * The one compiler from a checked model to DuckDB SQL: a pipeline of named steps (Splink-style),
+ * folded into one `WITH …` query, or materialized step by step for debugging.
+ *
+ * Input tables: `households` and `members`, with the columns of the {@link DatasetSchema}
+ * (ids are text; number columns are read as DOUBLE, dates as DATE, booleans as BOOLEAN).
+ *
+ * | step                | one row per | columns                                                              |
+ * | ------------------- | ----------- | -------------------------------------------------------------------- |
+ * | `member_conditions` | member      | household_id, person_id, `c<i>` (member indicator i's `when`), `x<k>` (aggregate k's argument) |
+ * | `member_hits`       | household with members | household_id, members, `c<i>` (members whose `when` is true), `a<k>` (aggregate k) |
+ * | `household_hits`    | household   | household_id, village, category, members, `c<i>` for every indicator (member: count; household: 0/1) |
+ * | `hits`              | household   | household_id, village, category, members, one `h<i>_<id>` hit count per indicator, model order |
+ * | `totals`            | household   | … members, total_points                                              |
+ * | `scored`            | household   | household_id, village, category, members, total_points, per_capita, band |
+ *
+ * SQL null logic follows the contract: a null `when` counts as false (it is never counted and
+ * takes `otherwise`); `a / b` is NULL where b = 0 (DuckDB itself would give ±Infinity);
+ * `count_members(c)` counts members whose c is true; `any_member(c)` is true iff some member's c
+ * is true, `all_members(c)` iff every member's c is true (so never null, and true for no
+ * members); `sum_members` skips nulls, sums in `person_id` order and is 0 of no values;
+ * `min_members`/`max_members` skip nulls and are null of no values; `least`/`greatest` skip
+ * nulls (DuckDB semantics) and are null only when every argument is.
+ */
+import {
+  type DatasetSchema,
+  InputError,
+  type Model,
+  type Problem,
+  crossCheckModel,
+  modelIssuesToProblems,
+} from "../contract/mod.ts";
+import { type Checked, checkWhen } from "./check.ts";
+import { parseWhen, WhenError } from "./parse.ts";
+import { doubleLiteral, ident, sqlType, textLiteral } from "./_sql.ts";
+import {
+  type BandCut,
+  bandCutsOf,
+  bandSql,
+  coefficientsOf,
+  type IndicatorCoefficient,
+  perCapitaSql,
+  totalSql,
+} from "./scoring.ts";
+import type { AggregateFunction } from "./syntax.ts";
+
+/** The names of the pipeline's steps, in order. */
+export const STEP_NAMES = ["member_conditions", "member_hits", "household_hits", "hits", "totals", "scored"] as const;
+export type StepName = (typeof STEP_NAMES)[number];
+
+/** One named step of the pipeline: a SELECT that may read the input tables and earlier steps. */
+export interface Step {
+  name: StepName;
+  description: string;
+  sql: string;
+}
+
+/** One indicator after checking. */
+export interface CompiledIndicator {
+  index: number;
+  id: string;
+  level: "member" | "household";
+  /** The `when` as written in the model. */
+  when: string;
+  /** The typed syntax tree of `when`. */
+  expr: Checked;
+  parameters: string[];
+  columns: string[];
+}
+
+/** A model compiled against a dataset schema. Plain data: build queries from it with the functions below. */
+export interface CompiledModel {
+  file: string;
+  model: Model;
+  schema: DatasetSchema;
+  indicators: CompiledIndicator[];
+  coefficients: IndicatorCoefficient[];
+  bands: BandCut[];
+  /** The pipeline for all households. */
+  steps: Step[];
+  /** The whole pipeline as one query: the `scored` rows ordered by per_capita desc, household_id. */
+  sql: string;
+}
+
+/** The ORDER BY of every scored output (contract §3). */
+export const SCORED_ORDER = "per_capita DESC NULLS LAST, household_id ASC";
+/** The columns of `scored`, in order. */
+export const SCORED_COLUMNS = ["household_id", "village", "category", "members", "total_points", "per_capita", "band"] as const;
+
+/**
+ * Checks every indicator's `when` against the dataset schema and the model's parameters, and the
+ * model's cross-references. Throws `InputError` listing every problem of every indicator.
+ */
+export function checkModel(model: Model, schema: DatasetSchema, file = "model.json"): CompiledIndicator[] {
+  const problems: Problem[] = modelIssuesToProblems(file, model, crossCheckModel(model as unknown as Record<string, unknown>));
+  const parameters = new Map((model.parameters ?? []).map((p) => [p.id, p.value]));
+  const out: CompiledIndicator[] = [];
+  model.indicators.forEach((ind, index) => {
+    const fail = (e: WhenError) =>
+      problems.push({ file, indicator: ind.id, position: e.position, value: e.value, message: `\`when\`: ${e.message}` });
+    let expr;
+    try {
+      expr = parseWhen(ind.when);
+    } catch (error) {
+      if (error instanceof WhenError) return void fail(error);
+      throw error;
+    }
+    const checked = checkWhen(expr, ind.when, { level: ind.level, schema, parameters });
+    if (Array.isArray(checked)) return void checked.forEach(fail);
+    out.push({ index, id: ind.id, level: ind.level, when: ind.when, ...checked });
+  });
+  if (problems.length > 0) throw new InputError(problems);
+  return out;
+}
+
+/**
+ * Compiles a model against the columns of a loaded dataset: checks it (throwing `InputError`
+ * with every problem), then builds the pipeline of named steps.
+ */
+export function compileModel(model: Model, schema: DatasetSchema, file = "model.json"): CompiledModel {
+  const indicators = checkModel(model, schema, file);
+  const coefficients = coefficientsOf(model, indicators);
+  const compiled: CompiledModel = {
+    file,
+    model,
+    schema,
+    indicators,
+    coefficients,
+    bands: bandCutsOf(model.bands ?? []),
+    steps: [],
+    sql: "",
+  };
+  compiled.steps = buildSteps(compiled);
+  compiled.sql = scoredSql(compiled);
+  return compiled;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Expressions
+
+/** Where the columns of an expression come from. */
+interface Scope {
+  members: string | null;
+  households: string;
+  aggregate: ((a: Checked & { kind: "aggregate" }) => string) | null;
+}
+
+const SCALAR_SQL = { coalesce: "coalesce", abs: "abs", least: "least", greatest: "greatest" } as const;
+
+/** Compiles a checked expression to a DuckDB SQL expression. Every operator is parenthesized. */
+export function expressionSql(n: Checked, scope: Scope): string {
+  switch (n.kind) {
+    case "literal":
+      if (n.value === null) return `CAST(NULL AS ${sqlType(n.type)})`;
+      if (n.type === "date") return `DATE ${textLiteral(n.value as string)}`;
+      if (typeof n.value === "number") return doubleLiteral(n.value);
+      if (typeof n.value === "boolean") return n.value ? "TRUE" : "FALSE";
+      return textLiteral(n.value);
+    case "column": {
+      const alias = n.table === "members" ? scope.members : scope.households;
+      if (alias === null) throw new Error(`Internal error: member column ${n.name} outside a member scope`);
+      const ref = `${alias}.${ident(n.name)}`;
+      return n.type === "text" ? ref : `CAST(${ref} AS ${sqlType(n.type)})`;
+    }
+    case "param":
+      return doubleLiteral(n.value);
+    case "neg":
+      return `(- ${expressionSql(n.operand, scope)})`;
+    case "not":
+      return `(NOT ${expressionSql(n.operand, scope)})`;
+    case "arith": {
+      const [a, b] = [expressionSql(n.left, scope), expressionSql(n.right, scope)];
+      return n.op === "/" ? `(${a} / NULLIF(${b}, CAST('0' AS DOUBLE)))` : `(${a} ${n.op} ${b})`;
+    }
+    case "compare":
+      return `(${expressionSql(n.left, scope)} ${n.op} ${expressionSql(n.right, scope)})`;
+    case "logic":
+      return `(${expressionSql(n.left, scope)} ${n.op === "and" ? "AND" : "OR"} ${expressionSql(n.right, scope)})`;
+    case "between": {
+      const x = expressionSql(n.operand, scope);
+      const sql = `((${x} >= ${expressionSql(n.low, scope)}) AND (${x} <= ${expressionSql(n.high, scope)}))`;
+      return n.negated ? `(NOT ${sql})` : sql;
+    }
+    case "in": {
+      const sql = `(${expressionSql(n.operand, scope)} IN (${n.items.map((i) => expressionSql(i, scope)).join(", ")}))`;
+      return n.negated ? `(NOT ${sql})` : sql;
+    }
+    case "isNull":
+      return `(${expressionSql(n.operand, scope)} IS ${n.negated ? "NOT " : ""}NULL)`;
+    case "call":
+      return `${SCALAR_SQL[n.fn]}(${n.args.map((a) => expressionSql(a, scope)).join(", ")})`;
+    case "aggregate":
+      if (!scope.aggregate) throw new Error(`Internal error: aggregate ${n.fn} outside a household scope`);
+      return scope.aggregate(n);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The pipeline
+
+type AggregateKind = "count" | "count_not_true" | "sum" | "min" | "max";
+
+const AGGREGATE_KIND: Record<Exclude<AggregateFunction, never>, AggregateKind> = {
+  count_members: "count",
+  any_member: "count",
+  all_members: "count_not_true",
+  sum_members: "sum",
+  min_members: "min",
+  max_members: "max",
+};
+
+/** One per-household aggregate over members that household indicators read; shared when equal. */
+interface AggregateColumn {
+  kind: AggregateKind;
+  /** The member expression, compiled in the member scope. */
+  argSql: string;
+  index: number;
+}
+
+function walk(n: Checked, visit: (n: Checked) => void): void {
+  visit(n);
+  switch (n.kind) {
+    case "neg":
+    case "not":
+    case "isNull":
+      return walk(n.operand, visit);
+    case "arith":
+    case "compare":
+    case "logic":
+      walk(n.left, visit);
+      return walk(n.right, visit);
+    case "between":
+      walk(n.operand, visit);
+      walk(n.low, visit);
+      return walk(n.high, visit);
+    case "in":
+      walk(n.operand, visit);
+      return n.items.forEach((i) => walk(i, visit));
+    case "call":
+      return n.args.forEach((a) => walk(a, visit));
+    case "aggregate":
+      if (n.arg) walk(n.arg, visit);
+  }
+}
+
+function readsHouseholds(n: Checked): boolean {
+  let found = false;
+  walk(n, (x) => {
+    if (x.kind === "column" && x.table === "households") found = true;
+  });
+  return found;
+}
+
+/** Options of {@link buildSteps}. */
+export interface StepOptions {
+  /** Restrict every step to one household (for explaining it). */
+  householdId?: string;
+}
+
+const MEMBER_SCOPE: Scope = { members: "m", households: "h", aggregate: null };
+
+/** Builds the named steps of the pipeline. */
+export function buildSteps(compiled: Pick<CompiledModel, "indicators" | "coefficients" | "bands" | "schema">, options: StepOptions = {}): Step[] {
+  const { indicators, coefficients, bands, schema } = compiled;
+  const memberIndicators = indicators.filter((i) => i.level === "member");
+  const householdIndicators = indicators.filter((i) => i.level === "household");
+
+  // Aggregates that household indicators read, deduplicated by what they compute.
+  const aggregates = new Map<string, AggregateColumn>();
+  const aggregateOf = (a: Checked & { kind: "aggregate" }): AggregateColumn | null => {
+    if (!a.arg) return null; // count_members(): the member count
+    const kind = AGGREGATE_KIND[a.fn];
+    const argSql = expressionSql(a.arg, MEMBER_SCOPE);
+    const key = `${kind}\u0000${argSql}`;
+    let column = aggregates.get(key);
+    if (!column) aggregates.set(key, column = { kind, argSql, index: aggregates.size });
+    return column;
+  };
+  let memberExprReadsHouseholds = memberIndicators.some((i) => readsHouseholds(i.expr));
+  for (const ind of householdIndicators) {
+    walk(ind.expr, (n) => {
+      if (n.kind === "aggregate") {
+        aggregateOf(n);
+        if (n.arg && readsHouseholds(n.arg)) memberExprReadsHouseholds = true;
+      }
+    });
+  }
+
+  const idFilter = options.householdId === undefined ? null : textLiteral(options.householdId);
+
+  // member_conditions
+  const mcCols = [`m."household_id" AS household_id`, `m."person_id" AS person_id`];
+  for (const ind of memberIndicators) mcCols.push(`${expressionSql(ind.expr, MEMBER_SCOPE)} AS ${ident(`c${ind.index}`)}`);
+  for (const a of aggregates.values()) mcCols.push(`${a.argSql} AS ${ident(`x${a.index}`)}`);
+  const memberConditions = [
+    `SELECT\n  ${mcCols.join(",\n  ")}`,
+    `FROM members AS m`,
+    memberExprReadsHouseholds ? `JOIN households AS h ON h."household_id" = m."household_id"` : "",
+    idFilter ? `WHERE m."household_id" = ${idFilter}` : "",
+  ].filter(Boolean).join("\n");
+
+  // member_hits
+  const mhCols = [`household_id`, `CAST(count(*) AS INTEGER) AS members`];
+  for (const ind of memberIndicators) {
+    const c = ident(`c${ind.index}`);
+    mhCols.push(`CAST(count(*) FILTER (WHERE ${c}) AS INTEGER) AS ${c}`);
+  }
+  for (const a of aggregates.values()) {
+    const x = ident(`x${a.index}`);
+    const out = ident(`a${a.index}`);
+    switch (a.kind) {
+      case "count":
+        mhCols.push(`CAST(count(*) FILTER (WHERE ${x}) AS INTEGER) AS ${out}`);
+        break;
+      case "count_not_true":
+        mhCols.push(`CAST(count(*) FILTER (WHERE NOT coalesce(${x}, FALSE)) AS INTEGER) AS ${out}`);
+        break;
+      case "sum":
+        mhCols.push(`list_sum(list(${x} ORDER BY person_id) FILTER (WHERE ${x} IS NOT NULL)) AS ${out}`);
+        break;
+      case "min":
+      case "max":
+        mhCols.push(`${a.kind}(${x}) AS ${out}`);
+        break;
+    }
+  }
+  const memberHits = `SELECT\n  ${mhCols.join(",\n  ")}\nFROM member_conditions\nGROUP BY household_id`;
+
+  // household_hits
+  const aggregateRef = (a: Checked & { kind: "aggregate" }): string => {
+    const column = aggregateOf(a);
+    if (!column) return `CAST(coalesce(mh.members, 0) AS DOUBLE)`;
+    const ref = `mh.${ident(`a${column.index}`)}`;
+    switch (a.fn) {
+      case "count_members":
+        return `CAST(coalesce(${ref}, 0) AS DOUBLE)`;
+      case "any_member":
+        return `(coalesce(${ref}, 0) > 0)`;
+      case "all_members":
+        return `(coalesce(${ref}, 0) = 0)`;
+      case "sum_members":
+        return `coalesce(${ref}, CAST('0' AS DOUBLE))`;
+      case "min_members":
+      case "max_members":
+        return ref;
+    }
+  };
+  const householdScope: Scope = { members: null, households: "h", aggregate: aggregateRef };
+  const textColumn = (name: string) => (Object.hasOwn(schema.households, name) ? `h.${ident(name)}` : "CAST(NULL AS VARCHAR)");
+  const hhCols = [
+    `h."household_id" AS household_id`,
+    `${textColumn("village")} AS village`,
+    `${textColumn("category")} AS category`,
+    `CAST(coalesce(mh.members, 0) AS INTEGER) AS members`,
+  ];
+  for (const ind of indicators) {
+    const c = ident(`c${ind.index}`);
+    if (ind.level === "member") hhCols.push(`CAST(coalesce(mh.${c}, 0) AS INTEGER) AS ${c}`);
+    else hhCols.push(`CAST(CASE WHEN ${expressionSql(ind.expr, householdScope)} THEN 1 ELSE 0 END AS INTEGER) AS ${c}`);
+  }
+  const householdHits = [
+    `SELECT\n  ${hhCols.join(",\n  ")}`,
+    `FROM households AS h`,
+    `LEFT JOIN member_hits AS mh ON mh.household_id = h."household_id"`,
+    idFilter ? `WHERE h."household_id" = ${idFilter}` : "",
+  ].filter(Boolean).join("\n");
+
+  // hits
+  const hitCols = ["household_id", "village", "category", "members"];
+  for (const c of coefficients) hitCols.push(`${ident(`c${c.index}`)} AS ${ident(c.column)}`);
+  const hits = `SELECT\n  ${hitCols.join(",\n  ")}\nFROM household_hits`;
+
+  const totals = `SELECT\n  household_id, village, category, members,\n  ${totalSql(coefficients, "members", "    ")} AS total_points\nFROM hits`;
+
+  const perCapita = perCapitaSql("total_points", "members");
+  const scored = `SELECT\n  household_id, village, category, members, total_points,\n  ${perCapita} AS per_capita,\n  ${
+    bandSql(bands, `(${perCapita})`)
+  } AS band\nFROM totals`;
+
+  return [
+    { name: "member_conditions", description: "each member's member-indicator conditions and aggregate arguments", sql: memberConditions },
+    { name: "member_hits", description: "per household with members: member count, members hit per member indicator, aggregates", sql: memberHits },
+    { name: "household_hits", description: "per household: member hits and household-indicator hits (0/1)", sql: householdHits },
+    { name: "hits", description: "per household: one hit count per indicator, in model order", sql: hits },
+    { name: "totals", description: "per household: total points, summed in model order", sql: totals },
+    { name: "scored", description: "per household: total points, per-capita score and band", sql: scored },
+  ];
+}
+
+/** Folds steps into one `WITH …` query ending in `final`. */
+export function pipelineSql(steps: Step[], final: string): string {
+  const ctes = steps.map((s) => `${s.name} AS (\n${indent(s.sql)}\n)`);
+  return `WITH\n${ctes.join(",\n")}\n${final}`;
+}
+
+function indent(sql: string): string {
+  return sql.split("\n").map((l) => `  ${l}`).join("\n");
+}
+
+function stepsFor(compiled: CompiledModel, options: StepOptions): Step[] {
+  return options.householdId === undefined ? compiled.steps : buildSteps(compiled, options);
+}
+
+/** The scored households, ordered by per_capita desc then household_id (contract §3). */
+export function scoredSql(compiled: CompiledModel, options: StepOptions = {}): string {
+  return pipelineSql(stepsFor(compiled, options), `SELECT ${SCORED_COLUMNS.join(", ")}\nFROM scored\nORDER BY ${SCORED_ORDER}`);
+}
+
+/** The `hits` step's rows, ordered by household_id. */
+export function hitsSql(compiled: CompiledModel, options: StepOptions = {}): string {
+  const steps = stepsFor(compiled, options).filter((s) => STEP_NAMES.indexOf(s.name) <= STEP_NAMES.indexOf("hits"));
+  return pipelineSql(steps, "SELECT * FROM hits\nORDER BY household_id");
+}
+
+/**
+ * Debug mode: one `CREATE OR REPLACE TEMP TABLE <step> AS …` statement per step, in order, so
+ * that each step's table can be inspected (and timed); then `SELECT … FROM scored` reads the result.
+ */
+export function debugStatements(compiled: CompiledModel, options: StepOptions = {}): { name: StepName; sql: string }[] {
+  return stepsFor(compiled, options).map((s) => ({ name: s.name, sql: `CREATE OR REPLACE TEMP TABLE ${s.name} AS\n${s.sql}` }));
+}
+
+/**
+ * Per-indicator contributions in long form, one row per household and indicator, in model order:
+ * household_id, members, indicator_index, indicator, level, category, hits, misses, weight,
+ * points_unweighted (hits × points + misses × otherwise), points (after the category weight,
+ * rule 3 of the scoring arithmetic).
+ */
+export function contributionsSql(compiled: CompiledModel, options: StepOptions = {}): string {
+  const steps = stepsFor(compiled, options).filter((s) => STEP_NAMES.indexOf(s.name) <= STEP_NAMES.indexOf("hits"));
+  const rows = compiled.coefficients.map((c) =>
+    `(${c.index}, ${textLiteral(c.column)}, ${textLiteral(c.id)}, ${textLiteral(c.level)}, ${textLiteral(c.category)}, ${doubleLiteral(c.weight)}, ${
+      doubleLiteral(c.points)
+    }, ${doubleLiteral(c.otherwise)}, ${doubleLiteral(c.weightedPoints)}, ${doubleLiteral(c.weightedOtherwise)})`
+  );
+  const hitColumns = compiled.coefficients.map((c) => ident(c.column)).join(", ");
+  const n = "CASE WHEN k.level = 'member' THEN u.members ELSE 1 END";
+  const final = `SELECT
+  u.household_id, u.members, k.indicator_index, k.indicator, k.level, k.category,
+  u.hits, ${n} - u.hits AS misses, k.weight,
+  CAST(u.hits AS DOUBLE) * k.points + CAST(${n} - u.hits AS DOUBLE) * k.otherwise AS points_unweighted,
+  CAST(u.hits AS DOUBLE) * k.weighted_points + CAST(${n} - u.hits AS DOUBLE) * k.weighted_otherwise AS points
+FROM (UNPIVOT hits ON ${hitColumns} INTO NAME hit_column VALUE hits) AS u
+JOIN (VALUES
+  ${rows.join(",\n  ")}
+) AS k(indicator_index, hit_column, indicator, level, category, weight, points, otherwise, weighted_points, weighted_otherwise)
+  ON k.hit_column = u.hit_column
+ORDER BY u.household_id, k.indicator_index`;
+  return pipelineSql(steps, final);
+}
+
+/**
+ * For explaining one household: one row per member (ordered by person_id) with person_id and,
+ * per member indicator, a column named like its hit column holding that member's `when`
+ * (true, false or null — null counts as not fired).
+ */
+export function memberExplainSql(compiled: CompiledModel, householdId: string): string {
+  const steps = buildSteps(compiled, { householdId }).filter((s) => s.name === "member_conditions");
+  const cols = ["person_id"];
+  for (const c of compiled.coefficients) if (c.level === "member") cols.push(`${ident(`c${c.index}`)} AS ${ident(c.column)}`);
+  return pipelineSql(steps, `SELECT ${cols.join(", ")}\nFROM member_conditions\nORDER BY person_id`);
+}
+
+/** The ids of the indicators whose `when` reads parameter `id`: the rules a change of it affects. */
+export function indicatorsReadingParameter(compiled: CompiledModel, id: string): string[] {
+  return compiled.indicators.filter((i) => i.parameters.includes(id)).map((i) => i.id);
+}

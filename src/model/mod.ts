@@ -1,0 +1,31 @@
+/**
+ * The indicator model engine, pure (no database): the `when` expression language of contract §2
+ * — tokenizer, parser, type checker — and the one compiler from a checked model to DuckDB SQL,
+ * as a pipeline of named steps. It also owns the scoring arithmetic (`scoring.ts`), defined once
+ * so that SQL, the reference interpreter and a typed-array fast path agree bit for bit.
+ *
+ * User text never reaches SQL as written: names are re-quoted from the checked tree, numbers are
+ * exact DOUBLE literals, text is re-quoted, functions come from a fixed list.
+ *
+ * ```ts
+ * import { parseModel } from "../contract/mod.ts";
+ * import { compileModel } from "./mod.ts";
+ *
+ * const model = parseModel(await Deno.readTextFile("models/county.json"), "models/county.json");
+ * const schema = {
+ *   households: { household_id: "text", village: "text", category: "text", car: "boolean" },
+ *   members: { person_id: "text", household_id: "text", age: "number", major_illness: "boolean" },
+ * } as const;
+ * const compiled = compileModel(model, schema, "models/county.json"); // throws InputError
+ * console.log(compiled.steps.map((s) => s.name)); // member_conditions … scored
+ * console.log(compiled.sql); // one WITH … query: the scored households in order
+ * ```
+ *
+ * Run the SQL with `src/score`.
+ */
+export * from "./syntax.ts";
+export { parseWhen, tokenize, type Token, WhenError } from "./parse.ts";
+export { type CheckEnv, type Checked, type CheckedWhen, checkWhen, closest, editDistance, isDateText, type TableRef, type ValueType } from "./check.ts";
+export * from "./scoring.ts";
+export * from "./compile.ts";
+export { doubleLiteral, ident, numberText, textLiteral } from "./_sql.ts";
