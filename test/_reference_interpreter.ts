@@ -208,7 +208,9 @@ export function interpretModel(compiled: CompiledModel, households: Row[], membe
     if (!byHousehold.has(id)) byHousehold.set(id, []);
     byHousehold.get(id)!.push(m);
   }
-  for (const list of byHousehold.values()) list.sort((a, b) => compareText(a.person_id as string, b.person_id as string));
+  for (const list of byHousehold.values()) {
+    list.sort((a, b) => compareText(a.person_id as string, b.person_id as string));
+  }
   const out = households.map((h): ScoredHousehold => {
     const ms = byHousehold.get(h.household_id as string) ?? [];
     const hits = compiled.indicators.map((ind) => {

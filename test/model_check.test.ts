@@ -9,7 +9,10 @@ import { SCHEMA, type TestIndicator, testModel } from "./score_fixtures.ts";
 const FILE = "models/broken.json";
 const PARAMETERS = [{ id: "dibao_monthly", value: 580 }, { id: "old_age", value: 70 }];
 
-function problemsOf(indicators: TestIndicator[], options: Parameters<typeof testModel>[1] = { parameters: PARAMETERS }): Problem[] {
+function problemsOf(
+  indicators: TestIndicator[],
+  options: Parameters<typeof testModel>[1] = { parameters: PARAMETERS },
+): Problem[] {
   try {
     compileModel(testModel(indicators, options), SCHEMA, FILE);
   } catch (error) {
@@ -37,7 +40,9 @@ describe("unknown names", () => {
   it("a member column in a household rule hints at the aggregates", () => {
     const p = problemOf("age > 70", "household");
     expect(p).toMatchObject({ indicator: "X01", position: 1, value: "age" });
-    expect(p.message).toMatch(/`age` is a member column: a household indicator reads members through an aggregate, e\.g\. `any_member\(age …\)`/);
+    expect(p.message).toMatch(
+      /`age` is a member column: a household indicator reads members through an aggregate, e\.g\. `any_member\(age …\)`/,
+    );
   });
 
   it("a household column in a member rule hints at household.<name>", () => {
@@ -53,8 +58,16 @@ describe("unknown names", () => {
   });
 
   it("prefixes other than household. are refused", () => {
-    expect(problemOf("members.age > 1", "household")).toMatchObject({ position: 1, value: "members", message: expect.stringMatching(/not a table prefix.*any_member/) });
-    expect(problemOf("person.age > 1")).toMatchObject({ position: 1, value: "person", message: expect.stringMatching(/Unknown table `person`/) });
+    expect(problemOf("members.age > 1", "household")).toMatchObject({
+      position: 1,
+      value: "members",
+      message: expect.stringMatching(/not a table prefix.*any_member/),
+    });
+    expect(problemOf("person.age > 1")).toMatchObject({
+      position: 1,
+      value: "person",
+      message: expect.stringMatching(/Unknown table `person`/),
+    });
   });
 
   it("an unknown parameter suggests the closest one", () => {
@@ -90,28 +103,65 @@ describe("functions and aggregates", () => {
     for (const fn of ["read_csv", "getenv", "now", "sum", "count", "random", "length"]) {
       const p = problemOf(`${fn}(1) > 0`);
       expect(p).toMatchObject({ position: 1, value: fn });
-      expect(p.message).toMatch(/is not allowed: a `when` may call only coalesce, abs, least, greatest and, in household indicators, the aggregates count_members/);
+      expect(p.message).toMatch(
+        /is not allowed: a `when` may call only coalesce, abs, least, greatest and, in household indicators, the aggregates count_members/,
+      );
     }
   });
 
   it("functions take the right number of arguments", () => {
-    expect(problemOf("abs(1, 2) > 0")).toMatchObject({ position: 1, value: "abs", message: expect.stringMatching(/`abs` takes 1 argument but was given 2/) });
-    expect(problemOf("coalesce() > 0")).toMatchObject({ value: "coalesce", message: expect.stringMatching(/at least 1 argument/) });
-    expect(problemOf("count_members(major_illness, age > 1) > 0", "household").message).toMatch(/`count_members` takes 0 or 1 arguments but was given 2/);
-    expect(problemOf("sum_members() > 0", "household").message).toMatch(/`sum_members` takes 1 argument but was given 0/);
+    expect(problemOf("abs(1, 2) > 0")).toMatchObject({
+      position: 1,
+      value: "abs",
+      message: expect.stringMatching(/`abs` takes 1 argument but was given 2/),
+    });
+    expect(problemOf("coalesce() > 0")).toMatchObject({
+      value: "coalesce",
+      message: expect.stringMatching(/at least 1 argument/),
+    });
+    expect(problemOf("count_members(major_illness, age > 1) > 0", "household").message).toMatch(
+      /`count_members` takes 0 or 1 arguments but was given 2/,
+    );
+    expect(problemOf("sum_members() > 0", "household").message).toMatch(
+      /`sum_members` takes 1 argument but was given 0/,
+    );
   });
 });
 
 describe("types", () => {
   const cases: [string, "member" | "household", number, string, RegExp][] = [
-    ["occupation > 5", "member", 14, "5", /Comparison `>` needs values of one type, but `occupation` \(text\) is text and `5` \(number\) is a number/],
+    [
+      "occupation > 5",
+      "member",
+      14,
+      "5",
+      /Comparison `>` needs values of one type, but `occupation` \(text\) is text and `5` \(number\) is a number/,
+    ],
     ["age = 'old'", "member", 7, "'old'", /`age` \(number\) is a number and `'old'` \(text\) is text/],
     ["major_illness = 1", "member", 17, "1", /needs values of one type/],
-    ["occupation + 1 > 0", "member", 1, "occupation", /Arithmetic `\+` needs numbers but `occupation` \(text\) is text/],
-    ["age and true", "member", 1, "age", /`and` needs conditions \(true or false\) on both sides but `age` \(number\) is a number/],
+    [
+      "occupation + 1 > 0",
+      "member",
+      1,
+      "occupation",
+      /Arithmetic `\+` needs numbers but `occupation` \(text\) is text/,
+    ],
+    [
+      "age and true",
+      "member",
+      1,
+      "age",
+      /`and` needs conditions \(true or false\) on both sides but `age` \(number\) is a number/,
+    ],
     ["not age", "member", 5, "age", /`not` needs a condition/],
     ["-major_illness", "member", 2, "major_illness", /Minus `-` needs a number/],
-    ["age + 1", "member", 1, "age + 1", /A `when` must be a condition \(true or false\), but `age \+ 1` is a number; compare it, e\.g\. `age \+ 1 > 0`/],
+    [
+      "age + 1",
+      "member",
+      1,
+      "age + 1",
+      /A `when` must be a condition \(true or false\), but `age \+ 1` is a number; compare it, e\.g\. `age \+ 1 > 0`/,
+    ],
     ["occupation", "member", 1, "occupation", /must be a condition/],
     ["age between 1 and 'x'", "member", 19, "'x'", /`between` needs values of one type/],
     ["age in (1, 'x')", "member", 12, "'x'", /`in` needs values of one type/],
@@ -128,7 +178,11 @@ describe("types", () => {
   for (const [when, level, position, value, message] of cases) {
     it(`\`${when}\` (${level}) fails at ${position} on ${JSON.stringify(value)}`, () => {
       const p = problemOf(when, level);
-      expect({ indicator: p.indicator, position: p.position, value: p.value }).toEqual({ indicator: "X01", position, value });
+      expect({ indicator: p.indicator, position: p.position, value: p.value }).toEqual({
+        indicator: "X01",
+        position,
+        value,
+      });
       expect(p.message).toMatch(message);
     });
   }
@@ -175,6 +229,24 @@ describe("reporting", () => {
       const messages = (error as InputError).problems.map((p) => p.message).join("\n");
       expect(messages).toMatch(/Duplicate indicator id "A"/);
       expect(messages).toMatch(/unknown category "nope"/);
+    }
+  });
+});
+
+describe("coefficients", () => {
+  it("a weight × points that overflows a double is an input error, not a crash", () => {
+    const model = testModel([{ id: "BIG", when: "true", points: 10, category: "w" }], {
+      categories: [{ id: "w", weight: 1e308 }],
+    });
+    expect(() => compileModel(model, SCHEMA, FILE)).toThrow(InputError);
+    try {
+      compileModel(model, SCHEMA, FILE);
+    } catch (error) {
+      expect((error as InputError).problems[0]).toMatchObject({
+        file: FILE,
+        indicator: "BIG",
+        message: expect.stringMatching(/too large/),
+      });
     }
   });
 });

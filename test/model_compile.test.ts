@@ -28,8 +28,21 @@ const SMALL = testModel(
   [
     { id: "M03", category: "medical", level: "member", when: "major_illness and age >= 16", points: 6 },
     { id: "D01", category: "medical", level: "member", when: "disability_grade in (1, 2)", points: 4, otherwise: 0 },
-    { id: "I01", category: "income", level: "household", when: "sum_members(income) / count_members() < $dibao_monthly * 12", points: 5, otherwise: -1 },
-    { id: "A01", category: "assets", level: "household", when: "car or house_area > 150 or all_members(age between 18 and 60)", points: -8 },
+    {
+      id: "I01",
+      category: "income",
+      level: "household",
+      when: "sum_members(income) / count_members() < $dibao_monthly * 12",
+      points: 5,
+      otherwise: -1,
+    },
+    {
+      id: "A01",
+      category: "assets",
+      level: "household",
+      when: "car or house_area > 150 or all_members(age between 18 and 60)",
+      points: -8,
+    },
   ],
   {
     categories: [{ id: "medical", weight: 1.5 }, { id: "income", weight: 1 }, { id: "assets", weight: 1 }],
@@ -71,11 +84,14 @@ describe("compileModel()", () => {
 
   it("the debug statements materialize each step as a table and give the same scores", async () => {
     const compiled = compileModel(SMALL, SCHEMA, "small.json");
-    await loadTables(db, SCHEMA, [hh("H1", { car: false }), hh("H2")], [mem("a", "H1", { age: 20, income: 5 }), mem("b", "H2", { age: 99 })]);
+    await loadTables(db, SCHEMA, [hh("H1", { car: false }), hh("H2")], [
+      mem("a", "H1", { age: 20, income: 5 }),
+      mem("b", "H2", { age: 99 }),
+    ]);
     for (const s of debugStatements(compiled)) await db.exec(s.sql);
     const fromTables = await db.all("SELECT * FROM scored ORDER BY per_capita DESC NULLS LAST, household_id");
     expect(fromTables).toEqual(await db.all(compiled.sql));
-    expect(await db.all("SELECT household_id, members, \"c0\", \"c1\" FROM member_hits ORDER BY household_id")).toEqual([
+    expect(await db.all('SELECT household_id, members, "c0", "c1" FROM member_hits ORDER BY household_id')).toEqual([
       { household_id: "H1", members: 1, c0: 0, c1: 0 },
       { household_id: "H2", members: 1, c0: 0, c1: 0 },
     ]);
@@ -107,12 +123,17 @@ describe("user text never reaches SQL as written", () => {
     const when = `occupation = '${attack.replaceAll("'", "''")}'`;
     const compiled = compileModel(testModel([{ when }]), SCHEMA);
     expect(compiled.steps[0].sql).toContain(`'x'' OR 1=1 OR ''a''=''a'`);
-    const { byId } = await scoreBoth(db, testModel([{ when }]), [hh("H1"), hh("H2")], [mem("a", "H1", { occupation: "farmer" }), mem("b", "H2", { occupation: attack })]);
+    const { byId } = await scoreBoth(db, testModel([{ when }]), [hh("H1"), hh("H2")], [
+      mem("a", "H1", { occupation: "farmer" }),
+      mem("b", "H2", { occupation: attack }),
+    ]);
     expect([byId.H1.total_points, byId.H2.total_points]).toEqual([0, 1]);
   });
 
   it("numbers and parameters become exact DOUBLE literals", () => {
-    const model = testModel([{ when: "income > 1e3 and income < 1.50 and age > $p" }], { parameters: [{ id: "p", value: -0 }] });
+    const model = testModel([{ when: "income > 1e3 and income < 1.50 and age > $p" }], {
+      parameters: [{ id: "p", value: -0 }],
+    });
     const sql = compileModel(model, SCHEMA).steps[0].sql;
     expect(sql).toContain("CAST('1000' AS DOUBLE)");
     expect(sql).toContain("CAST('1.5' AS DOUBLE)");
@@ -120,7 +141,20 @@ describe("user text never reaches SQL as written", () => {
   });
 
   it("doubleLiteral() round-trips every double exactly through DuckDB", async () => {
-    const values = [0.1, 0.2, 0.30000000000000004, 1 / 3, -2.5, 5e-324, 1.7976931348623157e308, 1e21, 123456789.12345679, -0, 2 ** 53 + 2, 6.02214076e23];
+    const values = [
+      0.1,
+      0.2,
+      0.30000000000000004,
+      1 / 3,
+      -2.5,
+      5e-324,
+      1.7976931348623157e308,
+      1e21,
+      123456789.12345679,
+      -0,
+      2 ** 53 + 2,
+      6.02214076e23,
+    ];
     const rows = await db.all(`SELECT ${values.map((v, i) => `${doubleLiteral(v)} AS v${i}`).join(", ")}`);
     values.forEach((v, i) => expect(Object.is(rows[0][`v${i}`], v), `${v}`).toBe(true));
     expect(numberText(-0)).toBe("-0");

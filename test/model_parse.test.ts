@@ -5,7 +5,12 @@ import { type Expr, formatExpr, parseWhen, tokenize, WhenError } from "../src/mo
 
 /** The tree without positions, for comparing shapes. */
 function shape(e: Expr): unknown {
-  return JSON.parse(JSON.stringify(e, (k, v) => (["pos", "end", "opPos", "namePos"].includes(k) ? undefined : k === "qualifier" ? v.name : v)));
+  return JSON.parse(
+    JSON.stringify(
+      e,
+      (k, v) => (["pos", "end", "opPos", "namePos"].includes(k) ? undefined : k === "qualifier" ? v.name : v),
+    ),
+  );
 }
 
 function parseError(when: string): WhenError {
@@ -97,7 +102,12 @@ describe("parseWhen() builds the tree of every grammar rule", () => {
     const not = tree.left as Expr & { kind: "not" };
     expect(not).toMatchObject({ kind: "not", pos: 1, end: 16 });
     expect(not.operand).toMatchObject({ kind: "compare", op: ">=", pos: 5, end: 16, opPos: 10 });
-    expect(tree.right).toMatchObject({ kind: "column", name: "car", namePos: 31, qualifier: { name: "household", pos: 21 } });
+    expect(tree.right).toMatchObject({
+      kind: "column",
+      name: "car",
+      namePos: 31,
+      qualifier: { name: "household", pos: 21 },
+    });
   });
 
   it("reads decimal numbers exactly as JavaScript does", () => {
@@ -115,7 +125,12 @@ describe("parseWhen() refuses what is not the language, naming the position and 
     ["age in (select age from members)", 9, "select", /Subqueries are not allowed/],
     ["age > (select max(age) from members)", 8, "select", /Subqueries are not allowed/],
     ["exists (select 1)", 1, "exists", /Function `exists` is not allowed/],
-    ["read_csv('/etc/passwd') is null", 1, "read_csv", /Function `read_csv` is not allowed: a `when` may call only coalesce, abs, least, greatest/],
+    [
+      "read_csv('/etc/passwd') is null",
+      1,
+      "read_csv",
+      /Function `read_csv` is not allowed: a `when` may call only coalesce, abs, least, greatest/,
+    ],
     ["age > 1 union select 1", 9, "union", /`union` is SQL/],
     ["age > 1 or 1=1) --", 17, "--", /SQL comment/],
     ["age > 1 or 1=1)", 15, ")", /without a matching `\(`/],
@@ -152,6 +167,14 @@ describe("parseWhen() refuses what is not the language, naming the position and 
     ["", 1, "(end of expression)", /expression ended/],
     ["age > 1 age < 2", 9, "age", /join conditions with `and` or `or`/],
   ];
+  it("refuses absurdly deep or long expressions with a message, not a stack overflow", () => {
+    expect(parseError("(".repeat(500) + "a" + ")".repeat(500)).message).toMatch(/nests deeper than 100 levels/);
+    expect(parseError("not ".repeat(500) + "a").message).toMatch(/nests deeper than 100 levels/);
+    expect(parseError(" -".repeat(500) + "a > 1").message).toMatch(/nests deeper than 100 levels/);
+    expect(parseError(Array.from({ length: 3000 }, () => "a").join(" + ") + " > 1").message).toMatch(/too long/);
+    expect(() => parseWhen("(".repeat(90) + "a" + ")".repeat(90))).not.toThrow();
+  });
+
   for (const [when, position, value, message] of cases) {
     it(`\`${when}\` fails at ${position} on ${JSON.stringify(value)}`, () => {
       const error = parseError(when);

@@ -42,12 +42,26 @@ describe("compiled SQL agrees with the reference interpreter", () => {
         expect(sql.length).toBe(ref.length);
         for (let i = 0; i < ref.length; i++) {
           const [s, r] = [sql[i], ref[i]];
-          const fields = ["household_id", "members", "total_points", "per_capita", "band", "village", "category"] as const;
+          const fields = [
+            "household_id",
+            "members",
+            "total_points",
+            "per_capita",
+            "band",
+            "village",
+            "category",
+          ] as const;
           if (!fields.every((f) => same(s[f], r[f]))) {
             const hits = await readHits(db, compiled);
             const h = hits.householdIds.indexOf(r.household_id);
-            const detail = compiled.indicators.map((ind, k) => `  ${ind.id} (${ind.level}) sql hits ${hits.hits[k][h]} vs reference ${r.hits[k]}: ${ind.when}`);
-            throw new Error(`seed ${seed}, row ${i}: SQL ${JSON.stringify(s)} vs reference ${JSON.stringify(r)}\n${detail.join("\n")}`);
+            const detail = compiled.indicators.map((ind, k) =>
+              `  ${ind.id} (${ind.level}) sql hits ${hits.hits[k][h]} vs reference ${r.hits[k]}: ${ind.when}`
+            );
+            throw new Error(
+              `seed ${seed}, row ${i}: SQL ${JSON.stringify(s)} vs reference ${JSON.stringify(r)}\n${
+                detail.join("\n")
+              }`,
+            );
           }
           compared++;
         }
@@ -57,10 +71,51 @@ describe("compiled SQL agrees with the reference interpreter", () => {
   }
 
   it("the random models use every grammar feature", () => {
-    const text = Array.from({ length: DATASETS * MODELS_PER_DATASET }, (_, i) => randomModel(10_000 * (Math.floor(i / MODELS_PER_DATASET) + 1) + (i % MODELS_PER_DATASET)))
+    const text = Array.from(
+      { length: DATASETS * MODELS_PER_DATASET },
+      (_, i) => randomModel(10_000 * (Math.floor(i / MODELS_PER_DATASET) + 1) + (i % MODELS_PER_DATASET)),
+    )
       .flatMap((m) => m.indicators.map((i) => i.when.toLowerCase()))
       .join("\n");
-    for (const feature of [" or ", " and ", "not ", "!=", "<>", "<=", ">=", " between ", "not between", " in (", "not in", " is null", " is not null", "$p", "household.", "'", "null", "true", "false", "coalesce(", "abs(", "least(", "greatest(", "count_members()", "count_members(", "sum_members(", "min_members(", "max_members(", "any_member(", "all_members(", " / ", " * ", "-", ".5", "e3"]) {
+    for (
+      const feature of [
+        " or ",
+        " and ",
+        "not ",
+        "!=",
+        "<>",
+        "<=",
+        ">=",
+        " between ",
+        "not between",
+        " in (",
+        "not in",
+        " is null",
+        " is not null",
+        "$p",
+        "household.",
+        "'",
+        "null",
+        "true",
+        "false",
+        "coalesce(",
+        "abs(",
+        "least(",
+        "greatest(",
+        "count_members()",
+        "count_members(",
+        "sum_members(",
+        "min_members(",
+        "max_members(",
+        "any_member(",
+        "all_members(",
+        " / ",
+        " * ",
+        "-",
+        ".5",
+        "e3",
+      ]
+    ) {
       expect(text, feature).toContain(feature);
     }
   });

@@ -6,7 +6,7 @@
 import type { ColumnType, DatasetSchema, Model } from "../src/contract/mod.ts";
 import type { Db } from "../src/db/mod.ts";
 import { type CompiledModel, compileModel, doubleLiteral, ident, textLiteral } from "../src/model/mod.ts";
-import { scoreHouseholds, type ScoredRow } from "../src/score/mod.ts";
+import { type ScoredRow, scoreHouseholds } from "../src/score/mod.ts";
 import { interpretModel, type Row, type Value } from "./_reference_interpreter.ts";
 
 /** The dataset schema most hand-worked cases use. */
@@ -54,9 +54,13 @@ export async function loadTables(db: Db, schema: DatasetSchema, households: Row[
   const statements: string[] = [];
   for (const [table, rows] of [["households", households], ["members", members]] as const) {
     const columns = Object.entries(schema[table]);
-    statements.push(`CREATE OR REPLACE TABLE ${table} (${columns.map(([n, t]) => `${ident(n)} ${SQL_TYPE[t]}`).join(", ")})`);
+    statements.push(
+      `CREATE OR REPLACE TABLE ${table} (${columns.map(([n, t]) => `${ident(n)} ${SQL_TYPE[t]}`).join(", ")})`,
+    );
     for (let i = 0; i < rows.length; i += 2000) {
-      const values = rows.slice(i, i + 2000).map((r) => `(${columns.map(([n, t]) => sqlValue(r[n] ?? null, t)).join(", ")})`);
+      const values = rows.slice(i, i + 2000).map((r) =>
+        `(${columns.map(([n, t]) => sqlValue(r[n] ?? null, t)).join(", ")})`
+      );
       statements.push(`INSERT INTO ${table} VALUES ${values.join(", ")}`);
     }
   }
@@ -76,7 +80,11 @@ export interface TestIndicator {
 /** A model from a few indicators (category `c` of weight 1 unless given). */
 export function testModel(
   indicators: TestIndicator[],
-  options: { categories?: { id: string; weight?: number }[]; parameters?: { id: string; value: number }[]; bands?: { id: string; min: number }[] } = {},
+  options: {
+    categories?: { id: string; weight?: number }[];
+    parameters?: { id: string; value: number }[];
+    bands?: { id: string; min: number }[];
+  } = {},
 ): Model {
   return {
     id: "test",
@@ -109,7 +117,11 @@ export async function scoreBoth(
   const reference = interpretModel(compiled, households, members).map(({ hits: _, ...r }) => r);
   // JSON.stringify prints distinct doubles distinctly (and -0 as 0, which no comparison can tell apart).
   if (JSON.stringify(rows) !== JSON.stringify(reference)) {
-    throw new Error(`SQL and reference interpreter disagree:\nSQL:       ${JSON.stringify(rows)}\nreference: ${JSON.stringify(reference)}`);
+    throw new Error(
+      `SQL and reference interpreter disagree:\nSQL:       ${JSON.stringify(rows)}\nreference: ${
+        JSON.stringify(reference)
+      }`,
+    );
   }
   return { rows, byId: Object.fromEntries(rows.map((r) => [r.household_id, r])), compiled };
 }

@@ -4,7 +4,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Db, openDb } from "../src/db/mod.ts";
 import { compileModel, contribution, householdTotal, STEP_NAMES } from "../src/model/mod.ts";
-import { explainHousehold, readContributions, readHits, runSteps, scoreHits, scoreHouseholds } from "../src/score/mod.ts";
+import {
+  explainHousehold,
+  readContributions,
+  readHits,
+  runSteps,
+  scoreHits,
+  scoreHouseholds,
+} from "../src/score/mod.ts";
 import { load } from "./_datasets.ts";
 import { interpretModel } from "./_reference_interpreter.ts";
 import { hh, loadTables, mem, SCHEMA, testModel } from "./score_fixtures.ts";
@@ -26,7 +33,10 @@ const MODEL = testModel(
     { id: "H02", category: "income", level: "household", when: "sum_members(income) < 1000", points: 1 / 3 },
   ],
   {
-    categories: [{ id: "medical", weight: 1.5 }, { id: "elderly" }, { id: "assets", weight: 2 }, { id: "income", weight: 0.1 }],
+    categories: [{ id: "medical", weight: 1.5 }, { id: "elderly" }, { id: "assets", weight: 2 }, {
+      id: "income",
+      weight: 0.1,
+    }],
     bands: [{ id: "red", min: 8 }, { id: "yellow", min: 2 }],
   },
 );
@@ -46,7 +56,12 @@ describe("readHits() and scoreHits()", () => {
     const hits = await readHits(db, compiled);
     expect(hits.householdIds).toEqual(["H1", "H2", "H3"]);
     expect(hits.members).toEqual(Int32Array.from([3, 1, 1]));
-    expect(hits.hits).toEqual([Int32Array.from([2, 0, 0]), Int32Array.from([1, 1, 0]), Int32Array.from([1, 0, 1]), Int32Array.from([1, 0, 1])]);
+    expect(hits.hits).toEqual([
+      Int32Array.from([2, 0, 0]),
+      Int32Array.from([1, 1, 0]),
+      Int32Array.from([1, 0, 1]),
+      Int32Array.from([1, 0, 1]),
+    ]);
   });
 
   it("re-scores from hits exactly as the SQL scores, order included", async () => {
@@ -77,7 +92,9 @@ describe("readHits() and scoreHits()", () => {
       sql.forEach((row, k) => {
         const i = fast.order[k];
         expect(fast.total[i]).toBe(row.total_points);
-        expect(row.per_capita === null ? Number.isNaN(fast.perCapita[i]) : fast.perCapita[i] === row.per_capita).toBe(true);
+        expect(row.per_capita === null ? Number.isNaN(fast.perCapita[i]) : fast.perCapita[i] === row.per_capita).toBe(
+          true,
+        );
         expect(fast.band[i]).toBe(row.band);
       });
       // Edit points and weights: re-score from the same hits vs re-running the SQL.
@@ -96,7 +113,11 @@ describe("contributions", () => {
     const compiled = compileModel(MODEL, SCHEMA);
     await loadTables(db, SCHEMA, HOUSEHOLDS, MEMBERS);
     const rows = await readContributions(db, compiled);
-    expect(rows.filter((r) => r.household_id === "H1").map((r) => [r.indicator, r.hits, r.misses, r.points_unweighted, r.points])).toEqual([
+    expect(
+      rows.filter((r) => r.household_id === "H1").map((
+        r,
+      ) => [r.indicator, r.hits, r.misses, r.points_unweighted, r.points]),
+    ).toEqual([
       ["M03", 2, 1, 12, 18],
       ["E01", 1, 2, 2, 2],
       ["H01", 1, 0, 2.5, 5],
@@ -106,7 +127,9 @@ describe("contributions", () => {
     for (const s of scored) {
       const mine = rows.filter((r) => r.household_id === s.household_id);
       expect(mine.reduce((t, r) => t + r.points, 0)).toBe(s.total_points);
-      mine.forEach((r) => expect(r.points).toBe(contribution(compiled.coefficients[r.indicator_index], r.hits, s.members)));
+      mine.forEach((r) =>
+        expect(r.points).toBe(contribution(compiled.coefficients[r.indicator_index], r.hits, s.members))
+      );
     }
   });
 });
@@ -118,11 +141,12 @@ describe("runSteps()", () => {
     const timings = await runSteps(db, compiled);
     expect(timings.map((t) => [t.name, t.rows])).toEqual(STEP_NAMES.map((n) => [n, n === "member_conditions" ? 5 : 3]));
     expect(timings.every((t) => t.ms >= 0)).toBe(true);
-    expect(await db.all(`SELECT household_id, "h0_M03", "h1_E01", "h2_H01", "h3_H02" FROM hits ORDER BY household_id`)).toEqual([
-      { household_id: "H1", h0_M03: 2, h1_E01: 1, h2_H01: 1, h3_H02: 1 },
-      { household_id: "H2", h0_M03: 0, h1_E01: 1, h2_H01: 0, h3_H02: 0 },
-      { household_id: "H3", h0_M03: 0, h1_E01: 0, h2_H01: 1, h3_H02: 1 },
-    ]);
+    expect(await db.all(`SELECT household_id, "h0_M03", "h1_E01", "h2_H01", "h3_H02" FROM hits ORDER BY household_id`))
+      .toEqual([
+        { household_id: "H1", h0_M03: 2, h1_E01: 1, h2_H01: 1, h3_H02: 1 },
+        { household_id: "H2", h0_M03: 0, h1_E01: 1, h2_H01: 0, h3_H02: 0 },
+        { household_id: "H3", h0_M03: 0, h1_E01: 0, h2_H01: 1, h3_H02: 1 },
+      ]);
   });
 });
 
@@ -138,8 +162,13 @@ describe("explainHousehold()", () => {
       ["H01", 1, 0, 2.5, 5, undefined],
       ["H02", 1, 0, 1 / 3, 0.1 * (1 / 3), undefined],
     ]);
-    expect(e.members).toEqual([{ person_id: "P1", fired: ["M03", "E01"] }, { person_id: "P2", fired: ["M03"] }, { person_id: "P3", fired: [] }]);
-    expect(householdTotal(compiled.coefficients, (i) => e.indicators[i].hits, e.household.members)).toBe(e.household.total_points);
+    expect(e.members).toEqual([{ person_id: "P1", fired: ["M03", "E01"] }, { person_id: "P2", fired: ["M03"] }, {
+      person_id: "P3",
+      fired: [],
+    }]);
+    expect(householdTotal(compiled.coefficients, (i) => e.indicators[i].hits, e.household.members)).toBe(
+      e.household.total_points,
+    );
   });
 
   it("returns null for an unknown household, and treats the id as data", async () => {
@@ -174,7 +203,8 @@ describe("with src/ingest", () => {
   it("a model compiles against the schema of a loaded CSV dataset and scores it", async () => {
     const { db: loaded, report } = await load("native", {
       "households.csv": 'household_id,village,category,has_car\nH1,"王家村, 一组",dibao,false\nH2,李家湾,tekun,true\n',
-      "members.csv": "person_id,household_id,age,major_illness,income\nP1,H1,72,true,1200.5\nP2,H1,8,false,\nP3,H2,45,1,3000\n",
+      "members.csv":
+        "person_id,household_id,age,major_illness,income\nP1,H1,72,true,1200.5\nP2,H1,8,false,\nP3,H2,45,1,3000\n",
     });
     try {
       expect(report.valid).toBe(true);
@@ -184,8 +214,24 @@ describe("with src/ingest", () => {
       ], { bands: [{ id: "red", min: 3 }] });
       const compiled = compileModel(model, report.schema, "m.json");
       expect(await scoreHouseholds(loaded, compiled)).toEqual([
-        { household_id: "H1", village: "王家村, 一组", category: "dibao", members: 2, total_points: 7.5, per_capita: 3.75, band: "red" },
-        { household_id: "H2", village: "李家湾", category: "tekun", members: 1, total_points: 0, per_capita: 0, band: null },
+        {
+          household_id: "H1",
+          village: "王家村, 一组",
+          category: "dibao",
+          members: 2,
+          total_points: 7.5,
+          per_capita: 3.75,
+          band: "red",
+        },
+        {
+          household_id: "H2",
+          village: "李家湾",
+          category: "tekun",
+          members: 1,
+          total_points: 0,
+          per_capita: 0,
+          band: null,
+        },
       ]);
     } finally {
       await loaded.close();

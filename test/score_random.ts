@@ -99,11 +99,34 @@ class ExprGen {
     return v < 0.15 ? word.toUpperCase() : v < 0.2 ? word[0].toUpperCase() + word.slice(1) : word;
   }
   private num(): string {
-    const v = this.pick(["0", "1", "2", "3", "5", "10", "0.1", "0.5", "1.5", "2.75", "100", "1e3", "2.5E-1", ".5", "1000.0", "0.3", "1e16"]);
+    const v = this.pick([
+      "0",
+      "1",
+      "2",
+      "3",
+      "5",
+      "10",
+      "0.1",
+      "0.5",
+      "1.5",
+      "2.75",
+      "100",
+      "1e3",
+      "2.5E-1",
+      ".5",
+      "1000.0",
+      "0.3",
+      "1e16",
+    ]);
     return v;
   }
   private col(scope: { level: Level; inAgg: boolean }, type: "number" | "boolean" | "text" | "date"): string {
-    const member = { number: ["m_num", "m_amount", "m_small"], boolean: ["m_flag", "m_flag2"], text: ["m_text"], date: ["m_date"] }[type];
+    const member = {
+      number: ["m_num", "m_amount", "m_small"],
+      boolean: ["m_flag", "m_flag2"],
+      text: ["m_text"],
+      date: ["m_date"],
+    }[type];
     const household = { number: ["h_num", "h_amount"], boolean: ["h_flag"], text: ["h_text"], date: ["h_date"] }[type];
     if (scope.level === "member" || scope.inAgg) {
       return this.r() < 0.75 ? this.pick(member) : `household.${this.pick(household)}`;
@@ -145,7 +168,10 @@ class ExprGen {
       },
       () => `${this.kw("abs")}(${this.number(d - 1, scope)})`,
       () => `coalesce(${this.number(d - 1, scope)}, ${this.number(d - 1, scope)})`,
-      () => `${this.pick(["least", "greatest"])}(${this.number(d - 1, scope)}, ${this.number(d - 1, scope)}${this.r() < 0.3 ? `, ${this.number(0, scope)}` : ""})`,
+      () =>
+        `${this.pick(["least", "greatest"])}(${this.number(d - 1, scope)}, ${this.number(d - 1, scope)}${
+          this.r() < 0.3 ? `, ${this.number(0, scope)}` : ""
+        })`,
       () => `${this.number(d - 1, scope)} ${this.pick(["+", "-"])} ${this.number(0, scope)} * ${this.number(0, scope)}`,
     ])();
   }
@@ -153,7 +179,9 @@ class ExprGen {
   text(d: number, scope: { level: Level; inAgg: boolean }): string {
     const v = this.r();
     if (d <= 0 || v < 0.5) return v < 0.3 ? `'${this.pick(TEXTS).replaceAll("'", "''")}'` : this.col(scope, "text");
-    if (this.canAggregate(scope) && v < 0.65) return `${this.pick(["min_members", "max_members"])}(${this.text(d - 1, this.agg(scope))})`;
+    if (this.canAggregate(scope) && v < 0.65) {
+      return `${this.pick(["min_members", "max_members"])}(${this.text(d - 1, this.agg(scope))})`;
+    }
     return this.pick([
       () => `coalesce(${this.text(d - 1, scope)}, ${this.text(d - 1, scope)})`,
       () => `${this.pick(["least", "greatest"])}(${this.text(d - 1, scope)}, ${this.text(d - 1, scope)})`,
@@ -163,7 +191,9 @@ class ExprGen {
   date(d: number, scope: { level: Level; inAgg: boolean }): string {
     const v = this.r();
     if (d <= 0 || v < 0.6) return this.col(scope, "date");
-    if (this.canAggregate(scope) && v < 0.75) return `${this.pick(["min_members", "max_members"])}(${this.date(d - 1, this.agg(scope))})`;
+    if (this.canAggregate(scope) && v < 0.75) {
+      return `${this.pick(["min_members", "max_members"])}(${this.date(d - 1, this.agg(scope))})`;
+    }
     return this.pick([
       () => `coalesce(${this.date(d - 1, scope)}, '${this.pick(DATES)}')`,
       () => `${this.pick(["least", "greatest"])}(${this.date(d - 1, scope)}, ${this.date(d - 1, scope)})`,
@@ -192,17 +222,39 @@ class ExprGen {
       () => `${this.number(d - 1, scope)} ${this.op()} ${this.number(d - 1, scope)}`,
       () => `${this.number(d - 1, scope)} ${this.op()} ${this.number(d - 1, scope)}`,
       () => `${this.text(d - 1, scope)} ${this.op()} ${this.text(d - 1, scope)}`,
-      () => `${this.date(d - 1, scope)} ${this.op()} ${this.r() < 0.5 ? `'${this.pick(DATES)}'` : this.date(d - 1, scope)}`,
+      () =>
+        `${this.date(d - 1, scope)} ${this.op()} ${this.r() < 0.5 ? `'${this.pick(DATES)}'` : this.date(d - 1, scope)}`,
       () => `(${this.boolean(0, scope)}) ${this.pick(["=", "<>", "<", ">="])} (${this.boolean(0, scope)})`,
-      () => `${this.number(d - 1, scope)} ${this.r() < 0.3 ? this.kw("not") + " " : ""}${this.kw("between")} ${this.number(d - 1, scope)} ${this.kw("and")} ${this.number(d - 1, scope)}`,
-      () => `${this.date(d - 1, scope)} ${this.kw("between")} '${this.pick(DATES)}' ${this.kw("and")} '${this.pick(DATES)}'`,
+      () =>
+        `${this.number(d - 1, scope)} ${this.r() < 0.3 ? this.kw("not") + " " : ""}${this.kw("between")} ${
+          this.number(d - 1, scope)
+        } ${this.kw("and")} ${this.number(d - 1, scope)}`,
+      () =>
+        `${this.date(d - 1, scope)} ${this.kw("between")} '${this.pick(DATES)}' ${this.kw("and")} '${
+          this.pick(DATES)
+        }'`,
       () => {
-        const items = Array.from({ length: 1 + Math.floor(this.r() * 3) }, () => this.pick(["1", "2", "-3", "0.5", "0", "null", "10", "-0"]));
+        const items = Array.from(
+          { length: 1 + Math.floor(this.r() * 3) },
+          () => this.pick(["1", "2", "-3", "0.5", "0", "null", "10", "-0"]),
+        );
         if (this.params.length && this.r() < 0.3) items.push(`$${this.pick(this.params)}`);
-        return `${this.number(d - 1, scope)} ${this.r() < 0.3 ? this.kw("not") + " " : ""}${this.kw("in")} (${items.join(", ")})`;
+        return `${this.number(d - 1, scope)} ${this.r() < 0.3 ? this.kw("not") + " " : ""}${this.kw("in")} (${
+          items.join(", ")
+        })`;
       },
-      () => `${this.text(d - 1, scope)} ${this.r() < 0.3 ? "not " : ""}in (${["'a'", "'B'", "'农'", "null", "'it''s'"].filter(() => this.r() < 0.5).concat("''").join(",")})`,
-      () => `(${this.pick([() => this.number(d - 1, scope), () => this.text(d - 1, scope), () => this.boolean(d - 1, scope), () => this.date(d - 1, scope)])()}) ${this.kw("is")} ${this.r() < 0.5 ? this.kw("not") + " " : ""}${this.kw("null")}`,
+      () =>
+        `${this.text(d - 1, scope)} ${this.r() < 0.3 ? "not " : ""}in (${
+          ["'a'", "'B'", "'农'", "null", "'it''s'"].filter(() => this.r() < 0.5).concat("''").join(",")
+        })`,
+      () =>
+        `(${
+          this.pick([() =>
+            this.number(d - 1, scope), () =>
+            this.text(d - 1, scope), () =>
+            this.boolean(d - 1, scope), () =>
+            this.date(d - 1, scope)])()
+        }) ${this.kw("is")} ${this.r() < 0.5 ? this.kw("not") + " " : ""}${this.kw("null")}`,
       () => `coalesce(${this.boolean(d - 1, scope)}, ${this.boolean(d - 1, scope)})`,
     ])();
   }
@@ -215,9 +267,15 @@ const WEIGHTS = [1, 1, 0.5, 1.5, 2, 0.1, -1, 3];
 export function randomModel(seed: number): Model {
   const r = rng(seed);
   const pick = <T>(xs: T[]): T => xs[Math.floor(r() * xs.length)];
-  const parameters = Array.from({ length: Math.floor(r() * 4) }, (_, i) => ({ id: `p${i}`, value: pick([0, 1, 2.5, 5, 10, 0.1, -1, 1000]) }));
+  const parameters = Array.from(
+    { length: Math.floor(r() * 4) },
+    (_, i) => ({ id: `p${i}`, value: pick([0, 1, 2.5, 5, 10, 0.1, -1, 1000]) }),
+  );
   const gen = new ExprGen(r, parameters.map((p) => p.id));
-  const categories = Array.from({ length: 1 + Math.floor(r() * 3) }, (_, i) => ({ id: `cat${i}`, weight: pick(WEIGHTS) }));
+  const categories = Array.from(
+    { length: 1 + Math.floor(r() * 3) },
+    (_, i) => ({ id: `cat${i}`, weight: pick(WEIGHTS) }),
+  );
   const indicators = Array.from({ length: 1 + Math.floor(r() * 8) }, (_, i) => {
     const level: Level = r() < 0.5 ? "member" : "household";
     return {

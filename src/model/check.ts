@@ -69,12 +69,17 @@ export interface CheckedWhen {
 
 /** Edit distance (with adjacent transpositions) between two words. */
 export function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const d: number[][] = Array.from(
+    { length: a.length + 1 },
+    (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      }
     }
   }
   return d[a.length][b.length];
@@ -109,8 +114,30 @@ export function isDateText(text: string): boolean {
 }
 
 const SQL_WORDS = new Set([
-  "select", "from", "where", "union", "drop", "delete", "insert", "update", "create", "alter", "attach", "copy",
-  "pragma", "install", "load", "exec", "execute", "call", "set", "with", "table", "into", "values", "truncate",
+  "select",
+  "from",
+  "where",
+  "union",
+  "drop",
+  "delete",
+  "insert",
+  "update",
+  "create",
+  "alter",
+  "attach",
+  "copy",
+  "pragma",
+  "install",
+  "load",
+  "exec",
+  "execute",
+  "call",
+  "set",
+  "with",
+  "table",
+  "into",
+  "values",
+  "truncate",
 ]);
 
 function lookup(columns: Record<string, ColumnType>, name: string): string | undefined {
@@ -153,7 +180,7 @@ class Checker {
   coerce(n: Checked, type: ValueType): void {
     if (n.type !== "null" || type === "null") return;
     n.type = type;
-    if (n.kind === "call") for (const a of n.args) this.coerce(a, type);
+    if (n.kind === "call") { for (const a of n.args) this.coerce(a, type); }
     if (n.kind === "aggregate" && n.arg) this.coerce(n.arg, type);
   }
 
@@ -170,7 +197,11 @@ class Checker {
       for (const n of typed) {
         if (n.kind !== "literal" || n.type !== "text") continue;
         if (!isDateText(n.value as string)) {
-          this.error(n.pos, this.text(n), `${where} compares a date with ${this.text(n)}, which is not a date: write dates as 'YYYY-MM-DD'`);
+          this.error(
+            n.pos,
+            this.text(n),
+            `${where} compares a date with ${this.text(n)}, which is not a date: write dates as 'YYYY-MM-DD'`,
+          );
           return undefined;
         }
         n.type = "date";
@@ -179,7 +210,13 @@ class Checker {
     const reference = typed.find((n) => !isTextLiteral(n)) ?? typed[0];
     for (const n of typed) {
       if (n.type !== reference.type) {
-        this.error(n.pos, this.text(n), `${where} needs values of one type, but ${this.describe(reference)} is ${article(reference.type)} and ${this.describe(n)} is ${article(n.type)}`);
+        this.error(
+          n.pos,
+          this.text(n),
+          `${where} needs values of one type, but ${this.describe(reference)} is ${article(reference.type)} and ${
+            this.describe(n)
+          } is ${article(n.type)}`,
+        );
         return undefined;
       }
     }
@@ -199,7 +236,11 @@ class Checker {
           : `; write the member's column alone: \`${e.name}\``;
         return this.error(e.qualifier.pos, e.qualifier.name, `\`${e.qualifier.name}.\` is not a table prefix${hint}`);
       } else {
-        return this.error(e.qualifier.pos, e.qualifier.name, `Unknown table \`${e.qualifier.name}\`: the only prefix is \`household.\` (a column of the household)`);
+        return this.error(
+          e.qualifier.pos,
+          e.qualifier.name,
+          `Unknown table \`${e.qualifier.name}\`: the only prefix is \`household.\` (a column of the household)`,
+        );
       }
     } else {
       table = level === "member" || inAggregate ? "members" : "households";
@@ -227,7 +268,9 @@ class Checker {
         message += `; \`${inOther}\` is a household column: write \`household.${inOther}\``;
       }
     }
-    if (SQL_WORDS.has(e.name.toLowerCase())) message += ` (\`${e.name}\` is SQL: subqueries and statements are not allowed)`;
+    if (SQL_WORDS.has(e.name.toLowerCase())) {
+      message += ` (\`${e.name}\` is SQL: subqueries and statements are not allowed)`;
+    }
     if (!guess && inOther === undefined) {
       const names = Object.keys(columns);
       message += names.length <= 12 ? `; the ${where} columns are ${names.map((n) => `\`${n}\``).join(", ")}` : "";
@@ -252,7 +295,9 @@ class Checker {
           const guess = closest(e.name, parameters.keys());
           const known = parameters.size === 0
             ? "; the model defines no parameters"
-            : guess ? ` — did you mean \`$${guess}\`?` : `; the model's parameters are ${[...parameters.keys()].map((p) => `\`$${p}\``).join(", ")}`;
+            : guess
+            ? ` — did you mean \`$${guess}\`?`
+            : `; the model's parameters are ${[...parameters.keys()].map((p) => `\`$${p}\``).join(", ")}`;
           return this.error(e.pos, `$${e.name}`, `Unknown parameter \`$${e.name}\`${known}`);
         }
         if (!this.parameters.includes(e.name)) this.parameters.push(e.name);
@@ -263,14 +308,18 @@ class Checker {
       case "neg": {
         const operand = this.check(e.operand, inAggregate);
         if (!operand) return null;
-        if (operand.type !== "number" && operand.type !== "null") return this.wrongType(operand, "a number", "Minus `-`");
+        if (operand.type !== "number" && operand.type !== "null") {
+          return this.wrongType(operand, "a number", "Minus `-`");
+        }
         this.coerce(operand, "number");
         return { kind: "neg", operand, type: "number", ...span };
       }
       case "not": {
         const operand = this.check(e.operand, inAggregate);
         if (!operand) return null;
-        if (operand.type !== "boolean" && operand.type !== "null") return this.wrongType(operand, "a condition (true or false)", "`not`");
+        if (operand.type !== "boolean" && operand.type !== "null") {
+          return this.wrongType(operand, "a condition (true or false)", "`not`");
+        }
         this.coerce(operand, "boolean");
         return { kind: "not", operand, type: "boolean", ...span };
       }
@@ -279,7 +328,9 @@ class Checker {
         const right = this.check(e.right, inAggregate);
         if (!left || !right) return null;
         for (const side of [left, right]) {
-          if (side.type !== "number" && side.type !== "null") return this.wrongType(side, "numbers", `Arithmetic \`${e.op}\``);
+          if (side.type !== "number" && side.type !== "null") {
+            return this.wrongType(side, "numbers", `Arithmetic \`${e.op}\``);
+          }
         }
         this.coerce(left, "number");
         this.coerce(right, "number");
@@ -334,7 +385,11 @@ class Checker {
   private arity(e: Expr & { kind: "call" }, min: number, max: number): boolean {
     const n = e.args.length;
     if (n >= min && n <= max) return true;
-    const expected = min === max ? `${min} argument${min === 1 ? "" : "s"}` : max === Infinity ? `at least ${min} argument${min === 1 ? "" : "s"}` : `${min} or ${max} arguments`;
+    const expected = min === max
+      ? `${min} argument${min === 1 ? "" : "s"}`
+      : max === Infinity
+      ? `at least ${min} argument${min === 1 ? "" : "s"}`
+      : `${min} or ${max} arguments`;
     this.error(e.namePos, e.name, `\`${e.name}\` takes ${expected} but was given ${n}`);
     return false;
   }
@@ -378,11 +433,15 @@ class Checker {
       case "count_members":
       case "any_member":
       case "all_members":
-        if (arg.type !== "boolean" && arg.type !== "null") return this.wrongType(arg, "a condition on each member (true or false)", `\`${fn}\``);
+        if (arg.type !== "boolean" && arg.type !== "null") {
+          return this.wrongType(arg, "a condition on each member (true or false)", `\`${fn}\``);
+        }
         this.coerce(arg, "boolean");
         return { kind: "aggregate", fn, arg, type: fn === "count_members" ? "number" : "boolean", ...span };
       case "sum_members":
-        if (arg.type !== "number" && arg.type !== "null") return this.wrongType(arg, "a number for each member", "`sum_members`");
+        if (arg.type !== "number" && arg.type !== "null") {
+          return this.wrongType(arg, "a number for each member", "`sum_members`");
+        }
         this.coerce(arg, "number");
         return { kind: "aggregate", fn, arg, type: "number", ...span };
       case "min_members":
@@ -393,7 +452,17 @@ class Checker {
 }
 
 function article(type: ValueType): string {
-  return type === "null" ? "always null" : `${type === "number" ? "a number" : type === "text" ? "text" : type === "boolean" ? "a condition (true or false)" : "a date"}`;
+  return type === "null"
+    ? "always null"
+    : `${
+      type === "number"
+        ? "a number"
+        : type === "text"
+        ? "text"
+        : type === "boolean"
+        ? "a condition (true or false)"
+        : "a date"
+    }`;
 }
 
 /**
@@ -409,7 +478,9 @@ export function checkWhen(expr: Expr, source: string, env: CheckEnv): CheckedWhe
       new WhenError(
         checked.pos,
         text,
-        `A \`when\` must be a condition (true or false), but \`${text}\` is ${article(checked.type)}; compare it, e.g. \`${text} > 0\``,
+        `A \`when\` must be a condition (true or false), but \`${text}\` is ${
+          article(checked.type)
+        }; compare it, e.g. \`${text} > 0\``,
       ),
     );
   }

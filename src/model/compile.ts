@@ -23,12 +23,12 @@
  * nulls (DuckDB semantics) and are null only when every argument is.
  */
 import {
+  crossCheckModel,
   type DatasetSchema,
   InputError,
   type Model,
-  type Problem,
-  crossCheckModel,
   modelIssuesToProblems,
+  type Problem,
 } from "../contract/mod.ts";
 import { type Checked, checkWhen } from "./check.ts";
 import { parseWhen, WhenError } from "./parse.ts";
@@ -85,19 +85,37 @@ export interface CompiledModel {
 /** The ORDER BY of every scored output (contract §3). */
 export const SCORED_ORDER = "per_capita DESC NULLS LAST, household_id ASC";
 /** The columns of `scored`, in order. */
-export const SCORED_COLUMNS = ["household_id", "village", "category", "members", "total_points", "per_capita", "band"] as const;
+export const SCORED_COLUMNS = [
+  "household_id",
+  "village",
+  "category",
+  "members",
+  "total_points",
+  "per_capita",
+  "band",
+] as const;
 
 /**
  * Checks every indicator's `when` against the dataset schema and the model's parameters, and the
  * model's cross-references. Throws `InputError` listing every problem of every indicator.
  */
 export function checkModel(model: Model, schema: DatasetSchema, file = "model.json"): CompiledIndicator[] {
-  const problems: Problem[] = modelIssuesToProblems(file, model, crossCheckModel(model as unknown as Record<string, unknown>));
+  const problems: Problem[] = modelIssuesToProblems(
+    file,
+    model,
+    crossCheckModel(model as unknown as Record<string, unknown>),
+  );
   const parameters = new Map((model.parameters ?? []).map((p) => [p.id, p.value]));
   const out: CompiledIndicator[] = [];
   model.indicators.forEach((ind, index) => {
     const fail = (e: WhenError) =>
-      problems.push({ file, indicator: ind.id, position: e.position, value: e.value, message: `\`when\`: ${e.message}` });
+      problems.push({
+        file,
+        indicator: ind.id,
+        position: e.position,
+        value: e.value,
+        message: `\`when\`: ${e.message}`,
+      });
     let expr;
     try {
       expr = parseWhen(ind.when);
@@ -120,6 +138,17 @@ export function checkModel(model: Model, schema: DatasetSchema, file = "model.js
 export function compileModel(model: Model, schema: DatasetSchema, file = "model.json"): CompiledModel {
   const indicators = checkModel(model, schema, file);
   const coefficients = coefficientsOf(model, indicators);
+  const overflow = coefficients.filter((c) =>
+    !Number.isFinite(c.weightedPoints) || !Number.isFinite(c.weightedOtherwise)
+  );
+  if (overflow.length > 0) {
+    throw new InputError(overflow.map((c) => ({
+      file,
+      indicator: c.id,
+      value: String(c.weight),
+      message: `Category weight ${c.weight} × points ${c.points} or otherwise ${c.otherwise} is too large to compute`,
+    })));
+  }
   const compiled: CompiledModel = {
     file,
     model,
@@ -260,7 +289,10 @@ export interface StepOptions {
 const MEMBER_SCOPE: Scope = { members: "m", households: "h", aggregate: null };
 
 /** Builds the named steps of the pipeline. */
-export function buildSteps(compiled: Pick<CompiledModel, "indicators" | "coefficients" | "bands" | "schema">, options: StepOptions = {}): Step[] {
+export function buildSteps(
+  compiled: Pick<CompiledModel, "indicators" | "coefficients" | "bands" | "schema">,
+  options: StepOptions = {},
+): Step[] {
   const { indicators, coefficients, bands, schema } = compiled;
   const memberIndicators = indicators.filter((i) => i.level === "member");
   const householdIndicators = indicators.filter((i) => i.level === "household");
@@ -290,7 +322,9 @@ export function buildSteps(compiled: Pick<CompiledModel, "indicators" | "coeffic
 
   // member_conditions
   const mcCols = [`m."household_id" AS household_id`, `m."person_id" AS person_id`];
-  for (const ind of memberIndicators) mcCols.push(`${expressionSql(ind.expr, MEMBER_SCOPE)} AS ${ident(`c${ind.index}`)}`);
+  for (const ind of memberIndicators) {
+    mcCols.push(`${expressionSql(ind.expr, MEMBER_SCOPE)} AS ${ident(`c${ind.index}`)}`);
+  }
   for (const a of aggregates.values()) mcCols.push(`${a.argSql} AS ${ident(`x${a.index}`)}`);
   const memberConditions = [
     `SELECT\n  ${mcCols.join(",\n  ")}`,
@@ -346,7 +380,9 @@ export function buildSteps(compiled: Pick<CompiledModel, "indicators" | "coeffic
     }
   };
   const householdScope: Scope = { members: null, households: "h", aggregate: aggregateRef };
-  const textColumn = (name: string) => (Object.hasOwn(schema.households, name) ? `h.${ident(name)}` : "CAST(NULL AS VARCHAR)");
+  const textColumn = (
+    name: string,
+  ) => (Object.hasOwn(schema.households, name) ? `h.${ident(name)}` : "CAST(NULL AS VARCHAR)");
   const hhCols = [
     `h."household_id" AS household_id`,
     `${textColumn("village")} AS village`,
@@ -370,7 +406,9 @@ export function buildSteps(compiled: Pick<CompiledModel, "indicators" | "coeffic
   for (const c of coefficients) hitCols.push(`${ident(`c${c.index}`)} AS ${ident(c.column)}`);
   const hits = `SELECT\n  ${hitCols.join(",\n  ")}\nFROM household_hits`;
 
-  const totals = `SELECT\n  household_id, village, category, members,\n  ${totalSql(coefficients, "members", "    ")} AS total_points\nFROM hits`;
+  const totals = `SELECT\n  household_id, village, category, members,\n  ${
+    totalSql(coefficients, "members", "    ")
+  } AS total_points\nFROM hits`;
 
   const perCapita = perCapitaSql("total_points", "members");
   const scored = `SELECT\n  household_id, village, category, members, total_points,\n  ${perCapita} AS per_capita,\n  ${
@@ -378,9 +416,21 @@ export function buildSteps(compiled: Pick<CompiledModel, "indicators" | "coeffic
   } AS band\nFROM totals`;
 
   return [
-    { name: "member_conditions", description: "each member's member-indicator conditions and aggregate arguments", sql: memberConditions },
-    { name: "member_hits", description: "per household with members: member count, members hit per member indicator, aggregates", sql: memberHits },
-    { name: "household_hits", description: "per household: member hits and household-indicator hits (0/1)", sql: householdHits },
+    {
+      name: "member_conditions",
+      description: "each member's member-indicator conditions and aggregate arguments",
+      sql: memberConditions,
+    },
+    {
+      name: "member_hits",
+      description: "per household with members: member count, members hit per member indicator, aggregates",
+      sql: memberHits,
+    },
+    {
+      name: "household_hits",
+      description: "per household: member hits and household-indicator hits (0/1)",
+      sql: householdHits,
+    },
     { name: "hits", description: "per household: one hit count per indicator, in model order", sql: hits },
     { name: "totals", description: "per household: total points, summed in model order", sql: totals },
     { name: "scored", description: "per household: total points, per-capita score and band", sql: scored },
@@ -403,7 +453,10 @@ function stepsFor(compiled: CompiledModel, options: StepOptions): Step[] {
 
 /** The scored households, ordered by per_capita desc then household_id (contract §3). */
 export function scoredSql(compiled: CompiledModel, options: StepOptions = {}): string {
-  return pipelineSql(stepsFor(compiled, options), `SELECT ${SCORED_COLUMNS.join(", ")}\nFROM scored\nORDER BY ${SCORED_ORDER}`);
+  return pipelineSql(
+    stepsFor(compiled, options),
+    `SELECT ${SCORED_COLUMNS.join(", ")}\nFROM scored\nORDER BY ${SCORED_ORDER}`,
+  );
 }
 
 /** The `hits` step's rows, ordered by household_id. */
@@ -417,7 +470,10 @@ export function hitsSql(compiled: CompiledModel, options: StepOptions = {}): str
  * that each step's table can be inspected (and timed); then `SELECT … FROM scored` reads the result.
  */
 export function debugStatements(compiled: CompiledModel, options: StepOptions = {}): { name: StepName; sql: string }[] {
-  return stepsFor(compiled, options).map((s) => ({ name: s.name, sql: `CREATE OR REPLACE TEMP TABLE ${s.name} AS\n${s.sql}` }));
+  return stepsFor(compiled, options).map((s) => ({
+    name: s.name,
+    sql: `CREATE OR REPLACE TEMP TABLE ${s.name} AS\n${s.sql}`,
+  }));
 }
 
 /**
@@ -429,9 +485,11 @@ export function debugStatements(compiled: CompiledModel, options: StepOptions = 
 export function contributionsSql(compiled: CompiledModel, options: StepOptions = {}): string {
   const steps = stepsFor(compiled, options).filter((s) => STEP_NAMES.indexOf(s.name) <= STEP_NAMES.indexOf("hits"));
   const rows = compiled.coefficients.map((c) =>
-    `(${c.index}, ${textLiteral(c.column)}, ${textLiteral(c.id)}, ${textLiteral(c.level)}, ${textLiteral(c.category)}, ${doubleLiteral(c.weight)}, ${
-      doubleLiteral(c.points)
-    }, ${doubleLiteral(c.otherwise)}, ${doubleLiteral(c.weightedPoints)}, ${doubleLiteral(c.weightedOtherwise)})`
+    `(${c.index}, ${textLiteral(c.column)}, ${textLiteral(c.id)}, ${textLiteral(c.level)}, ${
+      textLiteral(c.category)
+    }, ${doubleLiteral(c.weight)}, ${doubleLiteral(c.points)}, ${doubleLiteral(c.otherwise)}, ${
+      doubleLiteral(c.weightedPoints)
+    }, ${doubleLiteral(c.weightedOtherwise)})`
   );
   const hitColumns = compiled.coefficients.map((c) => ident(c.column)).join(", ");
   const n = "CASE WHEN k.level = 'member' THEN u.members ELSE 1 END";
@@ -457,7 +515,9 @@ ORDER BY u.household_id, k.indicator_index`;
 export function memberExplainSql(compiled: CompiledModel, householdId: string): string {
   const steps = buildSteps(compiled, { householdId }).filter((s) => s.name === "member_conditions");
   const cols = ["person_id"];
-  for (const c of compiled.coefficients) if (c.level === "member") cols.push(`${ident(`c${c.index}`)} AS ${ident(c.column)}`);
+  for (const c of compiled.coefficients) {
+    if (c.level === "member") cols.push(`${ident(`c${c.index}`)} AS ${ident(c.column)}`);
+  }
   return pipelineSql(steps, `SELECT ${cols.join(", ")}\nFROM member_conditions\nORDER BY person_id`);
 }
 

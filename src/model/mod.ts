@@ -24,8 +24,18 @@
  * Run the SQL with `src/score`.
  */
 export * from "./syntax.ts";
-export { parseWhen, tokenize, type Token, WhenError } from "./parse.ts";
-export { type CheckEnv, type Checked, type CheckedWhen, checkWhen, closest, editDistance, isDateText, type TableRef, type ValueType } from "./check.ts";
+export { parseWhen, type Token, tokenize, WhenError } from "./parse.ts";
+export {
+  type Checked,
+  type CheckedWhen,
+  type CheckEnv,
+  checkWhen,
+  closest,
+  editDistance,
+  isDateText,
+  type TableRef,
+  type ValueType,
+} from "./check.ts";
 export * from "./scoring.ts";
 export * from "./compile.ts";
 export { doubleLiteral, ident, numberText, textLiteral } from "./_sql.ts";

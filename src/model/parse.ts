@@ -22,7 +22,14 @@
  * subqueries, other functions, double-quoted names — is refused here with a {@link WhenError}
  * that carries the 1-based position and the offending token.
  */
-import { type ArithOp, type CompareOp, type Expr, isKnownFunction, SCALAR_FUNCTIONS, AGGREGATE_FUNCTIONS } from "./syntax.ts";
+import {
+  AGGREGATE_FUNCTIONS,
+  type ArithOp,
+  type CompareOp,
+  type Expr,
+  isKnownFunction,
+  SCALAR_FUNCTIONS,
+} from "./syntax.ts";
 
 /** A mistake in one `when`: where (1-based code-point position), the offending word, and a hint. */
 export class WhenError extends Error {
@@ -48,20 +55,70 @@ const KEYWORDS = new Set(["and", "or", "not", "between", "in", "is", "null", "tr
 
 /** SQL words that have no place in a `when`: blamed by name when they break the parse. */
 const SQL_WORDS = new Set([
-  "select", "from", "where", "union", "intersect", "except", "join", "group", "order", "having", "limit",
-  "drop", "delete", "insert", "update", "create", "alter", "attach", "detach", "copy", "pragma", "install",
-  "load", "export", "import", "call", "set", "with", "case", "when", "then", "else", "end", "cast", "as",
-  "like", "ilike", "similar", "glob", "exists", "any", "all", "some", "distinct", "over", "filter", "values",
-  "table", "into", "begin", "commit", "rollback", "truncate", "execute", "prepare",
+  "select",
+  "from",
+  "where",
+  "union",
+  "intersect",
+  "except",
+  "join",
+  "group",
+  "order",
+  "having",
+  "limit",
+  "drop",
+  "delete",
+  "insert",
+  "update",
+  "create",
+  "alter",
+  "attach",
+  "detach",
+  "copy",
+  "pragma",
+  "install",
+  "load",
+  "export",
+  "import",
+  "call",
+  "set",
+  "with",
+  "case",
+  "when",
+  "then",
+  "else",
+  "end",
+  "cast",
+  "as",
+  "like",
+  "ilike",
+  "similar",
+  "glob",
+  "exists",
+  "any",
+  "all",
+  "some",
+  "distinct",
+  "over",
+  "filter",
+  "values",
+  "table",
+  "into",
+  "begin",
+  "commit",
+  "rollback",
+  "truncate",
+  "execute",
+  "prepare",
 ]);
 
 const isDigit = (c: string | undefined) => c !== undefined && c >= "0" && c <= "9";
 const isNameStart = (c: string | undefined) => c !== undefined && /^[A-Za-z_]$/.test(c);
 const isNamePart = (c: string | undefined) => c !== undefined && /^[A-Za-z0-9_]$/.test(c);
 
-const FUNCTIONS_HINT = `a \`when\` may call only ${SCALAR_FUNCTIONS.join(", ")} and, in household indicators, the aggregates ${
-  AGGREGATE_FUNCTIONS.join(", ")
-}`;
+const FUNCTIONS_HINT = `a \`when\` may call only ${
+  SCALAR_FUNCTIONS.join(", ")
+} and, in household indicators, the aggregates ${AGGREGATE_FUNCTIONS.join(", ")}`;
 
 /** Splits a `when` into tokens; positions are 1-based code points. Throws {@link WhenError}. */
 export function tokenize(source: string): Token[] {
@@ -84,8 +141,10 @@ export function tokenize(source: string): Token[] {
         i++;
         while (isDigit(chars[i])) i++;
       }
-      if ((chars[i] === "e" || chars[i] === "E") &&
-        (isDigit(chars[i + 1]) || ((chars[i + 1] === "+" || chars[i + 1] === "-") && isDigit(chars[i + 2])))) {
+      if (
+        (chars[i] === "e" || chars[i] === "E") &&
+        (isDigit(chars[i + 1]) || ((chars[i + 1] === "+" || chars[i + 1] === "-") && isDigit(chars[i + 2])))
+      ) {
         i += 2;
         while (isDigit(chars[i])) i++;
       }
@@ -93,7 +152,11 @@ export function tokenize(source: string): Token[] {
       if (isNamePart(chars[i]) || chars[i] === ".") {
         while (isNamePart(chars[i]) || chars[i] === ".") i++;
         text = chars.slice(start, i).join("");
-        fail(start, text, `Malformed number \`${text}\`: write numbers like 12, 0.5 or 1e3, and names starting with a letter`);
+        fail(
+          start,
+          text,
+          `Malformed number \`${text}\`: write numbers like 12, 0.5 or 1e3, and names starting with a letter`,
+        );
       }
       const value = Number(text);
       if (!Number.isFinite(value)) fail(start, text, `Number \`${text}\` is too large`);
@@ -121,7 +184,11 @@ export function tokenize(source: string): Token[] {
       i++;
       for (;;) {
         if (i >= chars.length) {
-          fail(start, chars.slice(start).join(""), "Text is not closed: add a closing `'` (write `''` for a quote inside text)");
+          fail(
+            start,
+            chars.slice(start).join(""),
+            "Text is not closed: add a closing `'` (write `''` for a quote inside text)",
+          );
         }
         if (chars[i] === "'") {
           if (chars[i + 1] === "'") {
@@ -139,7 +206,9 @@ export function tokenize(source: string): Token[] {
       continue;
     }
     const two = c + (chars[i + 1] ?? "");
-    if (two === "--") fail(start, "--", "`--` starts an SQL comment, which a `when` may not contain (for a double minus write `- -x`)");
+    if (two === "--") {
+      fail(start, "--", "`--` starts an SQL comment, which a `when` may not contain (for a double minus write `- -x`)");
+    }
     if (two === "/*") fail(start, "/*", "`/*` starts an SQL comment, which a `when` may not contain");
     if (two === "==") fail(start, "==", "Use `=` to compare, not `==`");
     if (two === "&&") fail(start, "&&", "Use `and`, not `&&`");
@@ -162,11 +231,20 @@ export function tokenize(source: string): Token[] {
       "!": "use `not` for negation, and `!=` or `<>` for 'not equal'",
       "%": "the `when` language has no `%` (modulo)",
     };
-    fail(start, c, `Unexpected character \`${c}\`: ${hints[c] ?? "text must be written in single quotes ('like this')"}`);
+    fail(
+      start,
+      c,
+      `Unexpected character \`${c}\`: ${hints[c] ?? "text must be written in single quotes ('like this')"}`,
+    );
   }
   tokens.push({ kind: "end", text: "", pos: chars.length + 1, end: chars.length + 1 });
   return tokens;
 }
+
+/** How deeply parentheses, function calls, `not` and minus may nest. */
+const MAX_DEPTH = 100;
+/** How many tokens one `when` may have. */
+const MAX_TOKENS = 2000;
 
 const COMPARE_OPS = new Set(["=", "!=", "<>", "<", "<=", ">", ">="]);
 
@@ -195,9 +273,14 @@ class Parser {
     return t.kind === "end" ? "the end of the expression" : `\`${t.text}\``;
   }
   private fail(t: Token, message: string): never {
-    const sqlWord = (x: Token | undefined) => x !== undefined && x.kind === "name" && SQL_WORDS.has(x.text.toLowerCase());
+    const sqlWord = (x: Token | undefined) =>
+      x !== undefined && x.kind === "name" && SQL_WORDS.has(x.text.toLowerCase());
     if (sqlWord(t)) {
-      throw new WhenError(t.pos, t.text, `\`${t.text}\` is SQL, not part of the \`when\` language: subqueries, statements and SQL clauses are not allowed`);
+      throw new WhenError(
+        t.pos,
+        t.text,
+        `\`${t.text}\` is SQL, not part of the \`when\` language: subqueries, statements and SQL clauses are not allowed`,
+      );
     }
     // A token that breaks the parse right after an SQL word: the SQL word is the real culprit.
     const prev = this.tokens[this.i - 1];
@@ -212,7 +295,11 @@ class Parser {
   }
 
   private subquery(t: Token): never {
-    throw new WhenError(t.pos, t.text, `Subqueries are not allowed: \`${t.text}\` cannot appear in a \`when\`, which is one expression over a member's or household's columns`);
+    throw new WhenError(
+      t.pos,
+      t.text,
+      `Subqueries are not allowed: \`${t.text}\` cannot appear in a \`when\`, which is one expression over a member's or household's columns`,
+    );
   }
 
   parse(): Expr {
@@ -224,14 +311,32 @@ class Parser {
       }
       if (this.isOp(")", t)) this.fail(t, "Unexpected `)` without a matching `(`");
       if (this.isKw("is", t) || this.isKw("between", t) || this.isKw("in", t)) {
-        this.fail(t, `Unexpected ${this.shown(t)}: a comparison cannot be compared again; add parentheses or join with \`and\``);
+        this.fail(
+          t,
+          `Unexpected ${this.shown(t)}: a comparison cannot be compared again; add parentheses or join with \`and\``,
+        );
       }
       this.fail(t, `Unexpected ${this.shown(t)} after a complete condition: join conditions with \`and\` or \`or\``);
     }
     return e;
   }
 
+  private depth = 0;
+
+  private nested(parse: () => Expr): Expr {
+    if (++this.depth > MAX_DEPTH) {
+      this.fail(this.tok, `The expression nests deeper than ${MAX_DEPTH} levels of parentheses, \`not\` or minus; simplify it`);
+    }
+    const e = parse();
+    this.depth--;
+    return e;
+  }
+
   private parseOr(): Expr {
+    return this.nested(() => this.parseOrInner());
+  }
+
+  private parseOrInner(): Expr {
     let left = this.parseAnd();
     while (this.isKw("or")) {
       const op = this.next();
@@ -254,7 +359,7 @@ class Parser {
   private parseNot(): Expr {
     if (this.isKw("not")) {
       const t = this.next();
-      const operand = this.parseNot();
+      const operand = this.nested(() => this.parseNot());
       return { kind: "not", operand, pos: t.pos, end: operand.end };
     }
     return this.parseCmp();
@@ -281,7 +386,9 @@ class Parser {
     if (this.isKw("between")) {
       this.next();
       const low = this.parseSum();
-      if (!this.isKw("and")) this.fail(this.tok, `Expected \`and\` in \`between … and …\` but found ${this.shown(this.tok)}`);
+      if (!this.isKw("and")) {
+        this.fail(this.tok, `Expected \`and\` in \`between … and …\` but found ${this.shown(this.tok)}`);
+      }
       this.next();
       const high = this.parseSum();
       return { kind: "between", negated, operand: left, low, high, pos: left.pos, end: high.end };
@@ -296,7 +403,12 @@ class Parser {
         items.push(this.parseLiteral());
       }
       if (!this.isOp(")")) {
-        this.fail(this.tok, `Expected \`,\` or \`)\` in the \`in (…)\` list opened at position ${open.pos} but found ${this.shown(this.tok)}`);
+        this.fail(
+          this.tok,
+          `Expected \`,\` or \`)\` in the \`in (…)\` list opened at position ${open.pos} but found ${
+            this.shown(this.tok)
+          }`,
+        );
       }
       const close = this.next();
       return { kind: "in", negated, operand: left, items, pos: left.pos, end: close.end };
@@ -308,7 +420,9 @@ class Parser {
         this.next();
         neg = true;
       }
-      if (!this.isKw("null")) this.fail(this.tok, `Expected \`null\` after \`is${neg ? " not" : ""}\` but found ${this.shown(this.tok)}`);
+      if (!this.isKw("null")) {
+        this.fail(this.tok, `Expected \`null\` after \`is${neg ? " not" : ""}\` but found ${this.shown(this.tok)}`);
+      }
       const n = this.next();
       return { kind: "isNull", negated: neg, operand: left, pos: left.pos, end: n.end };
     }
@@ -322,11 +436,19 @@ class Parser {
       const n = this.parseAtom();
       return { kind: "neg", operand: n, pos: t.pos, end: n.end };
     }
-    if (t.kind === "number" || t.kind === "text" || t.kind === "param" || this.isKw("true") || this.isKw("false") || this.isKw("null")) {
+    if (
+      t.kind === "number" || t.kind === "text" || t.kind === "param" || this.isKw("true") || this.isKw("false") ||
+      this.isKw("null")
+    ) {
       return this.parseAtom();
     }
     if (this.isKw("select")) this.subquery(t);
-    return this.fail(t, `Expected a value (a number, 'text', true, false, null or a $parameter) in the \`in (…)\` list but found ${this.shown(t)}`);
+    return this.fail(
+      t,
+      `Expected a value (a number, 'text', true, false, null or a $parameter) in the \`in (…)\` list but found ${
+        this.shown(t)
+      }`,
+    );
   }
 
   private parseSum(): Expr {
@@ -352,10 +474,12 @@ class Parser {
   private parseUnary(): Expr {
     if (this.isOp("-")) {
       const t = this.next();
-      const operand = this.parseUnary();
+      const operand = this.nested(() => this.parseUnary());
       return { kind: "neg", operand, pos: t.pos, end: operand.end };
     }
-    if (this.isOp("+")) this.fail(this.tok, "Unary `+` is not part of the `when` language: write the number without it");
+    if (this.isOp("+")) {
+      this.fail(this.tok, "Unary `+` is not part of the `when` language: write the number without it");
+    }
     return this.parseAtom();
   }
 
@@ -372,7 +496,10 @@ class Parser {
         this.next();
         return { kind: "param", name: t.value as string, pos: t.pos, end: t.end };
       case "end":
-        return this.fail(t, "Expected a value (a number, 'text', a column, a $parameter, a function call or `(`) but the expression ended");
+        return this.fail(
+          t,
+          "Expected a value (a number, 'text', a column, a $parameter, a function call or `(`) but the expression ended",
+        );
       case "op": {
         if (t.text === "(") {
           this.next();
@@ -380,11 +507,19 @@ class Parser {
             this.subquery(this.tok);
           }
           const inner = this.parseOr();
-          if (!this.isOp(")")) this.fail(this.tok, `Expected \`)\` to close the \`(\` at position ${t.pos} but found ${this.shown(this.tok)}`);
+          if (!this.isOp(")")) {
+            this.fail(
+              this.tok,
+              `Expected \`)\` to close the \`(\` at position ${t.pos} but found ${this.shown(this.tok)}`,
+            );
+          }
           const close = this.next();
           return { ...inner, pos: t.pos, end: close.end } as Expr;
         }
-        return this.fail(t, `Expected a value (a number, 'text', a column, a $parameter, a function call or \`(\`) but found \`${t.text}\``);
+        return this.fail(
+          t,
+          `Expected a value (a number, 'text', a column, a $parameter, a function call or \`(\`) but found \`${t.text}\``,
+        );
       }
       case "name": {
         const lower = t.text.toLowerCase();
@@ -420,7 +555,10 @@ class Parser {
             }
           }
           if (!this.isOp(")")) {
-            this.fail(this.tok, `Expected \`,\` or \`)\` in the arguments of \`${lower}\` but found ${this.shown(this.tok)}`);
+            this.fail(
+              this.tok,
+              `Expected \`,\` or \`)\` in the arguments of \`${lower}\` but found ${this.shown(this.tok)}`,
+            );
           }
           const close = this.next();
           return { kind: "call", name: lower, args, namePos: t.pos, pos: t.pos, end: close.end };
@@ -428,9 +566,18 @@ class Parser {
         if (this.isOp(".")) {
           this.next();
           const field = this.tok;
-          if (field.kind !== "name") this.fail(field, `Expected a column name after \`${t.text}.\` but found ${this.shown(field)}`);
+          if (field.kind !== "name") {
+            this.fail(field, `Expected a column name after \`${t.text}.\` but found ${this.shown(field)}`);
+          }
           this.next();
-          return { kind: "column", name: field.text, namePos: field.pos, qualifier: { name: t.text, pos: t.pos }, pos: t.pos, end: field.end };
+          return {
+            kind: "column",
+            name: field.text,
+            namePos: field.pos,
+            qualifier: { name: t.text, pos: t.pos },
+            pos: t.pos,
+            end: field.end,
+          };
         }
         return { kind: "column", name: t.text, namePos: t.pos, pos: t.pos, end: t.end };
       }
@@ -440,5 +587,10 @@ class Parser {
 
 /** Parses one `when` into a syntax tree. Throws {@link WhenError} at the first mistake. */
 export function parseWhen(source: string): Expr {
-  return new Parser(tokenize(source)).parse();
+  const tokens = tokenize(source);
+  if (tokens.length > MAX_TOKENS) {
+    const t = tokens[MAX_TOKENS];
+    throw new WhenError(t.pos, t.text, `The expression is too long (more than ${MAX_TOKENS} words and symbols); split it into several indicators`);
+  }
+  return new Parser(tokens).parse();
 }

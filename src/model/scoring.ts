@@ -98,7 +98,11 @@ export function contribution(c: IndicatorCoefficient, hits: number, members: num
 }
 
 /** Rule 4: the household total; `hitsAt(i)` gives the hits of the indicator at model index i. */
-export function householdTotal(coefficients: IndicatorCoefficient[], hitsAt: (index: number) => number, members: number): number {
+export function householdTotal(
+  coefficients: IndicatorCoefficient[],
+  hitsAt: (index: number) => number,
+  members: number,
+): number {
   let total = 0;
   for (const c of coefficients) total = total + contribution(c, hitsAt(c.index), members);
   return total;

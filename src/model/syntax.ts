@@ -54,7 +54,8 @@ export type AggregateFunction = (typeof AGGREGATE_FUNCTIONS)[number];
 
 /** True for the names the language knows as functions (lower case). */
 export function isKnownFunction(name: string): name is ScalarFunction | AggregateFunction {
-  return (SCALAR_FUNCTIONS as readonly string[]).includes(name) || (AGGREGATE_FUNCTIONS as readonly string[]).includes(name);
+  return (SCALAR_FUNCTIONS as readonly string[]).includes(name) ||
+    (AGGREGATE_FUNCTIONS as readonly string[]).includes(name);
 }
 
 /** Renders a text literal in the `when` language (and in SQL): single quotes, `''` for a quote. */

@@ -10,8 +10,8 @@ import {
   debugStatements,
   hitsSql,
   memberExplainSql,
-  type StepName,
   scoredSql,
+  type StepName,
 } from "../model/mod.ts";
 
 /** What scoring needs of a database: any `Db` engine. */
@@ -31,7 +31,11 @@ export interface ScoredRow {
 }
 
 /** Scores every household: rows ordered by per_capita descending, then household_id. */
-export async function scoreHouseholds(db: SqlDb, compiled: CompiledModel, options: { householdId?: string } = {}): Promise<ScoredRow[]> {
+export async function scoreHouseholds(
+  db: SqlDb,
+  compiled: CompiledModel,
+  options: { householdId?: string } = {},
+): Promise<ScoredRow[]> {
   const rows = await db.all(scoredSql(compiled, options));
   return rows.map((r) => ({
     household_id: r.household_id as string,
@@ -57,7 +61,11 @@ export interface Hits {
 }
 
 /** Reads the hit counts of every household (ordered by household_id). */
-export async function readHits(db: SqlDb, compiled: CompiledModel, options: { householdId?: string } = {}): Promise<Hits> {
+export async function readHits(
+  db: SqlDb,
+  compiled: CompiledModel,
+  options: { householdId?: string } = {},
+): Promise<Hits> {
   const { names, columns } = await db.columns(hitsSql(compiled, options));
   const col = (name: string): Value[] => {
     const i = names.indexOf(name);
@@ -85,7 +93,11 @@ export interface StepTiming {
  * Debug mode: materializes every step as a temporary table named after it (`member_hits`, …),
  * timing each, so that each can be inspected with `SELECT * FROM <step>`.
  */
-export async function runSteps(db: SqlDb, compiled: CompiledModel, options: { householdId?: string } = {}): Promise<StepTiming[]> {
+export async function runSteps(
+  db: SqlDb,
+  compiled: CompiledModel,
+  options: { householdId?: string } = {},
+): Promise<StepTiming[]> {
   const out: StepTiming[] = [];
   for (const step of debugStatements(compiled, options)) {
     const start = performance.now();
@@ -130,7 +142,11 @@ export interface HouseholdExplanation {
 }
 
 /** Explains one household, or returns null when there is no household with that id. */
-export async function explainHousehold(db: SqlDb, compiled: CompiledModel, householdId: string): Promise<HouseholdExplanation | null> {
+export async function explainHousehold(
+  db: SqlDb,
+  compiled: CompiledModel,
+  householdId: string,
+): Promise<HouseholdExplanation | null> {
   const [household] = await scoreHouseholds(db, compiled, { householdId });
   if (!household) return null;
   const hits = await readHits(db, compiled, { householdId });
@@ -180,6 +196,10 @@ export interface ContributionRow {
 }
 
 /** Reads the per-indicator contributions, ordered by household_id and model order. */
-export async function readContributions(db: SqlDb, compiled: CompiledModel, options: { householdId?: string } = {}): Promise<ContributionRow[]> {
+export async function readContributions(
+  db: SqlDb,
+  compiled: CompiledModel,
+  options: { householdId?: string } = {},
+): Promise<ContributionRow[]> {
   return (await db.all(contributionsSql(compiled, options))) as unknown as ContributionRow[];
 }
