@@ -9,3 +9,4 @@
  */
 export * from "./wilson.ts";
 export * from "./metrics.ts";
+export * from "./outputs.ts";

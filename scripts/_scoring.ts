@@ -1,0 +1,52 @@
+/** What `score`, `evaluate` and `explain` share: load the data, read and compile the model, score. */
+import { modelDigest, type Model } from "../src/contract/mod.ts";
+import type { Db } from "../src/db/mod.ts";
+import type { LoadReport } from "../src/ingest/mod.ts";
+import { type CompiledModel, compileModel } from "../src/model/mod.ts";
+import { type ScoredRow, scoreHouseholds } from "../src/score/mod.ts";
+import { type Args, openDataset, readModel, required } from "./_cli.ts";
+
+/** A loaded dataset with a compiled model, ready to score. */
+export interface ScoringRun {
+  db: Db;
+  report: LoadReport;
+  model: Model;
+  modelSha256: string;
+  compiled: CompiledModel;
+}
+
+/** Loads `--data`, reads `--model` and compiles it against the data's columns (InputError on any problem). */
+export async function prepareRun(args: Args): Promise<ScoringRun> {
+  const modelFile = required(args, "model");
+  const { model } = await readModel(modelFile);
+  const { db, report } = await openDataset(args);
+  try {
+    const compiled = compileModel(model, report.schema, modelFile);
+    return { db, report, model, modelSha256: await modelDigest(model), compiled };
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+}
+
+/** Scores every household in contract order. */
+export async function scoreAll(run: ScoringRun): Promise<ScoredRow[]> {
+  return await scoreHouseholds(run.db, run.compiled);
+}
+
+/** The run manifest written beside the outputs: what model and data produced them. */
+export function manifest(run: ScoringRun, command: string): string {
+  return JSON.stringify(
+    {
+      command,
+      model: { id: run.model.id, version: run.model.version, sha256: run.modelSha256 },
+      data: {
+        folder: run.report.folder,
+        digest: run.report.digest,
+        tables: run.report.tables.map((t) => ({ table: t.table, file: t.file, rows_read: t.rowsRead, accepted: t.accepted, rejected: t.rejected })),
+      },
+    },
+    null,
+    2,
+  ) + "\n";
+}

@@ -1,0 +1,38 @@
+/**
+ * `deno task evaluate --data <folder> --model <model.json> --out <folder>`: writes `scores.csv` and
+ * `evaluation.json` (contract §3: warnings, precision with its Wilson interval, recall, coverage;
+ * overall and per batch).
+ */
+import { evaluationOf, readVerified, scoresCsv } from "../src/evaluate/mod.ts";
+import { parseArgs, required, runCommand, writeOut } from "./_cli.ts";
+import { manifest, prepareRun, scoreAll } from "./_scoring.ts";
+
+const USAGE = `Usage: deno task evaluate --data <dataset folder> --model <model.json> --out <folder> [--lenient] [--engine native|wasm]
+Scores every household and measures the warnings against the verified cases: writes <out>/scores.csv,
+<out>/evaluation.json and <out>/run.json.`;
+
+const pct = (x: number | null) => (x === null ? "n/a" : `${(100 * x).toFixed(1)}%`);
+
+await runCommand(USAGE, async () => {
+  const args = parseArgs(Deno.args, { values: ["data", "model", "out", "engine"], flags: ["lenient"] });
+  const out = required(args, "out");
+  const run = await prepareRun(args);
+  const rows = await scoreAll(run);
+  const verified = await readVerified(run.db);
+  await run.db.close();
+  const evaluation = evaluationOf(run.model, run.modelSha256, run.report.digest, rows, verified);
+  await writeOut(out, "scores.csv", scoresCsv(rows));
+  await writeOut(out, "evaluation.json", JSON.stringify(evaluation, null, 2) + "\n");
+  await writeOut(out, "run.json", manifest(run, "evaluate"));
+  const o = evaluation.overall;
+  console.log(`Model ${run.model.id} ${run.model.version} (sha256 ${run.modelSha256.slice(0, 12)}…) on ${rows.length} households`);
+  console.log(
+    `Overall: ${o.warnings} warnings, ${o.labeled_warnings} verified, ${o.true_positives} in need: precision ${pct(o.precision)}` +
+      (o.precision_ci95 ? ` (95% CI ${pct(o.precision_ci95[0])}–${pct(o.precision_ci95[1])})` : "") +
+      `, recall ${pct(o.recall)}, coverage ${pct(o.coverage)}`,
+  );
+  for (const [batch, m] of Object.entries(evaluation.batches)) {
+    console.log(`  batch ${batch}: ${m.labeled_warnings} verified warnings, precision ${pct(m.precision)}, recall ${pct(m.recall)}`);
+  }
+  console.log(`Wrote ${out}/scores.csv, ${out}/evaluation.json`);
+});

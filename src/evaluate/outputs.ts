@@ -1,0 +1,62 @@
+/**
+ * The files the command line writes (contract §3): `scores.csv` and `evaluation.json`, rendered
+ * deterministically (fixed column and key order, numbers at full precision) so that the same data
+ * and model give byte-identical files on either engine.
+ */
+import type { Model } from "../contract/mod.ts";
+import type { Db } from "../db/mod.ts";
+import type { ScoredRow } from "../score/mod.ts";
+import { evaluateByBatch, type VerifiedRow, type WarningMetrics } from "./metrics.ts";
+
+/** Quotes a CSV field per RFC 4180 where needed. */
+function field(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** `scores.csv`: one row per household in the given (contract) order; `band` empty where not warned. */
+export function scoresCsv(rows: readonly ScoredRow[]): string {
+  const out = ["household_id,village,category,members,total_points,per_capita,band"];
+  for (const r of rows) {
+    out.push([r.household_id, r.village, r.category, r.members, r.total_points, r.per_capita, r.band].map(field).join(","));
+  }
+  return out.join("\n") + "\n";
+}
+
+/** Reads the verified rows loaded by ingest (an empty table when the dataset has none). */
+export async function readVerified(db: Pick<Db, "all">): Promise<VerifiedRow[]> {
+  const columns = new Set((await db.all("SELECT column_name FROM information_schema.columns WHERE table_name = 'verified'"))
+    .map((r) => String(r.column_name)));
+  const optional = ["assistance", "amount_yuan"].map((c) => (columns.has(c) ? c : `NULL AS ${c}`));
+  const rows = await db.all(
+    `SELECT household_id, batch, channel, need, ${optional.join(", ")} FROM verified ORDER BY household_id, batch, channel`,
+  );
+  return rows as unknown as VerifiedRow[];
+}
+
+/** `evaluation.json` as an object, keys in the contract's order. */
+export interface EvaluationFile {
+  model: { id: string; version: string; sha256: string };
+  data: { digest: string };
+  overall: WarningMetrics;
+  batches: Record<string, WarningMetrics>;
+}
+
+/** Builds `evaluation.json` from the scored households and the verified rows. */
+export function evaluationOf(
+  model: Model,
+  modelSha256: string,
+  dataDigest: string,
+  scored: readonly ScoredRow[],
+  verified: readonly VerifiedRow[],
+): EvaluationFile {
+  const warned = new Set(scored.filter((r) => r.band !== null).map((r) => r.household_id));
+  const { overall, batches } = evaluateByBatch(warned, verified);
+  return {
+    model: { id: model.id, version: model.version, sha256: modelSha256 },
+    data: { digest: dataDigest },
+    overall,
+    batches,
+  };
+}
