@@ -1,11 +1,78 @@
 /// <reference types="vitest/config" />
-import { defineConfig } from "vite";
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { defineConfig, type Plugin } from "vite";
+import { notebookAssets, readAsset } from "./scripts/_notebook_data.ts";
+
+const NOTEBOOKS = resolve(import.meta.dirname ?? ".", "notebooks");
+/** The pages: each is an HTML file in notebooks/ with its module beside it. */
+const PAGES = ["index", "calibrate", "audit", "household"].filter((p) => existsSync(resolve(NOTEBOOKS, `${p}.html`)));
+
+const TYPES: Record<string, string> = { csv: "text/csv; charset=utf-8", json: "application/json; charset=utf-8" };
+
+/**
+ * Serves the demo dataset and the default model to the pages at ./data/ and ./models/ (dev
+ * server), and copies them into dist/data/ and dist/models/ (build), with ./data/index.json
+ * listing the files. The pages fetch them from their own origin; nothing comes from elsewhere.
+ */
+function notebookData(): Plugin {
+  return {
+    name: "notebook-data",
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname).replace(/^\/+/, "");
+        if (!path.startsWith("data/") && !path.startsWith("models/")) return next();
+        const { index, files } = notebookAssets();
+        const ext = path.split(".").pop() ?? "";
+        if (path === "data/index.json") {
+          res.setHeader("content-type", TYPES.json);
+          return res.end(JSON.stringify(index));
+        }
+        const file = files.find((f) => f.url === path);
+        if (!file) return next();
+        res.setHeader("content-type", TYPES[ext] ?? "application/octet-stream");
+        res.setHeader("cache-control", "no-store");
+        res.end(readAsset(file.path));
+      });
+    },
+    generateBundle() {
+      const { index, files } = notebookAssets();
+      this.emitFile({ type: "asset", fileName: "data/index.json", source: JSON.stringify(index) });
+      for (const f of files) this.emitFile({ type: "asset", fileName: f.url, source: readAsset(f.path) });
+    },
+  };
+}
+
+/**
+ * The browser build never needs the engine chooser `src/db/mod.ts` (it imports the native engine
+ * for Deno); modules that import helpers from it get `src/db/types.ts`, which holds them all.
+ */
+function browserDb(): Plugin {
+  const types = resolve(import.meta.dirname ?? ".", "src", "db", "types.ts");
+  return {
+    name: "browser-db",
+    enforce: "pre",
+    resolveId(source, importer) {
+      if (importer && /[\\/]src[\\/]/.test(importer) && /(^|\/)db\/mod\.ts$/.test(source)) return types;
+      return null;
+    },
+  };
+}
 
 // One config for the notebooks (Vite) and the tests (Vitest).
 export default defineConfig({
   root: "notebooks",
   base: "./",
-  build: { outDir: "../dist", emptyOutDir: true, target: "es2022" },
+  plugins: [browserDb(), notebookData()],
+  // Pages key their IndexedDB caches by the build, so a new build never reads an old build's cache.
+  define: { __NOTEBOOK_BUILD__: JSON.stringify(new Date().toISOString()) },
+  build: {
+    outDir: "../dist",
+    emptyOutDir: true,
+    target: "es2022",
+    chunkSizeWarningLimit: 2000,
+    rollupOptions: { input: Object.fromEntries(PAGES.map((p) => [p, resolve(NOTEBOOKS, `${p}.html`)])) },
+  },
   worker: { format: "es" },
   test: {
     root: ".",

@@ -1,0 +1,231 @@
+/**
+ * Opening a page's working set: DuckDB in a worker, the dataset (the user's, from this browser's
+ * storage, or the demo county served beside the page) loaded and validated by the same code as the
+ * command line, the model compiled against it, and the per-indicator hit counts read once into
+ * typed arrays for the fast path. Every step reports progress and its time.
+ */
+import { canonicalJson, InputError, type Model, modelDigest, parseModel, type Problem, sha256Hex } from "../../src/contract/mod.ts";
+import { type DatasetFile, type LoadReport, loadDataset } from "../../src/ingest/load.ts";
+import { readVerified, type VerifiedRow } from "../../src/evaluate/mod.ts";
+import { type CompiledModel, compileModel } from "../../src/model/mod.ts";
+import { type Hits, readHits } from "../../src/score/mod.ts";
+import { buildFrame, type FrameLabels, type ScoreFrame } from "../../src/simulate/mod.ts";
+import { type BrowserDb, openBrowserDb } from "./engine.ts";
+import { datasetFilesOf, getCached, getStoredDataset, getStoredModel, putCached } from "./store.ts";
+
+/** Reports what a long step is doing. */
+export type ProgressFn = (step: string) => void;
+
+/** `./data/index.json`: what the page was served with. */
+export interface ServedIndex {
+  label: string;
+  files: string[];
+  model: string;
+  digest: string;
+}
+
+/** Where the page's dataset came from. */
+export interface DatasetOrigin {
+  kind: "demo" | "local";
+  label: string;
+  lenient: boolean;
+}
+
+/** Everything a notebook page works on. */
+export interface Session {
+  db: BrowserDb;
+  origin: DatasetOrigin;
+  report: LoadReport;
+  /** The default model served with the page: the baseline of comparisons and the target of "reset". */
+  defaultModel: Model;
+  defaultModelFile: string;
+  /** The model the page opens with: the adjusted one from this browser's storage, or the default. */
+  model: Model;
+  modelFile: string;
+  modelSource: "default" | "adjusted";
+  modelSha256: string;
+  compiled: CompiledModel;
+  hits: Hits;
+  frame: ScoreFrame;
+  verified: VerifiedRow[];
+  /** Household id → position in the frame (household_id order). */
+  position: Map<string, number>;
+  timings: { step: string; ms: number }[];
+  /** Whether the tables and the hit counts came from this browser's cache. */
+  cached: { tables: boolean; hits: boolean };
+}
+
+/** The tables a loaded dataset consists of. */
+const TABLES = ["households", "members", "verified"] as const;
+
+/** A validated dataset as the cache keeps it. */
+interface CachedTables {
+  report: LoadReport;
+  tables: Record<string, Uint8Array>;
+}
+
+/** What the hit counts depend on: the data, and each rule's level and `when` with the parameters. */
+async function hitsKey(dataKey: string, model: Model): Promise<string> {
+  const rules = model.indicators.map((i) => [i.id, i.level, i.when]);
+  const parameters = (model.parameters ?? []).map((p) => [p.id, p.value]);
+  return `hits:${dataKey}|${await sha256Hex(canonicalJson({ rules, parameters }))}`;
+}
+
+/** A reason the page cannot open: invalid data or a model that does not fit the data. */
+export class SessionError extends Error {
+  constructor(message: string, readonly problems: Problem[], readonly report?: LoadReport) {
+    super(message);
+    this.name = "SessionError";
+  }
+}
+
+async function fetchBytes(url: string): Promise<Uint8Array> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`Cannot read ${url} from the page's server (HTTP ${response.status})`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+/** The index of what the page was served with. */
+export async function servedIndex(): Promise<ServedIndex> {
+  const response = await fetch("./data/index.json");
+  if (!response.ok) throw new Error(`Cannot read ./data/index.json (HTTP ${response.status}); serve the built notebooks folder`);
+  return await response.json();
+}
+
+/** The demo dataset's files, fetched from the page's own server. */
+export async function fetchDemoFiles(index: ServedIndex): Promise<DatasetFile[]> {
+  return await Promise.all(index.files.map(async (name) => ({ name, source: { bytes: await fetchBytes(`./data/${name}`) } })));
+}
+
+/** The default model served with the page. */
+export async function fetchDefaultModel(index: ServedIndex): Promise<{ model: Model; file: string }> {
+  const text = new TextDecoder().decode(await fetchBytes(`./${index.model}`));
+  return { model: parseModel(text, index.model), file: index.model };
+}
+
+/** A digest of a dataset folder's files (names and bytes), to key the cache by. */
+export async function datasetDigest(files: readonly DatasetFile[]): Promise<string> {
+  const parts: string[] = [];
+  for (const f of [...files].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    parts.push(`${f.name}\t${await sha256Hex((f.source as { bytes: Uint8Array }).bytes)}`);
+  }
+  return await sha256Hex(parts.join("\n"));
+}
+
+/** Dense hit columns → the sparse score frame, and id → position. */
+export function frameOf(hits: Hits): { frame: ScoreFrame; position: Map<string, number> } {
+  const frame = buildFrame(hits);
+  return { frame, position: new Map(hits.householdIds.map((id, i) => [id, i])) };
+}
+
+/** Labels of one channel's verified rows ("survey", "warning", "application"), by frame position. */
+export function channelLabels(session: Pick<Session, "verified" | "position" | "frame">, channel: string | null): FrameLabels {
+  const labeled = new Uint8Array(session.frame.size);
+  const need = new Uint8Array(session.frame.size);
+  for (const row of session.verified) {
+    if (channel !== null && row.channel !== channel) continue;
+    const h = session.position.get(row.household_id);
+    if (h === undefined) continue;
+    labeled[h] = 1;
+    if (row.need === true) need[h] = 1;
+  }
+  return { labeled, need };
+}
+
+/** Opens the page's session; throws {@link SessionError} when the data or the model cannot be used. */
+export async function openSession(progress: ProgressFn): Promise<Session> {
+  const timings: { step: string; ms: number }[] = [];
+  const timed = async <T>(step: string, f: () => Promise<T>): Promise<T> => {
+    progress(step);
+    const start = performance.now();
+    const value = await f();
+    timings.push({ step, ms: performance.now() - start });
+    return value;
+  };
+  const index = await timed("读取索引 Reading the page's index", servedIndex);
+  const stored = await getStoredDataset();
+  const origin: DatasetOrigin = stored
+    ? { kind: "local", label: stored.label, lenient: stored.lenient }
+    : { kind: "demo", label: index.label, lenient: false };
+  const dataKey = `${__NOTEBOOK_BUILD__}|${stored ? stored.digest : index.digest}|${origin.lenient}`;
+  const [db, cachedTables, defaults, storedModel] = await Promise.all([
+    timed("启动 DuckDB Starting DuckDB (WebAssembly)", openBrowserDb),
+    getCached<CachedTables>(`tables:${dataKey}`),
+    fetchDefaultModel(index),
+    getStoredModel(),
+  ]);
+  const cached = { tables: cachedTables !== undefined, hits: false };
+  let report: LoadReport;
+  if (cachedTables) {
+    // Validated before, in this browser, by this build: restore the tables instead of validating again.
+    report = cachedTables.report;
+    await timed("恢复已校验数据 Restoring the validated tables from this browser's cache", async () => {
+      for (const [table, ipc] of Object.entries(cachedTables.tables)) await db.importTable(table, ipc);
+    });
+  } else {
+    const files = stored ? datasetFilesOf(stored) : await timed("下载演示数据 Fetching the demo county", () => fetchDemoFiles(index));
+    report = await timed("加载并校验数据 Loading and validating the data", () => loadDataset(db, files, { folder: origin.label, lenient: origin.lenient }));
+  }
+  const loadable = report.valid || (report.lenient && report.tables.some((t) => t.table === "households" && t.accepted > 0));
+  if (!loadable) {
+    await db.close();
+    throw new SessionError(`The dataset ${origin.label} has ${report.problemCount} problem(s) and was not loaded`, report.problems, report);
+  }
+  let model = defaults.model, modelFile = defaults.file, modelSource: Session["modelSource"] = "default";
+  if (storedModel) {
+    try {
+      model = parseModel(storedModel.text, storedModel.file);
+      modelFile = storedModel.file;
+      modelSource = "adjusted";
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      throw new SessionError(`The adjusted model ${storedModel.file} is not valid`, error.problems, report);
+    }
+  }
+  let compiled: CompiledModel;
+  try {
+    compiled = compileModel(model, report.schema, modelFile);
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    throw new SessionError(`The model ${modelFile} does not fit the dataset ${origin.label}`, error.problems, report);
+  }
+  const hitsCacheKey = await hitsKey(dataKey, model);
+  let hits = await getCached<Hits>(hitsCacheKey);
+  cached.hits = hits !== undefined;
+  if (!hits) hits = await timed("计算指标命中 Evaluating the indicators (SQL)", () => readHits(db, compiled));
+  const { frame, position } = frameOf(hits);
+  const verified = await timed("读取核实结果 Reading verified cases", () => readVerified(db));
+  const session: Session = {
+    db,
+    origin,
+    report,
+    defaultModel: defaults.model,
+    defaultModelFile: defaults.file,
+    model,
+    modelFile,
+    modelSource,
+    modelSha256: await modelDigest(model),
+    compiled,
+    hits,
+    frame,
+    verified,
+    position,
+    timings,
+    cached,
+  };
+  // Fill the cache in the background, once the page is drawn; a failure only costs speed next time.
+  if (!cached.tables || !cached.hits) {
+    const hitsAtOpen: Hits = { ...hits, hits: [...hits.hits] };
+    setTimeout(() => void fillCache(session, hitsAtOpen, dataKey, hitsCacheKey).catch((e) => console.warn("Could not cache the session:", e)), 1500);
+  }
+  return session;
+}
+
+async function fillCache(session: Session, hits: Hits, dataKey: string, hitsCacheKey: string): Promise<void> {
+  if (!session.cached.tables) {
+    const tables: Record<string, Uint8Array> = {};
+    for (const table of TABLES) tables[table] = await session.db.exportTable(table);
+    await putCached(`tables:${dataKey}`, { report: session.report, tables } satisfies CachedTables, 1);
+  }
+  if (!session.cached.hits) await putCached(hitsCacheKey, hits, 4);
+}

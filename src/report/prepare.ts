@@ -1,0 +1,231 @@
+/**
+ * Figure data from the fast path's typed arrays: histogram bins, threshold curves with Wilson
+ * intervals, department and village workload, band transitions. Pure and allocation-light, so a
+ * page can recompute all of them on every slider tick.
+ */
+import { wilsonInterval } from "../evaluate/wilson.ts";
+import type { FrameLabels, PackedCoefficients, ScoreFrame } from "../simulate/mod.ts";
+import { sweep } from "../simulate/sweep.ts";
+import { finiteNumber, positiveInteger } from "./_options.ts";
+
+/** One histogram bin of one management category. */
+export interface ScoreBin {
+  x0: number;
+  x1: number;
+  category: string;
+  count: number;
+}
+
+/** A step of 1, 2 or 5 × 10^k close to `span / count`. */
+export function niceStep(span: number, count: number): number {
+  if (!(span > 0)) return 1;
+  const raw = span / count;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const m = raw / power;
+  return (m > 5 ? 10 : m > 2 ? 5 : m > 1 ? 2 : 1) * power;
+}
+
+/** The smallest and largest finite values. */
+export function extent(values: ArrayLike<number>): [number, number] {
+  let lo = Infinity, hi = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return lo <= hi ? [lo, hi] : [0, 1];
+}
+
+/**
+ * Bins per-capita scores by management category. Bins have a nice width and edges on multiples of
+ * it; NaN scores (households without members) are left out.
+ */
+export function scoreHistogram(
+  perCapita: ArrayLike<number>,
+  categories: readonly (string | null)[],
+  options: { bins?: number; domain?: [number, number] } = {},
+): { bins: ScoreBin[]; step: number; domain: [number, number] } {
+  const count = positiveInteger(options.bins, "bins", 60);
+  const [lo, hi] = options.domain ?? extent(perCapita);
+  const step = niceStep(hi - lo, count);
+  const start = Math.floor(lo / step) * step;
+  const n = Math.max(1, Math.floor((hi - start) / step) + 1);
+  const byCategory = new Map<string, Int32Array>();
+  for (let h = 0; h < perCapita.length; h++) {
+    const v = perCapita[h];
+    if (Number.isNaN(v)) continue;
+    const key = categories[h] ?? "other";
+    let counts = byCategory.get(key);
+    if (!counts) byCategory.set(key, counts = new Int32Array(n));
+    const b = Math.min(n - 1, Math.max(0, Math.floor((v - start) / step)));
+    counts[b]++;
+  }
+  const bins: ScoreBin[] = [];
+  for (const [category, counts] of [...byCategory].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    for (let b = 0; b < n; b++) {
+      if (counts[b] > 0) bins.push({ x0: start + b * step, x1: start + (b + 1) * step, category, count: counts[b] });
+    }
+  }
+  return { bins, step, domain: [start, start + n * step] };
+}
+
+/** One point of a threshold curve: what a lowest band at `threshold` would give, in one frame. */
+export interface ThresholdPoint {
+  frame: string;
+  threshold: number;
+  warnings: number;
+  labeled_warnings: number;
+  true_positives: number;
+  precision: number | null;
+  precision_lo: number | null;
+  precision_hi: number | null;
+  /** Only where the frame supports recall (`recall: true`); null otherwise. */
+  recall: number | null;
+  recall_lo: number | null;
+  recall_hi: number | null;
+}
+
+/** A frame of verified outcomes for the curves: its labels and whether it can support recall. */
+export interface CurveFrame {
+  name: string;
+  labels: FrameLabels;
+  recall: boolean;
+}
+
+/**
+ * Precision, recall and warnings against the threshold, for each frame, at `points` evenly spaced
+ * thresholds over the score range: the value at t counts households with per-capita ≥ t, exactly.
+ */
+export function thresholdCurves(
+  perCapita: Float64Array,
+  frames: readonly CurveFrame[],
+  options: { points?: number; domain?: [number, number] } = {},
+): ThresholdPoint[] {
+  const points = positiveInteger(options.points, "points", 120);
+  const [lo, hi] = options.domain ?? extent(perCapita);
+  const grid = Array.from({ length: points }, (_, i) => lo + ((hi - lo) * i) / Math.max(1, points - 1));
+  const out: ThresholdPoint[] = [];
+  for (const frame of frames) {
+    const s = sweep(perCapita, frame.labels);
+    // s.thresholds descend; for t, the last index with threshold ≥ t gives the counts at t.
+    for (const t of grid) {
+      let a = 0, b = s.thresholds.length - 1, at = -1;
+      while (a <= b) {
+        const mid = (a + b) >> 1;
+        if (s.thresholds[mid] >= t) {
+          at = mid;
+          a = mid + 1;
+        } else b = mid - 1;
+      }
+      const warnings = at < 0 ? 0 : s.warnings[at];
+      const lw = at < 0 ? 0 : s.labeledWarnings[at];
+      const tp = at < 0 ? 0 : s.truePositives[at];
+      const p = wilsonInterval(tp, lw);
+      const r = frame.recall ? wilsonInterval(tp, s.labeledPositives) : null;
+      out.push({
+        frame: frame.name,
+        threshold: t,
+        warnings,
+        labeled_warnings: lw,
+        true_positives: tp,
+        precision: lw === 0 ? null : tp / lw,
+        precision_lo: p ? p[0] : null,
+        precision_hi: p ? p[1] : null,
+        recall: frame.recall && s.labeledPositives > 0 ? tp / s.labeledPositives : null,
+        recall_lo: r ? r[0] : null,
+        recall_hi: r ? r[1] : null,
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * Departments a warned household is dispatched to: those of the indicators that add positive
+ * points to its score (the indicators that drove it), counted once per household. Returns the
+ * number of warned households per department index (`departmentOf[i]` is indicator i's).
+ */
+export function departmentWorkload(
+  frame: ScoreFrame,
+  k: PackedCoefficients,
+  departmentOf: Int32Array,
+  departments: number,
+  warned: Int8Array,
+): Int32Array {
+  const counts = new Int32Array(departments);
+  const stamp = new Int32Array(departments).fill(-1);
+  const { offsets, indicatorIndex, hitCount, members } = frame;
+  const dense = k.dense;
+  for (let h = 0; h < frame.size; h++) {
+    if (warned[h] < 0) continue;
+    const m = members[h];
+    for (let e = offsets[h]; e < offsets[h + 1]; e++) {
+      const i = indicatorIndex[e];
+      const trials = k.memberLevel[i] === 1 ? m : 1;
+      const hits = hitCount[e];
+      if (hits * k.weightedPoints[i] + (trials - hits) * k.weightedOtherwise[i] > 0) {
+        const d = departmentOf[i];
+        if (stamp[d] !== h) {
+          stamp[d] = h;
+          counts[d]++;
+        }
+      }
+    }
+    // Indicators with no hits contribute (trials × otherwise): positive only where otherwise > 0.
+    for (let j = 0; j < dense.length; j++) {
+      const i = dense[j];
+      if (!(k.weightedOtherwise[i] > 0)) continue;
+      let hit = false;
+      for (let e = offsets[h]; e < offsets[h + 1]; e++) if (indicatorIndex[e] === i) hit = true;
+      if (hit) continue;
+      const d = departmentOf[i];
+      if (stamp[d] !== h) {
+        stamp[d] = h;
+        counts[d]++;
+      }
+    }
+  }
+  return counts;
+}
+
+/** Households and warnings per village (villages in the order first seen). */
+export function villageWarnings(
+  villages: readonly (string | null)[],
+  warned: Int8Array,
+): { village: string; households: number; warnings: number }[] {
+  const index = new Map<string, { village: string; households: number; warnings: number }>();
+  for (let h = 0; h < villages.length; h++) {
+    const v = villages[h] ?? "—";
+    let row = index.get(v);
+    if (!row) index.set(v, row = { village: v, households: 0, warnings: 0 });
+    row.households++;
+    if (warned[h] >= 0) row.warnings++;
+  }
+  return [...index.values()];
+}
+
+/** One cell of the band transition matrix: households moving from one band to another. */
+export interface BandTransition {
+  from: string;
+  to: string;
+  count: number;
+}
+
+/** The label of "no band" in transition matrices. */
+export const NO_BAND = "none";
+
+/** Counts households by (baseline band, current band); band index −1 is {@link NO_BAND}. */
+export function bandTransitions(baseline: Int8Array, current: Int8Array, bandIds: readonly string[]): BandTransition[] {
+  const k = bandIds.length + 1;
+  const counts = new Int32Array(k * k);
+  for (let h = 0; h < baseline.length; h++) counts[(baseline[h] + 1) * k + (current[h] + 1)]++;
+  const name = (i: number) => (i === 0 ? NO_BAND : bandIds[i - 1]);
+  const out: BandTransition[] = [];
+  for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) out.push({ from: name(a), to: name(b), count: counts[a * k + b] });
+  return out;
+}
+
+/** Clamps `value` into [lo, hi]. */
+export function clamp(value: number, lo: number, hi: number): number {
+  return Math.min(hi, Math.max(lo, finiteNumber(value, "value", lo)));
+}
