@@ -15,7 +15,7 @@ member_hits AS (
     CAST(count(*) AS INTEGER) AS members,
     CAST(count(*) FILTER (WHERE "c0") AS INTEGER) AS "c0",
     CAST(count(*) FILTER (WHERE "c1") AS INTEGER) AS "c1",
-    list_sum(list("x0" ORDER BY person_id) FILTER (WHERE "x0" IS NOT NULL)) AS "a0",
+    list_sum(list_transform(list_sort(list({'p': person_id, 'x': "x0"}) FILTER (WHERE "x0" IS NOT NULL), 'ASC', 'NULLS LAST'), lambda s: s.x)) AS "a0",
     CAST(count(*) FILTER (WHERE NOT coalesce("x1", FALSE)) AS INTEGER) AS "a1"
   FROM member_conditions
   GROUP BY household_id

@@ -199,6 +199,32 @@ describe("both engines", () => {
   });
 });
 
+describe("sum_members in person_id order", () => {
+  it("gives the same last bit on both engines, whatever the row order", async () => {
+    // 1e16 + 1 + 1 is 1e16 in doubles, but 1 + 1 + 1e16 is 1e16 + 2.
+    const model = testModel([{ level: "household", when: "sum_members(income) = 10000000000000002" }]);
+    const households = [hh("H1"), hh("H2")];
+    const members = [
+      mem("p3", "H1", { income: 1e16 }),
+      mem("p1", "H1", { income: 1 }),
+      mem("p2", "H1", { income: 1 }),
+      mem("q1", "H2", { income: 1e16 }),
+      mem("q2", "H2", { income: 1 }),
+      mem("q3", "H2", { income: 1 }),
+    ];
+    const wasm = await openDb("wasm");
+    try {
+      for (const engine of [db, wasm]) {
+        await loadTables(engine, SCHEMA, households, members);
+        const rows = await scoreHouseholds(engine, compileModel(model, SCHEMA));
+        expect(rows.map((r) => [r.household_id, r.total_points])).toEqual([["H1", 1], ["H2", 0]]);
+      }
+    } finally {
+      await wasm.close();
+    }
+  });
+});
+
 describe("with src/ingest", () => {
   it("a model compiles against the schema of a loaded CSV dataset and scores it", async () => {
     const { db: loaded, report } = await load("native", {
