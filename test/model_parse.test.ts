@@ -164,6 +164,9 @@ describe("parseWhen() refuses what is not the language, naming the position and 
     ["count_members(*) > 1", 15, "*", /`\*` is not an argument/],
     ["household. > 1", 12, ">", /column name after `household\.`/],
     ["年龄 > 60", 1, "年", /single quotes/],
+    ["age （> 60）", 5, "（", /full-width character .* type the ASCII `\(` instead/],
+    ["age ＞ 60", 5, "＞", /type the ASCII `>` instead/],
+    ["occupation = ‘农民’", 14, "‘", /full-width character/],
     ["", 1, "(end of expression)", /expression ended/],
     ["age > 1 age < 2", 9, "age", /join conditions with `and` or `or`/],
   ];

@@ -231,11 +231,14 @@ export function tokenize(source: string): Token[] {
       "!": "use `not` for negation, and `!=` or `<>` for 'not equal'",
       "%": "the `when` language has no `%` (modulo)",
     };
-    fail(
-      start,
-      c,
-      `Unexpected character \`${c}\`: ${hints[c] ?? "text must be written in single quotes ('like this')"}`,
-    );
+    const fullWidth = /^[\uFF01-\uFF5E\u2018\u2019\u201C\u201D\u3001\u3002]$/u.test(c);
+    const ascii = /^[\uFF01-\uFF5E]$/u.test(c)
+      ? `\`${String.fromCodePoint(c.codePointAt(0)! - 0xfee0)}\``
+      : "quote `'`, comma or full stop";
+    const hint = fullWidth
+      ? `it looks like a full-width character from a Chinese input method; type the ASCII ${ascii} instead`
+      : hints[c] ?? "text must be written in single quotes ('like this')";
+    fail(start, c, `Unexpected character \`${c}\`: ${hint}`);
   }
   tokens.push({ kind: "end", text: "", pos: chars.length + 1, end: chars.length + 1 });
   return tokens;
@@ -325,7 +328,10 @@ class Parser {
 
   private nested(parse: () => Expr): Expr {
     if (++this.depth > MAX_DEPTH) {
-      this.fail(this.tok, `The expression nests deeper than ${MAX_DEPTH} levels of parentheses, \`not\` or minus; simplify it`);
+      this.fail(
+        this.tok,
+        `The expression nests deeper than ${MAX_DEPTH} levels of parentheses, \`not\` or minus; simplify it`,
+      );
     }
     const e = parse();
     this.depth--;
@@ -590,7 +596,11 @@ export function parseWhen(source: string): Expr {
   const tokens = tokenize(source);
   if (tokens.length > MAX_TOKENS) {
     const t = tokens[MAX_TOKENS];
-    throw new WhenError(t.pos, t.text, `The expression is too long (more than ${MAX_TOKENS} words and symbols); split it into several indicators`);
+    throw new WhenError(
+      t.pos,
+      t.text,
+      `The expression is too long (more than ${MAX_TOKENS} words and symbols); split it into several indicators`,
+    );
   }
   return new Parser(tokens).parse();
 }
