@@ -7,7 +7,10 @@
 
 /** Escapes text for HTML content and attribute values. */
 export function esc(value: unknown): string {
-  return String(value ?? "").replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;");
+  return String(value ?? "").replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll(
+    '"',
+    "&quot;",
+  );
 }
 
 /** A proportion as a percentage with one decimal; "—" for null. */
@@ -43,14 +46,22 @@ export function heading(level: 2 | 3 | 4, zh: string, en: string, id?: string): 
 export type Cell = string | number | null | { html: string; className?: string };
 
 /** A table with a header row; cells are escaped unless given as `{ html }`. */
-export function table(headers: readonly string[], rows: readonly (readonly Cell[])[], options: { className?: string } = {}): string {
+export function table(
+  headers: readonly string[],
+  rows: readonly (readonly Cell[])[],
+  options: { className?: string } = {},
+): string {
   const cell = (c: Cell, tag: "td" | "th") => {
-    if (c !== null && typeof c === "object") return `<${tag}${c.className ? ` class="${esc(c.className)}"` : ""}>${c.html}</${tag}>`;
+    if (c !== null && typeof c === "object") {
+      return `<${tag}${c.className ? ` class="${esc(c.className)}"` : ""}>${c.html}</${tag}>`;
+    }
     return `<${tag}${typeof c === "number" ? ' class="n"' : ""}>${esc(c === null ? "—" : c)}</${tag}>`;
   };
   const head = `<tr>${headers.map((h) => `<th>${esc(h)}</th>`).join("")}</tr>`;
   const body = rows.map((r) => `<tr>${r.map((c) => cell(c, "td")).join("")}</tr>`).join("\n");
-  return `<table${options.className ? ` class="${esc(options.className)}"` : ""}><thead>${head}</thead><tbody>\n${body}\n</tbody></table>`;
+  return `<table${
+    options.className ? ` class="${esc(options.className)}"` : ""
+  }><thead>${head}</thead><tbody>\n${body}\n</tbody></table>`;
 }
 
 /** A flag badge. */

@@ -1,0 +1,87 @@
+/** `calibration.json`: what was chosen, how, on which data and model, and what it does on every frame. */
+import { FRAME_DEFINITIONS, FRAME_NAMES, type FrameName, MIN_LABELED } from "../evaluate/frames.ts";
+import type { BandCut } from "../model/mod.ts";
+import type { CalibrationMethod, CalibrationOutcome } from "./calibrate.ts";
+import type { UpperRule } from "./bands.ts";
+
+/** Identity of a model in outputs. */
+export interface ModelIdentity {
+  id: string;
+  version: string;
+  sha256: string;
+  file?: string;
+}
+
+/** The calibration report as a plain object (keys in a fixed order). */
+export interface CalibrationFile {
+  command: "calibrate";
+  model: { input: ModelIdentity; output: ModelIdentity };
+  data: { folder: string; digest: string; households: number; labeled: Record<FrameName, number> };
+  method: {
+    mode: CalibrationMethod["mode"];
+    rule: string;
+    upper: UpperRule;
+    z: number;
+    min_labeled: number;
+    frames: Record<
+      FrameName,
+      { channel: string; name_zh: string; name_en: string; supports: Record<string, boolean>; description: string }
+    >;
+    bootstrap: CalibrationOutcome["bootstrap"]["settings"];
+  };
+  bands: { before: BandCut[]; after: BandCut[] };
+  fit: Record<string, unknown>;
+  threshold_stability: CalibrationOutcome["stability"];
+  fit_frame_bootstrap: CalibrationOutcome["bootstrap"]["fit_frame"];
+  side_by_side: CalibrationOutcome["side_by_side"];
+  band_counts: CalibrationOutcome["band_counts"];
+  workload: CalibrationOutcome["workload"];
+  outputs: string[];
+}
+
+/** Builds `calibration.json`. */
+export function calibrationFile(input: {
+  outcome: CalibrationOutcome;
+  method: CalibrationMethod;
+  upper: UpperRule;
+  z: number;
+  modelIn: ModelIdentity;
+  modelOut: ModelIdentity;
+  data: { folder: string; digest: string; households: number; labeled: Record<FrameName, number> };
+  outputs: string[];
+}): CalibrationFile {
+  const { outcome } = input;
+  const frames = {} as CalibrationFile["method"]["frames"];
+  for (const f of FRAME_NAMES) {
+    const d = FRAME_DEFINITIONS[f];
+    frames[f] = {
+      channel: d.channel,
+      name_zh: d.name_zh,
+      name_en: d.name_en,
+      supports: { ...d.supports },
+      description: d.description,
+    };
+  }
+  return {
+    command: "calibrate",
+    model: { input: input.modelIn, output: input.modelOut },
+    data: input.data,
+    method: {
+      mode: input.method.mode,
+      rule: outcome.rule,
+      upper: input.upper,
+      z: input.z,
+      min_labeled: MIN_LABELED,
+      frames,
+      bootstrap: outcome.bootstrap.settings,
+    },
+    bands: { before: outcome.before, after: outcome.after },
+    fit: outcome.fit,
+    threshold_stability: outcome.stability,
+    fit_frame_bootstrap: outcome.bootstrap.fit_frame,
+    side_by_side: outcome.side_by_side,
+    band_counts: outcome.band_counts,
+    workload: outcome.workload,
+    outputs: input.outputs,
+  };
+}
