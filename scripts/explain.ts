@@ -34,7 +34,7 @@ await runCommand(USAGE, async () => {
     lines.push(
       `  ${i.id.padEnd(6)} ${i.name_zh ?? ""} / ${i.name ?? ""} [${i.category}${i.department ? ` → ${i.department}` : ""}]`,
     );
-    lines.push(`         ${i.hits} × ${i.points} points × weight ${i.weight}${who} = ${i.hits * i.points * i.weight}` +
+    lines.push(`         ${i.hits} × ${i.points} points × weight ${i.weight}${who}` +
       (i.misses > 0 && i.otherwise !== 0 ? `; ${i.misses} × otherwise ${i.otherwise} × ${i.weight}` : "") +
       ` → ${i.points_total}`);
   }

@@ -87,7 +87,8 @@ export function scanCsv(input: Uint8Array): CsvScan & { notUtf8?: { row: number;
   while (pos < len) {
     row++;
     const start = pos;
-    const fields: [number, number, boolean][] = [];
+    let fieldCount = 0;
+    let firstFieldEmpty = false;
     let problem: string | undefined;
     let problemValue: string | undefined;
     // Parse one record.
@@ -111,11 +112,11 @@ export function scanCsv(input: Uint8Array): CsvScan & { notUtf8?: { row: number;
         if (!closed) {
           problem ??= "Unclosed quote: the field opens with \" but the file ends before it closes; close the quote";
           problemValue ??= decode(bytes, contentStart - 1, Math.min(len, contentStart + 40));
-          fields.push([contentStart, len, true]);
+          fieldCount++;
           end = len;
           break;
         }
-        fields.push([contentStart, pos - 1, true]);
+        fieldCount++;
         if (pos < len && bytes[pos] !== COMMA && bytes[pos] !== LF && bytes[pos] !== CR) {
           problem ??= "Stray characters after a closing quote; a quote inside a quoted field must be doubled (\"\")";
           problemValue ??= decode(bytes, fieldStart, Math.min(len, pos + 10));
@@ -129,7 +130,8 @@ export function scanCsv(input: Uint8Array): CsvScan & { notUtf8?: { row: number;
           }
           pos++;
         }
-        fields.push([fieldStart, pos, false]);
+        if (fieldCount === 0) firstFieldEmpty = pos === fieldStart;
+        fieldCount++;
         if (problem && problemValue === undefined) problemValue = decode(bytes, fieldStart, pos);
       }
       if (pos >= len) {
@@ -147,17 +149,17 @@ export function scanCsv(input: Uint8Array): CsvScan & { notUtf8?: { row: number;
       if (pos < len && bytes[pos] === LF) pos++;
       break;
     }
-    const blank = fields.length === 1 && fields[0][1] === fields[0][0] && !fields[0][2];
+    const blank = fieldCount === 1 && firstFieldEmpty;
     if (row === 1) {
-      header = fields.map(([s, e]) => decode(bytes, s, e).replaceAll('""', '"'));
+      header = parseHeader(decode(bytes, start, end));
       out.push(encoder.encode("_row,"), bytes.subarray(start, end), encoder.encode("\n"));
       continue;
     }
     if (blank) continue;
     rowsRead++;
-    if (!problem && fields.length !== header.length) {
-      problem = `Expected ${header.length} fields as in the header but found ${fields.length}; ` +
-        (fields.length > header.length
+    if (!problem && fieldCount !== header.length) {
+      problem = `Expected ${header.length} fields as in the header but found ${fieldCount}; ` +
+        (fieldCount > header.length
           ? "quote fields that contain commas"
           : "add the missing fields (an empty field is null)");
       problemValue = decode(bytes, start, Math.min(end, start + 80));
@@ -177,4 +179,31 @@ export function scanCsv(input: Uint8Array): CsvScan & { notUtf8?: { row: number;
     at += part.length;
   }
   return { header, rowsRead, problems, bytes: joined };
+}
+
+/** Splits the header record into names (quotes removed, doubled quotes unescaped). */
+function parseHeader(line: string): string[] {
+  const names: string[] = [];
+  let i = 0;
+  while (i <= line.length) {
+    let name = "";
+    if (line[i] === '"') {
+      i++;
+      while (i < line.length) {
+        if (line[i] === '"' && line[i + 1] === '"') {
+          name += '"';
+          i += 2;
+        } else if (line[i] === '"') {
+          i++;
+          break;
+        } else name += line[i++];
+      }
+      while (i < line.length && line[i] !== ",") name += line[i++];
+    } else {
+      while (i < line.length && line[i] !== ",") name += line[i++];
+    }
+    names.push(name);
+    i++;
+  }
+  return names;
 }

@@ -29,3 +29,4 @@ export function isMobileNumber(value: string): boolean {
 export function maskIdentifier(value: string): string {
   return value.length <= 7 ? "*".repeat(value.length) : value.slice(0, 3) + "*".repeat(value.length - 7) + value.slice(-4);
 }
+

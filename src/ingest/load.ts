@@ -19,7 +19,7 @@ import {
 } from "../contract/mod.ts";
 import { type Db, type FileSource, quoteIdent as q, quoteText as lit } from "../db/mod.ts";
 import { scanCsv } from "./_csv_scan.ts";
-import { ID_NUMBER_PATTERN, isResidentIdNumber, maskIdentifier, MOBILE_PATTERN } from "./_personal.ts";
+import { isMobileNumber, isResidentIdNumber, maskIdentifier } from "./_personal.ts";
 
 /** One file of a dataset folder: its name inside the folder (`households.csv`) and where its bytes are. */
 export interface DatasetFile {
@@ -88,8 +88,6 @@ export interface LoadReport {
   digest: string;
 }
 
-const NUMBER_RE = "^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$";
-const DATE_RE = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$";
 const BOOLEAN_WORDS = "('true','false','1','0')";
 /** Share of values that must fit a type for a column to take it, the rest being reported as bad values. */
 const MAJORITY = 0.9;
@@ -97,18 +95,28 @@ const MAJORITY_MIN_VALUES = 10;
 
 const SQL_TYPE: Record<ColumnType, string> = { number: "DOUBLE", text: "VARCHAR", boolean: "BOOLEAN", date: "DATE" };
 
+/** SQL: true where text `v` is a plain decimal number (what DuckDB's cast accepts, less inf/nan/hex/underscores). */
+function isNumberSql(v: string): string {
+  return `(isfinite(TRY_CAST(${v} AS DOUBLE)) AND NOT regexp_matches(${v}, '[_xXa-df-zA-DF-Z]'))`;
+}
+
+/** SQL: true where text `v` is a date written YYYY-MM-DD. */
+function isDateSql(v: string): string {
+  return `(length(${v}) = 10 AND substr(${v}, 5, 1) = '-' AND substr(${v}, 8, 1) = '-' AND TRY_CAST(${v} AS DATE) IS NOT NULL)`;
+}
+
 /** The SQL that converts a raw text value to its type (null where it does not convert). */
 function convertSql(col: string, type: ColumnType): string {
-  const c = q(col);
+  const c = `trim(CAST(${q(col)} AS VARCHAR))`;
   switch (type) {
     case "text":
-      return c;
+      return `CAST(${q(col)} AS VARCHAR)`;
     case "number":
-      return `CASE WHEN regexp_full_match(trim(${c}), '${NUMBER_RE}') THEN TRY_CAST(trim(${c}) AS DOUBLE) END`;
+      return `CASE WHEN ${isNumberSql(c)} THEN TRY_CAST(${c} AS DOUBLE) END`;
     case "boolean":
-      return `CASE lower(trim(${c})) WHEN 'true' THEN true WHEN '1' THEN true WHEN 'false' THEN false WHEN '0' THEN false END`;
+      return `CASE lower(${c}) WHEN 'true' THEN true WHEN '1' THEN true WHEN 'false' THEN false WHEN '0' THEN false END`;
     case "date":
-      return `CASE WHEN regexp_full_match(trim(${c}), '${DATE_RE}') THEN TRY_CAST(trim(${c}) AS DATE) END`;
+      return `CASE WHEN ${isDateSql(c)} THEN TRY_CAST(${c} AS DATE) END`;
   }
 }
 
@@ -254,7 +262,7 @@ export async function loadDataset(db: Db, files: DatasetFile[], options: LoadOpt
       await db.exec(
         `CREATE TABLE ${q(raw)} AS SELECT * REPLACE (CAST("_row" AS INTEGER) AS "_row") FROM read_csv(${sqlPath}, ` +
           `header=true, auto_detect=false, delim=',', quote='"', escape='"', columns={${columnsStruct}}, ` +
-          `null_padding=false, parallel=false)`,
+          `null_padding=false)`,
       );
       const rawTypes = Object.fromEntries(scan.header.map((c) => [c, "VARCHAR"]));
       raws[table] = { table, file: path(file.name), format: "csv", raw, columns: scan.header, rawTypes, rowsRead: scan.rowsRead };
@@ -307,13 +315,13 @@ export async function loadDataset(db: Db, files: DatasetFile[], options: LoadOpt
     }
     if (toInfer.length > 0) {
       const parts = toInfer.flatMap((col, i) => {
-        const c = `CAST(${q(col)} AS VARCHAR)`;
+        const c = `trim(CAST(${q(col)} AS VARCHAR))`;
         return [
-          `count(${c}) AS n${i}`,
-          `count(*) FILTER (WHERE regexp_full_match(trim(${c}), '${NUMBER_RE}')) AS num${i}`,
-          `count(*) FILTER (WHERE lower(trim(${c})) IN ('true','false')) AS word${i}`,
-          `count(*) FILTER (WHERE lower(trim(${c})) IN ${BOOLEAN_WORDS}) AS bool${i}`,
-          `count(*) FILTER (WHERE regexp_full_match(trim(${c}), '${DATE_RE}') AND TRY_CAST(trim(${c}) AS DATE) IS NOT NULL) AS date${i}`,
+          `count(${q(col)}) AS n${i}`,
+          `count(*) FILTER (WHERE ${isNumberSql(c)}) AS num${i}`,
+          `count(*) FILTER (WHERE lower(${c}) IN ('true','false')) AS word${i}`,
+          `count(*) FILTER (WHERE lower(${c}) IN ${BOOLEAN_WORDS}) AS bool${i}`,
+          `count(*) FILTER (WHERE ${isDateSql(c)}) AS date${i}`,
         ];
       });
       const [stats] = await db.all(`SELECT ${parts.join(", ")} FROM ${q(raw)}`);
@@ -330,13 +338,15 @@ export async function loadDataset(db: Db, files: DatasetFile[], options: LoadOpt
       });
     }
     // Typed table.
+    const typedExpr: Record<string, string> = {};
     const select = columns.map((col) => {
       const { type } = types[col];
       const rawType = rawTypes[col];
       const native = rawTable.format === "parquet" && duckTypeToColumnType(rawType) === type;
       const expr = native
         ? (type === "number" ? `CAST(${q(col)} AS DOUBLE)` : type === "date" ? `CAST(${q(col)} AS DATE)` : q(col))
-        : convertSql(col, type).replaceAll(q(col), `CAST(${q(col)} AS VARCHAR)`);
+        : convertSql(col, type);
+      typedExpr[col] = expr;
       return `${expr} AS ${q(col)}`;
     });
     await db.exec(`CREATE OR REPLACE TEMP TABLE ${q(`_typed_${table}`)} AS SELECT "_row", ${select.join(", ")} FROM ${q(raw)}`);
@@ -349,31 +359,42 @@ export async function loadDataset(db: Db, files: DatasetFile[], options: LoadOpt
         ? " (as dataset.json declares)"
         : "";
       await db.exec(
-        `INSERT INTO _problems SELECT ${lit(table)}, r."_row", ${lit(col)}, CAST(r.${q(col)} AS VARCHAR), ` +
-          `${lit(`Expected ${EXPECTED[type]}${hint}`)} FROM ${q(raw)} r JOIN ${q(`_typed_${table}`)} t USING ("_row") ` +
-          `WHERE r.${q(col)} IS NOT NULL AND t.${q(col)} IS NULL`,
+        `INSERT INTO _problems SELECT ${lit(table)}, "_row", ${lit(col)}, CAST(${q(col)} AS VARCHAR), ` +
+          `${lit(`Expected ${EXPECTED[type]}${hint}`)} FROM ${q(raw)} ` +
+          `WHERE ${q(col)} IS NOT NULL AND (${typedExpr[col]}) IS NULL`,
       );
     }
     columnReports[table] = columns.map((col) => ({ name: col, type: types[col].type, typeSource: types[col].source, nulls: 0 }));
   }
 
-  // 3. Personal-data guard: refuse raw identity and mobile numbers in any column.
+  // 3. Personal-data guard: refuse raw identity and mobile numbers in any column. One cheap scan
+  // per table counts long digit strings per column; only columns that have some are then read
+  // (their first candidates) and checked exactly: pattern and GB 11643 check digit.
   for (const rawTable of Object.values(raws)) {
-    for (const col of rawTable.columns) {
-      const c = `regexp_replace(CAST(${q(col)} AS VARCHAR), '[.]0+$', '')`;
-      const rows = await db.all(
-        `SELECT "_row" AS r, ${c} AS v FROM ${q(rawTable.raw)} WHERE regexp_full_match(${c}, '${ID_NUMBER_PATTERN}') ` +
-          `OR regexp_full_match(${c}, '${MOBILE_PATTERN.replaceAll("\\", "\\\\")}') ORDER BY "_row" LIMIT 500`,
+    const cols = rawTable.columns;
+    if (cols.length === 0) continue;
+    const text = (col: string) => `CAST(${q(col)} AS VARCHAR)`;
+    const digits = (col: string) =>
+      `length(${text(col)}) BETWEEN 11 AND 22 AND regexp_full_match(${text(col)}, '[+]?[0-9]{10,}[0-9Xx]([.]0+)?')`;
+    const [counts] = await db.all(
+      `SELECT ${cols.map((col, i) => `count(*) FILTER (WHERE ${digits(col)}) AS c${i}`).join(", ")} FROM ${q(rawTable.raw)}`,
+    );
+    for (const [i, col] of cols.entries()) {
+      if (Number(counts[`c${i}`]) === 0) continue;
+      const candidates = await db.all(
+        `SELECT "_row" AS r, regexp_replace(${text(col)}, '[.]0+$', '') AS v FROM ${q(rawTable.raw)} WHERE ${digits(col)} ORDER BY "_row" LIMIT 500`,
       );
-      const hit = rows.find((r) => isResidentIdNumber(String(r.v)) || !/^.{18}$/.test(String(r.v)));
+      const id = candidates.find((c) => isResidentIdNumber(String(c.v)));
+      const mobile = candidates.find((c) => isMobileNumber(String(c.v)));
+      const hit = id ?? mobile;
       if (!hit) continue;
-      const kind = isResidentIdNumber(String(hit.v)) ? "resident identity numbers" : "mobile phone numbers";
       addFileProblem({
         file: rawTable.file,
         row: Number(hit.r),
         column: col,
         value: maskIdentifier(String(hit.v)),
-        message: `Column "${col}" holds what look like ${kind}; raw personal identifiers must not be loaded. ` +
+        message: `Column "${col}" holds what look like ${id ? "resident identity numbers" : "mobile phone numbers"}; ` +
+          `raw personal identifiers must not be loaded. ` +
           `Pseudonymize it first: deno task anonymize --in <raw folder> --out <dataset folder> --key-file <key file> --columns ${col}`,
       });
     }
@@ -509,7 +530,8 @@ export async function loadDataset(db: Db, files: DatasetFile[], options: LoadOpt
     if (loadTables) {
       const names = columns.map((c) => q(c.name)).join(", ");
       await db.exec(
-        `CREATE OR REPLACE TABLE ${q(table)} AS SELECT ${names} FROM ${typed} WHERE "_row" NOT IN ${rejectedRows(table)} ORDER BY "_row"`,
+        `CREATE OR REPLACE TABLE ${q(table)} AS SELECT ${names} FROM ${typed}` +
+          (Number(bad) > 0 ? ` WHERE "_row" NOT IN ${rejectedRows(table)}` : "") + ` ORDER BY "_row"`,
       );
       if (columns.length > 0) {
         const stats = columns.flatMap((c, i) => [
