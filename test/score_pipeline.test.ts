@@ -9,9 +9,9 @@ import {
   readContributions,
   readHits,
   runSteps,
-  scoreHits,
   scoreHouseholds,
 } from "../src/score/mod.ts";
+import { buildFrame, scoreFrame } from "../src/simulate/mod.ts";
 import { load } from "./_datasets.ts";
 import { interpretModel } from "./_reference_interpreter.ts";
 import { hh, loadTables, mem, SCHEMA, testModel } from "./score_fixtures.ts";
@@ -49,7 +49,7 @@ const MEMBERS = [
   mem("P5", "H3", { age: null, major_illness: null, income: null }),
 ];
 
-describe("readHits() and scoreHits()", () => {
+describe("readHits() and the fast path (src/simulate scoreFrame)", () => {
   it("reads one hit count per household and indicator, ordered by household id", async () => {
     const compiled = compileModel(MODEL, SCHEMA);
     await loadTables(db, SCHEMA, HOUSEHOLDS, MEMBERS);
@@ -68,7 +68,7 @@ describe("readHits() and scoreHits()", () => {
     const compiled = compileModel(MODEL, SCHEMA);
     await loadTables(db, SCHEMA, HOUSEHOLDS, MEMBERS);
     const hits = await readHits(db, compiled);
-    const fast = scoreHits(hits, compiled.coefficients, compiled.bands);
+    const fast = scoreFrame(buildFrame(hits), compiled.coefficients, compiled.bands);
     const sql = await scoreHouseholds(db, compiled);
     expect([...fast.order].map((i) => hits.householdIds[i])).toEqual(sql.map((r) => r.household_id));
     for (const row of sql) {
@@ -87,7 +87,7 @@ describe("readHits() and scoreHits()", () => {
       const compiled = compileModel(model, RANDOM_SCHEMA);
       const hits = await readHits(db, compiled);
       const sql = await scoreHouseholds(db, compiled);
-      const fast = scoreHits(hits, compiled.coefficients, compiled.bands);
+      const fast = scoreFrame(buildFrame(hits), compiled.coefficients, compiled.bands);
       expect([...fast.order].map((i) => hits.householdIds[i])).toEqual(sql.map((r) => r.household_id));
       sql.forEach((row, k) => {
         const i = fast.order[k];
@@ -101,7 +101,7 @@ describe("readHits() and scoreHits()", () => {
       for (const ind of model.indicators) ind.points = ind.points * 1.1 + 0.3;
       for (const c of model.categories) c.weight = c.weight + 0.25;
       const edited = compileModel(model, RANDOM_SCHEMA);
-      const fastEdited = scoreHits(hits, edited.coefficients, edited.bands);
+      const fastEdited = scoreFrame(buildFrame(hits), edited.coefficients, edited.bands);
       const sqlEdited = await scoreHouseholds(db, edited);
       sqlEdited.forEach((row, k) => expect(fastEdited.total[fastEdited.order[k]]).toBe(row.total_points));
     }

@@ -15,4 +15,3 @@
  * ```
  */
 export * from "./run.ts";
-export * from "./fast.ts";

@@ -139,7 +139,8 @@ export function rescore(frame: ScoreFrame, k: PackedCoefficients, out?: Rescored
       sum = sum + (hits * wp[i] + (trials - hits) * wo[i]);
     }
     total[h] = sum;
-    perCapita[h] = sum / m;
+    perCapita[h] = m === 0 ? NaN : sum / m; // SQL: null for a household without members
+
   }
   return { total, perCapita };
 }

@@ -12,3 +12,4 @@
  */
 export * from "./frame.ts";
 export * from "./sweep.ts";
+export * from "./order.ts";
