@@ -1,3 +1,6 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+/// <reference lib="deno.ns" />
 /**
  * The calibrate notebook: sliders for every category weight and indicator's points, the model's
  * parameters and band cut-offs; live figures from the typed-array fast path; undo, reset, save.
@@ -48,7 +51,11 @@ try {
 } catch (error) {
   progress.done();
   if (error instanceof SessionError) {
-    show($("error"), h("div", { class: "error" }, error.message, " — ", h("a", { href: "./index.html" }, "数据页 open the data page")), problemList(error.problems));
+    show(
+      $("error"),
+      h("div", { class: "error" }, error.message, " — ", h("a", { href: "./index.html" }, "数据页 open the data page")),
+      problemList(error.problems),
+    );
   } else fail($("error"), error);
   state.ready = true;
   throw error;
@@ -69,22 +76,33 @@ const warningFrame = channelLabels(session, "warning");
 const applications = channelLabels(session, "application");
 const hasSurvey = survey.labeled.some((x) => x === 1);
 
-const departments = [...new Set(baseline.indicators.map((i) => i.department ?? ""))].sort();
-const departmentOf = Int32Array.from(baseline.indicators, (i) => departments.indexOf(i.department ?? ""));
+// Departments as `deno task audit` lists them: sorted ids, "unassigned" for indicators naming none.
+const departments = [...new Set(baseline.indicators.map((i) => i.department || "unassigned"))].sort();
+const departmentOf = Int32Array.from(baseline.indicators, (i) => departments.indexOf(i.department || "unassigned"));
 
 const baseScores: PageScores = scoreModel(session, baseline);
-const baseDepartments = departmentWorkload(session.frame, baseScores.packed, departmentOf, departments.length, baseScores.band);
-const baseVillages = new Map(villageWarnings(session.frame.villages, baseScores.band).map((r) => [r.village, r.warnings]));
+const baseDepartments = departmentWorkload(
+  session.frame,
+  baseScores.packed,
+  departmentOf,
+  departments.length,
+  baseScores.band,
+);
+const baseVillages = new Map(
+  villageWarnings(session.frame.villages, baseScores.band).map((r) => [r.village, r.warnings]),
+);
 let scores: PageScores | undefined;
 
-$("model-label").textContent = `${baseline.id} ${baseline.version}${session.modelSource === "adjusted" ? " (adjusted)" : ""} · ${session.origin.label} · ${int(session.frame.size)} households`;
+$("model-label").textContent = `${baseline.id} ${baseline.version}${
+  session.modelSource === "adjusted" ? " (adjusted)" : ""
+} · ${session.origin.label} · ${int(session.frame.size)} households`;
 ($("version") as HTMLInputElement).value = suggestVersion(baseline.version);
 
 function suggestVersion(version: string): string {
   const d = new Date();
-  const stamp = `${d.getFullYear()}${String(d.getMonth() + 1).padStart(2, "0")}${String(d.getDate()).padStart(2, "0")}-${String(d.getHours()).padStart(2, "0")}${
-    String(d.getMinutes()).padStart(2, "0")
-  }`;
+  const stamp = `${d.getFullYear()}${String(d.getMonth() + 1).padStart(2, "0")}${
+    String(d.getDate()).padStart(2, "0")
+  }-${String(d.getHours()).padStart(2, "0")}${String(d.getMinutes()).padStart(2, "0")}`;
   return `${version.replace(/-calibrated-\d{8}-\d{4}$/, "")}-calibrated-${stamp}`;
 }
 
@@ -103,11 +121,26 @@ function slider(opts: {
   step: number;
   base: number;
   set: Setter;
+  get: () => number;
   search: string;
 }): HTMLElement {
-  const range = h("input", { type: "range", min: opts.min, max: opts.max, step: opts.step, value: opts.value, "data-id": opts.id, "aria-label": opts.id });
+  const range = h("input", {
+    type: "range",
+    min: opts.min,
+    max: opts.max,
+    step: opts.step,
+    value: opts.value,
+    "data-id": opts.id,
+    "aria-label": opts.id,
+  });
   const box = h("input", { type: "number", step: opts.step, value: opts.value, "data-id": opts.id });
-  const row = h("div", { class: "slider", "data-search": opts.search.toLowerCase() }, h("div", { class: "name" }, ...opts.label), range, box);
+  const row = h(
+    "div",
+    { class: "slider", "data-search": opts.search.toLowerCase() },
+    h("div", { class: "name" }, ...opts.label),
+    range,
+    box,
+  );
   const apply = (v: number, from: HTMLInputElement, event: Event) => {
     if (!Number.isFinite(v)) return;
     if (from !== range) range.value = String(v);
@@ -138,10 +171,16 @@ function rangeFor(value: number): { min: number; max: number } {
 
 function buildControls(): void {
   const controls = $("controls");
-  const search = h("input", { type: "search", placeholder: "搜索指标 Search indicators (id, 中文, English)…", id: "search" });
+  const search = h("input", {
+    type: "search",
+    placeholder: "搜索指标 Search indicators (id, 中文, English)…",
+    id: "search",
+  });
   search.addEventListener("input", () => {
     const q = search.value.trim().toLowerCase();
-    for (const row of controls.querySelectorAll<HTMLElement>(".slider[data-search]")) row.hidden = q !== "" && !row.dataset.search!.includes(q);
+    for (const row of controls.querySelectorAll<HTMLElement>(".slider[data-search]")) {
+      row.hidden = q !== "" && !row.dataset.search!.includes(q);
+    }
     for (const d of controls.querySelectorAll<HTMLDetailsElement>("details.category")) {
       const any = [...d.querySelectorAll<HTMLElement>(".slider")].some((r) => !r.hidden);
       d.hidden = q !== "" && !any;
@@ -155,7 +194,11 @@ function buildControls(): void {
   current.bands.forEach((band, i) => {
     bands.append(slider({
       id: `band:${band.id}`,
-      label: [h("span", { class: "id" }, band.id), `${band.name_zh ?? ""} `, h("span", { class: "en" }, band.name ?? "")],
+      label: [
+        h("span", { class: "id" }, band.id),
+        `${band.name_zh ?? ""} `,
+        h("span", { class: "en" }, band.name ?? ""),
+      ],
       value: band.min,
       base: baseline.bands[i].min,
       min: Math.min(0, Math.floor(band.min - 20)),
@@ -164,7 +207,7 @@ function buildControls(): void {
       set: (v) => (current.bands[i].min = v),
       get: () => current.bands[i].min,
       search: `${band.id} ${band.name_zh ?? ""} ${band.name ?? ""}`,
-    } as Parameters<typeof slider>[0] & { get: () => number }));
+    }));
   });
   bands.append(h("div", { id: "band-error" }));
   parts.push(bands);
@@ -178,7 +221,13 @@ function buildControls(): void {
       const row = h(
         "div",
         { class: "slider", "data-search": `${p.id} ${p.name_zh ?? ""} ${p.name ?? ""}`.toLowerCase() },
-        h("div", { class: "name" }, h("span", { class: "id" }, `$${p.id}`), `${p.name_zh ?? ""} `, h("span", { class: "en" }, `${p.name ?? ""} (${p.unit ?? ""}) · read by ${readers.join(", ") || "no rule"}`)),
+        h(
+          "div",
+          { class: "name" },
+          h("span", { class: "id" }, `$${p.id}`),
+          `${p.name_zh ?? ""} `,
+          h("span", { class: "en" }, `${p.name ?? ""} (${p.unit ?? ""}) · read by ${readers.join(", ") || "no rule"}`),
+        ),
         box,
       );
       box.addEventListener("focus", snapshot);
@@ -200,7 +249,11 @@ function buildControls(): void {
 
   // Categories with their weight and their indicators' points.
   current.categories.forEach((category, ci) => {
-    const details = h("details", { class: "category", open: ci === 0 }, h("summary", {}, `${category.name_zh ?? ""} ${category.name ?? category.id}`));
+    const details = h(
+      "details",
+      { class: "category", open: ci === 0 },
+      h("summary", {}, `${category.name_zh ?? ""} ${category.name ?? category.id}`),
+    );
     details.append(slider({
       id: `weight:${category.id}`,
       label: [h("strong", {}, "权重 Weight "), h("span", { class: "en" }, `category ${category.id}`)],
@@ -212,13 +265,17 @@ function buildControls(): void {
       set: (v) => (current.categories[ci].weight = v),
       get: () => current.categories[ci].weight,
       search: `${category.id} ${category.name_zh ?? ""} ${category.name ?? ""} weight 权重`,
-    } as Parameters<typeof slider>[0] & { get: () => number }));
+    }));
     current.indicators.forEach((ind, ii) => {
       if (ind.category !== category.id) return;
       const { min, max } = rangeFor(ind.points);
       details.append(slider({
         id: `points:${ind.id}`,
-        label: [h("span", { class: "id" }, ind.id), `${ind.name_zh ?? ""} `, h("span", { class: "en" }, `${ind.name ?? ""}${ind.otherwise ? ` · otherwise ${ind.otherwise}` : ""}`)],
+        label: [
+          h("span", { class: "id" }, ind.id),
+          `${ind.name_zh ?? ""} `,
+          h("span", { class: "en" }, `${ind.name ?? ""}${ind.otherwise ? ` · otherwise ${ind.otherwise}` : ""}`),
+        ],
         value: ind.points,
         base: baseline.indicators[ii].points,
         min,
@@ -227,7 +284,7 @@ function buildControls(): void {
         set: (v) => (current.indicators[ii].points = v),
         get: () => current.indicators[ii].points,
         search: `${ind.id} ${ind.name_zh ?? ""} ${ind.name ?? ""} ${ind.department ?? ""}`,
-      } as Parameters<typeof slider>[0] & { get: () => number }));
+      }));
     });
     parts.push(details);
   });
@@ -254,9 +311,12 @@ function changeCount(): number {
 
 function updateToolbar(): void {
   const n = changeCount();
-  ($("undo") as HTMLButtonElement).disabled = history.length === 0 || history.at(-1) === JSON.stringify(current) && history.length === 1 && n === 0;
+  ($("undo") as HTMLButtonElement).disabled = history.length === 0 ||
+    history.at(-1) === JSON.stringify(current) && history.length === 1 && n === 0;
   ($("reset") as HTMLButtonElement).disabled = n === 0;
-  $("changes").textContent = n === 0 ? "未修改 No changes from the baseline" : `${n} 项修改 change${n === 1 ? "" : "s"} from the baseline`;
+  $("changes").textContent = n === 0
+    ? "未修改 No changes from the baseline"
+    : `${n} 项修改 change${n === 1 ? "" : "s"} from the baseline`;
 }
 
 $("undo").addEventListener("click", (e) => {
@@ -289,18 +349,34 @@ $("save").addEventListener("click", async () => {
   try {
     const { text, file, sha256 } = await adjustedModelFile();
     download(file, text);
-    show($("saved"), h("div", { class: "ok", "data-testid": "saved" }, `✓ Saved ${file} · sha256 ${sha256}. Check it with `, h("code", {}, `deno task evaluate --data <folder> --model ${file} --out <folder>`)));
+    show(
+      $("saved"),
+      h(
+        "div",
+        { class: "ok", "data-testid": "saved" },
+        `✓ Saved ${file} · sha256 ${sha256}. Check it with `,
+        h("code", {}, `deno task evaluate --data <folder> --model ${file} --out <folder>`),
+      ),
+    );
   } catch (error) {
     const problems = (error as { problems?: [] }).problems;
-    if (problems) show($("saved"), h("div", { class: "error" }, "The adjusted model is not valid:"), problemList(problems));
-    else fail($("saved"), error);
+    if (problems) {
+      show($("saved"), h("div", { class: "error" }, "The adjusted model is not valid:"), problemList(problems));
+    } else fail($("saved"), error);
   }
 });
 $("use").addEventListener("click", async () => {
   try {
     const { text, file, sha256 } = await adjustedModelFile();
     await setStoredModel({ text, file, savedAt: new Date().toISOString() });
-    show($("saved"), h("div", { class: "ok" }, `✓ The audit and household pages now use ${file} (sha256 ${sha256.slice(0, 16)}…), kept in this browser only.`));
+    show(
+      $("saved"),
+      h(
+        "div",
+        { class: "ok" },
+        `✓ The audit and household pages now use ${file} (sha256 ${sha256.slice(0, 16)}…), kept in this browser only.`,
+      ),
+    );
   } catch (error) {
     fail($("saved"), error);
   }
@@ -332,7 +408,9 @@ async function run(): Promise<void> {
     render(scores);
     const c = performance.now();
     state.ticks.push({ computeMs: b - a, renderMs: c - b, latencyMs: c - since });
-    $("timing").textContent = `上次更新 Last update: re-score ${(b - a).toFixed(1)} ms (fast path, no SQL) + figures ${(c - b).toFixed(1)} ms; input → figures ${(c - since).toFixed(0)} ms.`;
+    $("timing").textContent = `上次更新 Last update: re-score ${(b - a).toFixed(1)} ms (fast path, no SQL) + figures ${
+      (c - b).toFixed(1)
+    } ms; input → figures ${(c - since).toFixed(0)} ms.`;
     updateToolbar();
   } catch (error) {
     fail($("error"), error);
@@ -349,7 +427,16 @@ function bandsInOrder(): boolean {
     show(el);
     return true;
   }
-  show(el, h("div", { class: "error small" }, `Bands out of order: ${current.bands[bad].id} (${current.bands[bad].min}) must be below ${current.bands[bad - 1].id} (${current.bands[bad - 1].min}).`));
+  show(
+    el,
+    h(
+      "div",
+      { class: "error small" },
+      `Bands out of order: ${current.bands[bad].id} (${current.bands[bad].min}) must be below ${
+        current.bands[bad - 1].id
+      } (${current.bands[bad - 1].min}).`,
+    ),
+  );
   return false;
 }
 
@@ -369,11 +456,19 @@ async function refreshHits(): Promise<void> {
     session.frame = frame;
   }
   hitsParameters = Object.fromEntries(current.parameters.map((p) => [p.id, p.value]));
-  console.info(`Re-evaluated ${affected.length} rule(s) for ${changed.join(", ")} in ${(performance.now() - start).toFixed(0)} ms`);
+  console.info(
+    `Re-evaluated ${affected.length} rule(s) for ${changed.join(", ")} in ${(performance.now() - start).toFixed(0)} ms`,
+  );
 }
 
 function kpi(label: string, value: string, sub?: string, testid?: string): HTMLElement {
-  return h("div", { class: "kpi" }, h("div", { class: "label" }, label), h("div", { class: "value", "data-testid": testid }, value), sub ? h("div", { class: "sub" }, sub) : null);
+  return h(
+    "div",
+    { class: "kpi" },
+    h("div", { class: "label" }, label),
+    h("div", { class: "value", "data-testid": testid }, value),
+    sub ? h("div", { class: "sub" }, sub) : null,
+  );
 }
 
 function delta(now: number, before: number): string {
@@ -403,17 +498,40 @@ function render(s: PageScores): void {
   show(
     $("kpis"),
     kpi("预警户数 Warnings", int(s.warnings), `${delta(s.warnings, baseScores.warnings)} · ${perBand}`, "warnings"),
-    kpi("精确率 Precision (all verified, = deno task evaluate)", pct(o.precision), `95% CI ${interval(o.precision_ci95)} · ${o.true_positives}/${o.labeled_warnings}`, "precision"),
-    kpi("召回率 Recall (all verified)", pct(o.recall), `coverage ${pct(o.coverage)} · ${o.true_positives}/${o.labeled_positives}`),
+    kpi(
+      "精确率 Precision (all verified, = deno task evaluate)",
+      pct(o.precision),
+      `95% CI ${interval(o.precision_ci95)} · ${o.true_positives}/${o.labeled_warnings}`,
+      "precision",
+    ),
+    kpi(
+      "召回率 Recall (all verified)",
+      pct(o.recall),
+      `coverage ${pct(o.coverage)} · ${o.true_positives}/${o.labeled_positives}`,
+    ),
     kpi("预警核实 Warning frame", wf.lw === 0 ? "—" : pct(wf.tp / wf.lw), `precision among ${wf.lw} verified warnings`),
-    hasSurvey ? kpi("样本村摸排 Survey frame", sv.lw === 0 ? "—" : pct(sv.tp / sv.lw), `precision ${sv.tp}/${sv.lw} · recall ${sv.pos === 0 ? "—" : pct(sv.tp / sv.pos)} (${sv.tp}/${sv.pos})`) : null,
-    kpi("主动申请 Application frame", `${int(ap.pos - ap.tp)}`, `applicants in need the model does not warn (of ${int(ap.pos)})`),
+    hasSurvey
+      ? kpi(
+        "样本村摸排 Survey frame",
+        sv.lw === 0 ? "—" : pct(sv.tp / sv.lw),
+        `precision ${sv.tp}/${sv.lw} · recall ${sv.pos === 0 ? "—" : pct(sv.tp / sv.pos)} (${sv.tp}/${sv.pos})`,
+      )
+      : null,
+    kpi(
+      "主动申请 Application frame",
+      `${int(ap.pos - ap.tp)}`,
+      `applicants in need the model does not warn (of ${int(ap.pos)})`,
+    ),
   );
   state.warnings = s.warnings;
   state.overall = o;
 
   const { bins } = scoreHistogram(s.perCapita, session.frame.categories);
-  show($("fig-distribution"), h("h3", {}, "人均得分分布 Score distribution by management category"), scoreDistributionFigure(bins, { bands: current.bands, width }));
+  show(
+    $("fig-distribution"),
+    h("h3", {}, "人均得分分布 Score distribution by management category"),
+    scoreDistributionFigure(bins, { bands: current.bands, width }),
+  );
 
   const frames = [];
   if (hasSurvey) frames.push({ name: "survey", labels: survey, recall: true });
@@ -424,20 +542,53 @@ function render(s: PageScores): void {
     $("fig-thresholds"),
     h("h3", {}, "精确率 / 召回率 vs 预警线 Precision and recall against the threshold"),
     thresholdMetricsFigure(curves, { threshold: lowest, width }),
-    h("p", { class: "small muted" }, "Recall only from the survey frame (fully surveyed sample villages); the warning frame only knows outcomes of households that were warned. Ribbons: 95% Wilson intervals."),
+    h(
+      "p",
+      { class: "small muted" },
+      "Recall only from the survey frame (fully surveyed sample villages); the warning frame only knows outcomes of households that were warned. Ribbons: 95% Wilson intervals.",
+    ),
   );
-  show($("fig-warnings"), h("h3", {}, "预警户数 vs 预警线 Warnings against the threshold"), warningsCurveFigure(curves, { threshold: lowest, width }));
+  show(
+    $("fig-warnings"),
+    h("h3", {}, "预警户数 vs 预警线 Warnings against the threshold"),
+    warningsCurveFigure(curves, { threshold: lowest, width }),
+  );
 
   const cells = bandTransitions(baseScores.band, s.band, s.bandIds);
   const moved = cells.filter((c) => c.from !== c.to).reduce((a, c) => a + c.count, 0);
-  show($("fig-changes"), h("h3", {}, `谁换了档 Who changes band: ${int(moved)} households`), bandChangeFigure(cells, { bands: s.bandIds }));
+  show(
+    $("fig-changes"),
+    h("h3", {}, `谁换了档 Who changes band: ${int(moved)} households`),
+    bandChangeFigure(cells, { bands: s.bandIds }),
+  );
 
   const counts = departmentWorkload(session.frame, s.packed, departmentOf, departments.length, s.band);
-  const deptRows = departments.map((d, i) => ({ name: departmentLabel(d), current: counts[i], baseline: baseDepartments[i] }));
-  show($("fig-departments"), h("h3", {}, "各部门派单 Warnings dispatched per department"), workloadFigure(deptRows, { width: Math.min(width, 640) }), h("p", { class: "small muted" }, "A warned household is dispatched to each department whose indicators add points to its score. Black tick: baseline."));
+  const deptRows = departments.map((d, i) => ({
+    name: departmentLabel(d),
+    current: counts[i],
+    baseline: baseDepartments[i],
+  }));
+  show(
+    $("fig-departments"),
+    h("h3", {}, "各部门派单 Warnings dispatched per department"),
+    workloadFigure(deptRows, { width: Math.min(width, 640) }),
+    h(
+      "p",
+      { class: "small muted" },
+      "A warned household is dispatched to each department of its fired indicators with positive points (as deno task audit counts workload). Black tick: baseline.",
+    ),
+  );
 
-  const villageRows = villageWarnings(session.frame.villages, s.band).map((r) => ({ name: r.village, current: r.warnings, baseline: baseVillages.get(r.village) ?? 0 }));
-  show($("fig-villages"), h("h3", {}, "各村预警 Warnings per village (top 25)"), workloadFigure(villageRows, { width: Math.min(width, 640), limit: 25 }));
+  const villageRows = villageWarnings(session.frame.villages, s.band).map((r) => ({
+    name: r.village,
+    current: r.warnings,
+    baseline: baseVillages.get(r.village) ?? 0,
+  }));
+  show(
+    $("fig-villages"),
+    h("h3", {}, "各村预警 Warnings per village (top 25)"),
+    workloadFigure(villageRows, { width: Math.min(width, 640), limit: 25 }),
+  );
 
   renderChangers(s);
 }
@@ -445,7 +596,9 @@ function render(s: PageScores): void {
 function renderChangers(s: PageScores): void {
   const rows: number[] = [];
   for (let i = 0; i < s.band.length; i++) if (s.band[i] !== baseScores.band[i]) rows.push(i);
-  rows.sort((a, b) => Math.abs(s.perCapita[b] - baseScores.perCapita[b]) - Math.abs(s.perCapita[a] - baseScores.perCapita[a]));
+  rows.sort((a, b) =>
+    Math.abs(s.perCapita[b] - baseScores.perCapita[b]) - Math.abs(s.perCapita[a] - baseScores.perCapita[a])
+  );
   const name = (b: number) => (b < 0 ? "—" : s.bandIds[b]);
   const f = session.frame;
   show(
@@ -454,20 +607,44 @@ function renderChangers(s: PageScores): void {
     rows.length === 0 ? h("p", { class: "muted" }, "No household changes band.") : h(
       "table",
       { class: "grid" },
-      h("thead", {}, h("tr", {}, ["户 Household", "村 Village", "类别 Category", "基线 Baseline", "现 Adjusted", "基线得分 Score before", "现得分 Score now"].map((t) => h("th", {}, t)))),
-      h("tbody", {}, rows.slice(0, 100).map((i) =>
+      h(
+        "thead",
+        {},
         h(
           "tr",
           {},
-          h("td", {}, h("a", { href: `./household.html?id=${encodeURIComponent(f.householdIds[i])}` }, f.householdIds[i])),
-          h("td", {}, f.villages[i] ?? ""),
-          h("td", {}, categoryLabel(f.categories[i])),
-          h("td", {}, name(baseScores.band[i])),
-          h("td", {}, name(s.band[i])),
-          h("td", { class: "num" }, baseScores.perCapita[i].toFixed(3)),
-          h("td", { class: "num" }, s.perCapita[i].toFixed(3)),
-        )
-      )),
+          [
+            "户 Household",
+            "村 Village",
+            "类别 Category",
+            "基线 Baseline",
+            "现 Adjusted",
+            "基线得分 Score before",
+            "现得分 Score now",
+          ].map((t) => h("th", {}, t)),
+        ),
+      ),
+      h(
+        "tbody",
+        {},
+        rows.slice(0, 100).map((i) =>
+          h(
+            "tr",
+            {},
+            h(
+              "td",
+              {},
+              h("a", { href: `./household.html?id=${encodeURIComponent(f.householdIds[i])}` }, f.householdIds[i]),
+            ),
+            h("td", {}, f.villages[i] ?? ""),
+            h("td", {}, categoryLabel(f.categories[i])),
+            h("td", {}, name(baseScores.band[i])),
+            h("td", {}, name(s.band[i])),
+            h("td", { class: "num" }, baseScores.perCapita[i].toFixed(3)),
+            h("td", { class: "num" }, s.perCapita[i].toFixed(3)),
+          )
+        ),
+      ),
     ),
   );
 }

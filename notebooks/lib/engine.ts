@@ -1,3 +1,6 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+/// <reference lib="deno.ns" />
 /**
  * The browser's DuckDB: the worker build of DuckDB-wasm, bundled locally (the wasm and worker
  * files are imported with `?url`, so Vite copies them into the build; nothing is fetched from any

@@ -1,3 +1,6 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+/// <reference lib="deno.ns" />
 /**
  * Scoring a model on the page's session with the typed-array fast path (src/simulate), and the
  * contract §3 figures of the result through the same function the command line uses.
@@ -24,7 +27,11 @@ export interface PageScores {
 /** Re-scores with the fast path (no SQL) and evaluates the warnings against the verified cases. */
 export function scoreModel(session: Session, model: Model, reuse?: PageScores): PageScores {
   const packed = packCoefficients(coefficientsOf(model, session.compiled.indicators));
-  const { total, perCapita } = rescore(session.frame, packed, reuse && { total: reuse.total, perCapita: reuse.perCapita });
+  const { total, perCapita } = rescore(
+    session.frame,
+    packed,
+    reuse && { total: reuse.total, perCapita: reuse.perCapita },
+  );
   const cuts = bandCutsOf(model.bands ?? []);
   const band = assignBands(perCapita, cuts, reuse?.band);
   const warned = new Set<string>();

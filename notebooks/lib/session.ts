@@ -1,11 +1,23 @@
+/// <reference path="./env.d.ts" />
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+/// <reference lib="deno.ns" />
 /**
  * Opening a page's working set: DuckDB in a worker, the dataset (the user's, from this browser's
  * storage, or the demo county served beside the page) loaded and validated by the same code as the
  * command line, the model compiled against it, and the per-indicator hit counts read once into
  * typed arrays for the fast path. Every step reports progress and its time.
  */
-import { canonicalJson, InputError, type Model, modelDigest, parseModel, type Problem, sha256Hex } from "../../src/contract/mod.ts";
-import { type DatasetFile, type LoadReport, loadDataset } from "../../src/ingest/load.ts";
+import {
+  canonicalJson,
+  InputError,
+  type Model,
+  modelDigest,
+  parseModel,
+  type Problem,
+  sha256Hex,
+} from "../../src/contract/mod.ts";
+import { type DatasetFile, loadDataset, type LoadReport } from "../../src/ingest/load.ts";
 import { readVerified, type VerifiedRow } from "../../src/evaluate/mod.ts";
 import { type CompiledModel, compileModel } from "../../src/model/mod.ts";
 import { type Hits, readHits } from "../../src/score/mod.ts";
@@ -88,13 +100,17 @@ async function fetchBytes(url: string): Promise<Uint8Array> {
 /** The index of what the page was served with. */
 export async function servedIndex(): Promise<ServedIndex> {
   const response = await fetch("./data/index.json");
-  if (!response.ok) throw new Error(`Cannot read ./data/index.json (HTTP ${response.status}); serve the built notebooks folder`);
+  if (!response.ok) {
+    throw new Error(`Cannot read ./data/index.json (HTTP ${response.status}); serve the built notebooks folder`);
+  }
   return await response.json();
 }
 
 /** The demo dataset's files, fetched from the page's own server. */
 export async function fetchDemoFiles(index: ServedIndex): Promise<DatasetFile[]> {
-  return await Promise.all(index.files.map(async (name) => ({ name, source: { bytes: await fetchBytes(`./data/${name}`) } })));
+  return await Promise.all(
+    index.files.map(async (name) => ({ name, source: { bytes: await fetchBytes(`./data/${name}`) } })),
+  );
 }
 
 /** The default model served with the page. */
@@ -119,7 +135,10 @@ export function frameOf(hits: Hits): { frame: ScoreFrame; position: Map<string, 
 }
 
 /** Labels of one channel's verified rows ("survey", "warning", "application"), by frame position. */
-export function channelLabels(session: Pick<Session, "verified" | "position" | "frame">, channel: string | null): FrameLabels {
+export function channelLabels(
+  session: Pick<Session, "verified" | "position" | "frame">,
+  channel: string | null,
+): FrameLabels {
   const labeled = new Uint8Array(session.frame.size);
   const need = new Uint8Array(session.frame.size);
   for (const row of session.verified) {
@@ -163,13 +182,23 @@ export async function openSession(progress: ProgressFn): Promise<Session> {
       for (const [table, ipc] of Object.entries(cachedTables.tables)) await db.importTable(table, ipc);
     });
   } else {
-    const files = stored ? datasetFilesOf(stored) : await timed("下载演示数据 Fetching the demo county", () => fetchDemoFiles(index));
-    report = await timed("加载并校验数据 Loading and validating the data", () => loadDataset(db, files, { folder: origin.label, lenient: origin.lenient }));
+    const files = stored
+      ? datasetFilesOf(stored)
+      : await timed("下载演示数据 Fetching the demo county", () => fetchDemoFiles(index));
+    report = await timed(
+      "加载并校验数据 Loading and validating the data",
+      () => loadDataset(db, files, { folder: origin.label, lenient: origin.lenient }),
+    );
   }
-  const loadable = report.valid || (report.lenient && report.tables.some((t) => t.table === "households" && t.accepted > 0));
+  const loadable = report.valid ||
+    (report.lenient && report.tables.some((t) => t.table === "households" && t.accepted > 0));
   if (!loadable) {
     await db.close();
-    throw new SessionError(`The dataset ${origin.label} has ${report.problemCount} problem(s) and was not loaded`, report.problems, report);
+    throw new SessionError(
+      `The dataset ${origin.label} has ${report.problemCount} problem(s) and was not loaded`,
+      report.problems,
+      report,
+    );
   }
   let model = defaults.model, modelFile = defaults.file, modelSource: Session["modelSource"] = "default";
   if (storedModel) {
@@ -216,7 +245,13 @@ export async function openSession(progress: ProgressFn): Promise<Session> {
   // Fill the cache in the background, once the page is drawn; a failure only costs speed next time.
   if (!cached.tables || !cached.hits) {
     const hitsAtOpen: Hits = { ...hits, hits: [...hits.hits] };
-    setTimeout(() => void fillCache(session, hitsAtOpen, dataKey, hitsCacheKey).catch((e) => console.warn("Could not cache the session:", e)), 1500);
+    setTimeout(
+      () =>
+        void fillCache(session, hitsAtOpen, dataKey, hitsCacheKey).catch((e) =>
+          console.warn("Could not cache the session:", e)
+        ),
+      1500,
+    );
   }
   return session;
 }

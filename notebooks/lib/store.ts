@@ -1,3 +1,6 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+/// <reference lib="deno.ns" />
 /**
  * What the pages share: the dataset the user opened and the model they adjusted, kept in this
  * browser's IndexedDB on this computer (never sent anywhere), so every page opens on them.
@@ -30,14 +33,20 @@ function open(): Promise<IDBDatabase> {
   return new Promise((ok, fail) => {
     const request = indexedDB.open(DB_NAME, 2);
     request.onupgradeneeded = () => {
-      for (const name of [STORE, CACHE]) if (!request.result.objectStoreNames.contains(name)) request.result.createObjectStore(name);
+      for (const name of [STORE, CACHE]) {
+        if (!request.result.objectStoreNames.contains(name)) request.result.createObjectStore(name);
+      }
     };
     request.onsuccess = () => ok(request.result);
     request.onerror = () => fail(request.error);
   });
 }
 
-async function withStore<T>(mode: IDBTransactionMode, f: (store: IDBObjectStore) => IDBRequest<T>, name = STORE): Promise<T> {
+async function withStore<T>(
+  mode: IDBTransactionMode,
+  f: (store: IDBObjectStore) => IDBRequest<T>,
+  name = STORE,
+): Promise<T> {
   const db = await open();
   try {
     return await new Promise<T>((ok, fail) => {
@@ -52,11 +61,14 @@ async function withStore<T>(mode: IDBTransactionMode, f: (store: IDBObjectStore)
   }
 }
 
-export const getStoredDataset = (): Promise<StoredDataset | undefined> => withStore("readonly", (s) => s.get("dataset"));
-export const setStoredDataset = (d: StoredDataset): Promise<IDBValidKey> => withStore("readwrite", (s) => s.put(d, "dataset"));
+export const getStoredDataset = (): Promise<StoredDataset | undefined> =>
+  withStore("readonly", (s) => s.get("dataset"));
+export const setStoredDataset = (d: StoredDataset): Promise<IDBValidKey> =>
+  withStore("readwrite", (s) => s.put(d, "dataset"));
 export const clearStoredDataset = (): Promise<undefined> => withStore("readwrite", (s) => s.delete("dataset"));
 export const getStoredModel = (): Promise<StoredModel | undefined> => withStore("readonly", (s) => s.get("model"));
-export const setStoredModel = (m: StoredModel): Promise<IDBValidKey> => withStore("readwrite", (s) => s.put(m, "model"));
+export const setStoredModel = (m: StoredModel): Promise<IDBValidKey> =>
+  withStore("readwrite", (s) => s.put(m, "model"));
 export const clearStoredModel = (): Promise<undefined> => withStore("readwrite", (s) => s.delete("model"));
 
 /** Stored files as ingest takes them. */

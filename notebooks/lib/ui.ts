@@ -1,3 +1,6 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+/// <reference lib="deno.ns" />
 /** Small DOM helpers shared by the pages: the header, progress, problem lists, numbers. */
 import { formatProblem, type Problem } from "../../src/contract/mod.ts";
 
@@ -25,8 +28,10 @@ export function h<K extends keyof HTMLElementTagNameMap>(
 
 /** Replaces an element's children. */
 export function show(container: Element, ...children: (Child | Child[])[]): void {
-  container.replaceChildren(...children.flat().filter((c): c is Node | string | number => c !== null && c !== undefined && c !== false)
-    .map((c) => (c instanceof Node ? c : String(c))));
+  container.replaceChildren(
+    ...children.flat().filter((c): c is Node | string | number => c !== null && c !== undefined && c !== false)
+      .map((c) => (c instanceof Node ? c : String(c))),
+  );
 }
 
 const PAGES = [
@@ -41,9 +46,18 @@ export function renderHeader(active: (typeof PAGES)[number]["id"]): void {
   const header = document.getElementById("top")!;
   show(
     header,
-    h("div", { class: "brand" }, "低收入人口动态监测 ", h("span", { class: "en" }, "Low-income household warning notebooks")),
+    h(
+      "div",
+      { class: "brand" },
+      "低收入人口动态监测 ",
+      h("span", { class: "en" }, "Low-income household warning notebooks"),
+    ),
     h("nav", {}, PAGES.map((p) => h("a", { href: p.href, class: p.id === active ? "active" : undefined }, p.label))),
-    h("div", { class: "offline", title: "Everything runs in this browser; household data is never uploaded." }, "离线 · 数据不出本机 Offline · data stays on this computer"),
+    h(
+      "div",
+      { class: "offline", title: "Everything runs in this browser; household data is never uploaded." },
+      "离线 · 数据不出本机 Offline · data stays on this computer",
+    ),
   );
 }
 
@@ -110,5 +124,13 @@ export function download(name: string, text: string, type = "application/json"):
 /** Shows an unexpected error in the page (and the console, for developers). */
 export function fail(container: HTMLElement, error: unknown): void {
   console.error(error);
-  show(container, h("div", { class: "error" }, h("strong", {}, "出错了 Something went wrong: "), String((error as Error)?.message ?? error)));
+  show(
+    container,
+    h(
+      "div",
+      { class: "error" },
+      h("strong", {}, "出错了 Something went wrong: "),
+      String((error as Error)?.message ?? error),
+    ),
+  );
 }

@@ -37,7 +37,9 @@ export function positiveInteger(value: unknown, name: string, fallback: number):
 export function keyword<T extends string>(value: unknown, name: string, allowed: readonly T[], fallback: T): T {
   if (value === undefined) return fallback;
   if (typeof value !== "string" || !allowed.includes(value as T)) {
-    throw new TypeError(`Expected ${name} to be one of ${allowed.map((a) => `"${a}"`).join(", ")} but found ${JSON.stringify(value)}`);
+    throw new TypeError(
+      `Expected ${name} to be one of ${allowed.map((a) => `"${a}"`).join(", ")} but found ${JSON.stringify(value)}`,
+    );
   }
   return value as T;
 }

@@ -24,7 +24,11 @@ export function bandChangeSpec(cells: readonly BandTransition[], options: BandCh
     padding: 0.05,
     x: { domain: order, label: "现模型 Adjusted →", axis: "top", tickFormat: label },
     y: { domain: order, label: "基线 Baseline ↓", tickFormat: label },
-    color: { type: "log", scheme: "oranges", domain: [1, Math.max(2, ...cells.filter((c) => c.from !== c.to).map((c) => c.count))] },
+    color: {
+      type: "log",
+      scheme: "oranges",
+      domain: [1, Math.max(2, ...cells.filter((c) => c.from !== c.to).map((c) => c.count))],
+    },
     marks: [
       Plot.cell(cells, {
         x: "to",

@@ -4,9 +4,11 @@
  * by the rule 主管、主责、主抓 → acceptance (接单) and the verified outcome.
  *
  * How this toolkit reads the rule: the civil-affairs bureau, which runs the platform, is the
- * competent department (主管) of every warning; the department whose indicators add the most
- * points is the responsible one (主责); every other department whose indicators add points is an
- * executing one (主抓). Indicators with zero or negative points dispatch nothing.
+ * competent department (主管) of every warning; the department whose fired indicators add the
+ * most points is the responsible one (主责); every other department with a fired indicator of
+ * positive points is an executing one (主抓). An indicator dispatches where it fired (hits > 0)
+ * with positive weighted points, as `deno task audit` counts department workload; indicators
+ * without a department go to "unassigned".
  */
 
 /** One indicator of the household, as dispatch reads it. */
@@ -15,8 +17,11 @@ export interface DispatchIndicator {
   name?: string;
   name_zh?: string;
   department?: string;
-  /** The contribution to the household total (after the category weight). */
-  points_total: number;
+  /** Members for whom the rule fired (member level), or 1/0 (household level). */
+  hits: number;
+  /** The category weight × the indicator's points. */
+  weight: number;
+  points: number;
 }
 
 /** One verified row of the household. */
@@ -48,6 +53,9 @@ export interface DispatchChain {
   status: "not_warned" | "awaiting" | "assisted" | "no_need";
 }
 
+/** Where indicators without a department are dispatched (as src/evaluate names it). */
+export const UNASSIGNED = "unassigned";
+
 /** The competent department of every warning. */
 export const COMPETENT_DEPARTMENT = "civil_affairs";
 
@@ -59,14 +67,17 @@ export function dispatchChain(
 ): DispatchChain {
   const byDepartment = new Map<string, DispatchedDepartment>();
   for (const ind of indicators) {
-    if (!(ind.points_total > 0)) continue;
-    const department = ind.department ?? "";
+    const weighted = ind.weight * ind.points;
+    if (!(ind.hits > 0 && weighted > 0)) continue;
+    const department = ind.department || UNASSIGNED;
     let d = byDepartment.get(department);
     if (!d) byDepartment.set(department, d = { department, roles: [], indicators: [], points: 0 });
-    d.indicators.push({ id: ind.id, label: ind.name_zh ?? ind.name ?? ind.id, points: ind.points_total });
-    d.points += ind.points_total;
+    d.indicators.push({ id: ind.id, label: ind.name_zh ?? ind.name ?? ind.id, points: ind.hits * weighted });
+    d.points += ind.hits * weighted;
   }
-  const departments = [...byDepartment.values()].sort((a, b) => b.points - a.points || (a.department < b.department ? -1 : 1));
+  const departments = [...byDepartment.values()].sort((a, b) =>
+    b.points - a.points || (a.department < b.department ? -1 : 1)
+  );
   for (const d of departments) d.indicators.sort((a, b) => b.points - a.points || (a.id < b.id ? -1 : 1));
   const warned = band !== null;
   if (warned) {
@@ -83,7 +94,13 @@ export function dispatchChain(
   }
   const discovery: ("data" | "application")[] = ["data"];
   if (outcomes.some((o) => o.channel === "application")) discovery.push("application");
-  const status = outcomes.some((o) => o.need) ? "assisted" : outcomes.length > 0 ? "no_need" : warned ? "awaiting" : "not_warned";
+  const status = outcomes.some((o) => o.need)
+    ? "assisted"
+    : outcomes.length > 0
+    ? "no_need"
+    : warned
+    ? "awaiting"
+    : "not_warned";
   return { warned, band, discovery, departments: warned ? departments : [], outcomes: [...outcomes], status };
 }
 

@@ -17,7 +17,10 @@ export interface ScoreDistributionOptions {
 }
 
 /** The Plot options of the figure: stacked bins by category, band lines labelled with their id and min. */
-export function scoreDistributionSpec(bins: readonly ScoreBin[], options: ScoreDistributionOptions = {}): Plot.PlotOptions {
+export function scoreDistributionSpec(
+  bins: readonly ScoreBin[],
+  options: ScoreDistributionOptions = {},
+): Plot.PlotOptions {
   const bands = options.bands ?? [];
   const categories = [...CATEGORY_ORDER].filter((c) => bins.some((b) => b.category === c));
   for (const b of bins) if (!categories.includes(b.category as never)) categories.push(b.category as never);
@@ -35,7 +38,10 @@ export function scoreDistributionSpec(bins: readonly ScoreBin[], options: ScoreD
       tickFormat: categoryLabel,
     },
     marks: [
-      Plot.rectY(bins, Plot.stackY({ x1: "x0", x2: "x1", y: "count", fill: "category", order: categories, inset: 0.5 })),
+      Plot.rectY(
+        bins,
+        Plot.stackY({ x1: "x0", x2: "x1", y: "count", fill: "category", order: categories, inset: 0.5 }),
+      ),
       Plot.ruleY([0]),
       Plot.ruleX(bands, { x: "min", stroke: (_d: BandCut, i: number) => bandColor(i, bands[i].id), strokeWidth: 2 }),
       // One label per band, each a line lower, so labels of close cut-offs do not overlap.

@@ -27,6 +27,7 @@ export const DEPARTMENT_LABELS: Record<string, { zh: string; en: string }> = {
   disabled_federation: { zh: "残联", en: "Disabled persons' federation" },
   water: { zh: "水利", en: "Water" },
   charity_federation: { zh: "慈善总会", en: "Charity federation" },
+  unassigned: { zh: "未指定", en: "Unassigned" },
 };
 
 /** The evaluation frames (issue 5): where verified outcomes come from, and what each can support. */

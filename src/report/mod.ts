@@ -21,4 +21,5 @@ export * from "./workload.ts";
 export * from "./band_changes.ts";
 export * from "./waterfall.ts";
 export * from "./dispatch.ts";
+export * from "./intervals.ts";
 export { percent } from "./_options.ts";

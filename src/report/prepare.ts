@@ -141,9 +141,10 @@ export function thresholdCurves(
 }
 
 /**
- * Departments a warned household is dispatched to: those of the indicators that add positive
- * points to its score (the indicators that drove it), counted once per household. Returns the
- * number of warned households per department index (`departmentOf[i]` is indicator i's).
+ * Departments a warned household is dispatched to: those of its fired indicators (hits > 0) with
+ * positive weighted points — the indicators that drove its score — counted once per household (the
+ * rule of `src/evaluate/population.ts`, so the page and `deno task audit` agree). Returns the number
+ * of warned households per department index (`departmentOf[i]` is indicator i's).
  */
 export function departmentWorkload(
   frame: ScoreFrame,
@@ -154,34 +155,17 @@ export function departmentWorkload(
 ): Int32Array {
   const counts = new Int32Array(departments);
   const stamp = new Int32Array(departments).fill(-1);
-  const { offsets, indicatorIndex, hitCount, members } = frame;
-  const dense = k.dense;
+  const { offsets, indicatorIndex, hitCount } = frame;
   for (let h = 0; h < frame.size; h++) {
     if (warned[h] < 0) continue;
-    const m = members[h];
     for (let e = offsets[h]; e < offsets[h + 1]; e++) {
       const i = indicatorIndex[e];
-      const trials = k.memberLevel[i] === 1 ? m : 1;
-      const hits = hitCount[e];
-      if (hits * k.weightedPoints[i] + (trials - hits) * k.weightedOtherwise[i] > 0) {
+      if (hitCount[e] > 0 && k.weightedPoints[i] > 0) {
         const d = departmentOf[i];
         if (stamp[d] !== h) {
           stamp[d] = h;
           counts[d]++;
         }
-      }
-    }
-    // Indicators with no hits contribute (trials × otherwise): positive only where otherwise > 0.
-    for (let j = 0; j < dense.length; j++) {
-      const i = dense[j];
-      if (!(k.weightedOtherwise[i] > 0)) continue;
-      let hit = false;
-      for (let e = offsets[h]; e < offsets[h + 1]; e++) if (indicatorIndex[e] === i) hit = true;
-      if (hit) continue;
-      const d = departmentOf[i];
-      if (stamp[d] !== h) {
-        stamp[d] = h;
-        counts[d]++;
       }
     }
   }
@@ -221,7 +205,9 @@ export function bandTransitions(baseline: Int8Array, current: Int8Array, bandIds
   for (let h = 0; h < baseline.length; h++) counts[(baseline[h] + 1) * k + (current[h] + 1)]++;
   const name = (i: number) => (i === 0 ? NO_BAND : bandIds[i - 1]);
   const out: BandTransition[] = [];
-  for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) out.push({ from: name(a), to: name(b), count: counts[a * k + b] });
+  for (let a = 0; a < k; a++) {
+    for (let b = 0; b < k; b++) out.push({ from: name(a), to: name(b), count: counts[a * k + b] });
+  }
   return out;
 }
 

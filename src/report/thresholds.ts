@@ -28,17 +28,32 @@ function metricRows(points: readonly ThresholdPoint[]) {
   const rows: { threshold: number; series: string; value: number; lo: number; hi: number }[] = [];
   for (const p of points) {
     if (p.precision !== null) {
-      rows.push({ threshold: p.threshold, series: `精确率 Precision · ${frameName(p.frame)}`, value: p.precision, lo: p.precision_lo!, hi: p.precision_hi! });
+      rows.push({
+        threshold: p.threshold,
+        series: `精确率 Precision · ${frameName(p.frame)}`,
+        value: p.precision,
+        lo: p.precision_lo!,
+        hi: p.precision_hi!,
+      });
     }
     if (p.recall !== null) {
-      rows.push({ threshold: p.threshold, series: `召回率 Recall · ${frameName(p.frame)}`, value: p.recall, lo: p.recall_lo!, hi: p.recall_hi! });
+      rows.push({
+        threshold: p.threshold,
+        series: `召回率 Recall · ${frameName(p.frame)}`,
+        value: p.recall,
+        lo: p.recall_lo!,
+        hi: p.recall_hi!,
+      });
     }
   }
   return rows;
 }
 
 /** Plot options: precision and recall lines with 95% Wilson ribbons, and the current threshold. */
-export function thresholdMetricsSpec(points: readonly ThresholdPoint[], options: ThresholdOptions = {}): Plot.PlotOptions {
+export function thresholdMetricsSpec(
+  points: readonly ThresholdPoint[],
+  options: ThresholdOptions = {},
+): Plot.PlotOptions {
   const rows = metricRows(points);
   const series = [...new Set(rows.map((r) => r.series))];
   return {
@@ -52,7 +67,9 @@ export function thresholdMetricsSpec(points: readonly ThresholdPoint[], options:
     marks: [
       Plot.areaY(rows, { x: "threshold", y1: "lo", y2: "hi", z: "series", fill: "series", fillOpacity: 0.15 }),
       Plot.lineY(rows, { x: "threshold", y: "value", z: "series", stroke: "series", strokeWidth: 1.5 }),
-      options.threshold === undefined ? null : Plot.ruleX([options.threshold], { stroke: "#333", strokeDasharray: "4,3" }),
+      options.threshold === undefined
+        ? null
+        : Plot.ruleX([options.threshold], { stroke: "#333", strokeDasharray: "4,3" }),
     ],
   };
 }
@@ -75,7 +92,9 @@ export function warningsCurveSpec(points: readonly ThresholdPoint[], options: Th
     y: { label: "↑ 预警户数 Warnings", grid: true },
     marks: [
       Plot.lineY(rows, { x: "threshold", y: "warnings", stroke: "#4e79a7", strokeWidth: 1.5 }),
-      options.threshold === undefined ? null : Plot.ruleX([options.threshold], { stroke: "#333", strokeDasharray: "4,3" }),
+      options.threshold === undefined
+        ? null
+        : Plot.ruleX([options.threshold], { stroke: "#333", strokeDasharray: "4,3" }),
       Plot.ruleY([0]),
     ],
   };

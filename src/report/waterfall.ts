@@ -40,7 +40,14 @@ export function waterfallSteps(indicators: readonly WaterfallInput[], members: n
     total = total + ind.points_total;
     const end = total / members;
     const label = `${ind.id} ${ind.name_zh ?? ind.name ?? ""}`.trim();
-    steps.push({ id: ind.id, label, value: ind.points_total / members, start, end, kind: ind.points_total > 0 ? "up" : "down" });
+    steps.push({
+      id: ind.id,
+      label,
+      value: ind.points_total / members,
+      start,
+      end,
+      kind: ind.points_total > 0 ? "up" : "down",
+    });
   }
   const score = total / members;
   steps.push({ id: "total", label: "人均得分 Per-capita score", value: score, start: 0, end: score, kind: "total" });
@@ -77,7 +84,11 @@ export function waterfallSpec(steps: readonly WaterfallStep[], options: Waterfal
         dx: 4,
       }),
       Plot.ruleX([0]),
-      Plot.ruleX(bands, { x: "min", stroke: (_b: BandCut, i: number) => bandColor(i, bands[i].id), strokeDasharray: "4,3" }),
+      Plot.ruleX(bands, {
+        x: "min",
+        stroke: (_b: BandCut, i: number) => bandColor(i, bands[i].id),
+        strokeDasharray: "4,3",
+      }),
       Plot.text(bands, {
         x: "min",
         frameAnchor: "bottom",

@@ -25,7 +25,9 @@ export interface WorkloadOptions {
 /** Rows sorted by current count (then baseline, then name), cut to the limit. */
 export function topWorkload(rows: readonly WorkloadRow[], limit: number): WorkloadRow[] {
   return [...rows]
-    .sort((a, b) => b.current - a.current || b.baseline - a.baseline || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .sort((a, b) =>
+      b.current - a.current || b.baseline - a.baseline || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
+    )
     .slice(0, limit);
 }
 
@@ -49,7 +51,13 @@ export function workloadSpec(rows: readonly WorkloadRow[], options: WorkloadOpti
     marks: [
       Plot.barX(shown, { y: "name", x: "current", fill: "#4e79a7", fillOpacity: 0.85 }),
       Plot.tickX(shown, { y: "name", x: "baseline", stroke: "#111", strokeWidth: 2 }),
-      Plot.text(shown, { y: "name", x: (r: WorkloadRow) => Math.max(r.current, r.baseline), text: delta, textAnchor: "start", dx: 4 }),
+      Plot.text(shown, {
+        y: "name",
+        x: (r: WorkloadRow) => Math.max(r.current, r.baseline),
+        text: delta,
+        textAnchor: "start",
+        dx: 4,
+      }),
       Plot.ruleX([0]),
     ],
   };

@@ -40,7 +40,10 @@ export async function serveStatic(dir: string): Promise<{ url: string; close: ()
       if (!file.startsWith(root)) throw new Error("outside");
       if ((await stat(file)).isDirectory()) file = join(file, "index.html");
       const body = await readFile(file);
-      res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream", "cache-control": "no-store" });
+      res.writeHead(200, {
+        "content-type": TYPES[extname(file)] ?? "application/octet-stream",
+        "cache-control": "no-store",
+      });
       res.end(body);
     } catch {
       res.writeHead(404, { "content-type": "text/plain" });
@@ -58,11 +61,18 @@ export async function serveStatic(dir: string): Promise<{ url: string; close: ()
 /** Runs a command in the project root; rejects with its output when it fails. */
 export function run(command: string, args: string[], env: Record<string, string> = {}): Promise<string> {
   return new Promise((ok, fail) => {
-    const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, args, {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let out = "";
     child.stdout.on("data", (d) => (out += d));
     child.stderr.on("data", (d) => (out += d));
-    child.on("close", (code) => (code === 0 ? ok(out) : fail(new Error(`${command} ${args.join(" ")} exited ${code}:\n${out}`))));
+    child.on(
+      "close",
+      (code) => (code === 0 ? ok(out) : fail(new Error(`${command} ${args.join(" ")} exited ${code}:\n${out}`))),
+    );
   });
 }
 

@@ -75,7 +75,9 @@ describe("figure builders", () => {
   it("the score distribution stacks households by category and draws each band's cut-off", async () => {
     const { bins } = scoreHistogram(s.perCapita, s.categories, { bins: 30 });
     expect(bins.reduce((a, b) => a + b.count, 0)).toBe(400);
-    await expect(svg(scoreDistributionFigure(bins, { bands: BANDS, document }))).toMatchFileSnapshot("__snapshots__/distribution.svg");
+    await expect(svg(scoreDistributionFigure(bins, { bands: BANDS, document }))).toMatchFileSnapshot(
+      "__snapshots__/distribution.svg",
+    );
   });
 
   it("threshold curves give precision in both frames and recall only in the survey frame", async () => {
@@ -85,8 +87,12 @@ describe("figure builders", () => {
     ], { points: 40 });
     expect(curves.filter((p) => p.frame === "warning").every((p) => p.recall === null)).toBe(true);
     expect(curves.some((p) => p.frame === "survey" && p.recall !== null)).toBe(true);
-    await expect(svg(thresholdMetricsFigure(curves, { threshold: 14.5, document }))).toMatchFileSnapshot("__snapshots__/thresholds.svg");
-    await expect(svg(warningsCurveFigure(curves, { threshold: 14.5, document }))).toMatchFileSnapshot("__snapshots__/warnings_curve.svg");
+    await expect(svg(thresholdMetricsFigure(curves, { threshold: 14.5, document }))).toMatchFileSnapshot(
+      "__snapshots__/thresholds.svg",
+    );
+    await expect(svg(warningsCurveFigure(curves, { threshold: 14.5, document }))).toMatchFileSnapshot(
+      "__snapshots__/warnings_curve.svg",
+    );
   });
 
   it("the warnings count at a threshold equals the households scoring at least that much", () => {
@@ -100,7 +106,9 @@ describe("figure builders", () => {
     const now = villageWarnings(s.villages, current);
     const before = new Map(villageWarnings(s.villages, baseline).map((r) => [r.village, r.warnings]));
     const rows = now.map((r) => ({ name: r.village, current: r.warnings, baseline: before.get(r.village) ?? 0 }));
-    await expect(svg(workloadFigure(rows, { label: "村 Village", document }))).toMatchFileSnapshot("__snapshots__/workload.svg");
+    await expect(svg(workloadFigure(rows, { label: "村 Village", document }))).toMatchFileSnapshot(
+      "__snapshots__/workload.svg",
+    );
   });
 
   it("the band change matrix counts every household once", async () => {
@@ -108,7 +116,9 @@ describe("figure builders", () => {
     const baseline = assignBands(s.perCapita.map((v) => v - 1.5), BANDS);
     const cells = bandTransitions(baseline, current, BANDS.map((b) => b.id));
     expect(cells.reduce((a, c) => a + c.count, 0)).toBe(400);
-    await expect(svg(bandChangeFigure(cells, { bands: BANDS.map((b) => b.id), document }))).toMatchFileSnapshot("__snapshots__/band_changes.svg");
+    await expect(svg(bandChangeFigure(cells, { bands: BANDS.map((b) => b.id), document }))).toMatchFileSnapshot(
+      "__snapshots__/band_changes.svg",
+    );
   });
 
   it("a waterfall of contributions ÷ members ends exactly at the per-capita score", async () => {
@@ -122,19 +132,31 @@ describe("figure builders", () => {
     const steps = waterfallSteps(indicators, 3);
     expect(steps.map((x) => x.id)).toEqual(["B02", "M01", "P04", "H01", "total"]);
     expect(steps.at(-1)!.end).toBe((3 + 6 - 3 + 5) / 3);
-    await expect(svg(waterfallFigure(steps, { bands: BANDS, document }))).toMatchFileSnapshot("__snapshots__/waterfall.svg");
+    await expect(svg(waterfallFigure(steps, { bands: BANDS, document }))).toMatchFileSnapshot(
+      "__snapshots__/waterfall.svg",
+    );
   });
 });
 
 describe("dispatch and workload", () => {
   function coefficient(index: number, points: number, otherwise = 0): IndicatorCoefficient {
     return {
-      index, id: `I${index}`, level: "member", category: "c", weight: 1, points, otherwise,
-      weightedPoints: points, weightedOtherwise: otherwise, column: `h${index}_I${index}`, parameters: [], columns: [],
+      index,
+      id: `I${index}`,
+      level: "member",
+      category: "c",
+      weight: 1,
+      points,
+      otherwise,
+      weightedPoints: points,
+      weightedOtherwise: otherwise,
+      column: `h${index}_I${index}`,
+      parameters: [],
+      columns: [],
     };
   }
 
-  it("a warned household is dispatched once to each department whose indicators add points", () => {
+  it("a warned household is dispatched once to each department of its fired indicators with positive points", () => {
     const frame = buildFrame({
       householdIds: ["H1", "H2", "H3"],
       villages: ["v", "v", "w"],
@@ -152,11 +174,16 @@ describe("dispatch and workload", () => {
   });
 
   it("the department adding the most points is responsible and civil affairs is competent", () => {
-    const chain = dispatchChain([
-      { id: "M01", department: "medical_insurance", points_total: 6 },
-      { id: "E02", department: "education", points_total: 8 },
-      { id: "P04", department: "civil_affairs", points_total: -3 },
-    ], "orange", []);
+    const chain = dispatchChain(
+      [
+        { id: "M01", department: "medical_insurance", hits: 2, weight: 1, points: 3 },
+        { id: "E02", department: "education", hits: 1, weight: 1, points: 8 },
+        { id: "P04", department: "civil_affairs", hits: 1, weight: 1, points: -3 },
+        { id: "H01", department: "housing", hits: 0, weight: 1, points: 5 },
+      ],
+      "orange",
+      [],
+    );
     expect(chain.departments.map((d) => [d.department, d.roles])).toEqual([
       ["civil_affairs", ["competent"]],
       ["education", ["responsible"]],
@@ -166,7 +193,11 @@ describe("dispatch and workload", () => {
   });
 
   it("a household that is not warned is dispatched nowhere", () => {
-    const chain = dispatchChain([{ id: "M01", department: "medical_insurance", points_total: 6 }], null, []);
+    const chain = dispatchChain(
+      [{ id: "M01", department: "medical_insurance", hits: 1, weight: 1, points: 6 }],
+      null,
+      [],
+    );
     expect(chain.departments).toEqual([]);
     expect(chain.status).toBe("not_warned");
   });

@@ -1,0 +1,211 @@
+/**
+ * The notebooks in headless Chromium (Debian's `chromium` with playwright-core): every page loads
+ * with no console error and no request leaving its own origin; a points slider changes the
+ * warnings and the figures; the page's figures equal `deno task evaluate`'s; a saved model is
+ * accepted by the command line; a dataset folder opened through the picker is validated in the
+ * page, and a broken one shows its errors as the command line words them. Screenshots go to
+ * test-artifacts/. Built once on the committed sample (data/sample), so the suite stays fast.
+ */
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { BrowserContext, Page } from "playwright-core";
+import {
+  buildNotebooks,
+  foreignRequests,
+  HAS_CHROMIUM,
+  launch,
+  openPage,
+  type PageLog,
+  ROOT,
+  run,
+  serveStatic,
+} from "./_harness.ts";
+
+const ARTIFACTS = join(ROOT, "test-artifacts");
+const DATA = join(ROOT, "data", "sample");
+const MODEL = join(ROOT, "models", "county-default.json");
+const deno = process.execPath;
+
+if (!HAS_CHROMIUM) {
+  console.warn("Skipping the browser tests: /usr/bin/chromium is not installed (apt-get install chromium).");
+}
+
+describe.skipIf(!HAS_CHROMIUM)("the notebooks in Chromium", () => {
+  let tmp: string;
+  let server: { url: string; close: () => Promise<void> };
+  let browser: { context: BrowserContext; close: () => Promise<void> };
+  let cli: { overall: Record<string, unknown> };
+  const logs: { page: string; log: PageLog }[] = [];
+
+  beforeAll(async () => {
+    tmp = await mkdtemp(join(tmpdir(), "civic-notebooks-test-"));
+    await mkdir(ARTIFACTS, { recursive: true });
+    const dist = join(tmp, "dist");
+    const [, , launched] = await Promise.all([
+      buildNotebooks(dist, { NOTEBOOK_DATA: DATA, NOTEBOOK_MODEL: MODEL }),
+      run(deno, ["task", "-q", "evaluate", "--data", DATA, "--model", MODEL, "--out", join(tmp, "cli")]),
+      launch(),
+    ]);
+    browser = launched;
+    cli = JSON.parse(await readFile(join(tmp, "cli", "evaluation.json"), "utf8"));
+    server = await serveStatic(dist);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    if (tmp) await rm(tmp, { recursive: true, force: true });
+  });
+
+  /** Opens a page, waits until it says it is ready, and keeps its log for the origin check. */
+  async function visit(path: string): Promise<{ page: Page; log: PageLog }> {
+    const opened = await openPage(browser.context);
+    logs.push({ page: path, log: opened.log });
+    await opened.page.goto(server.url + path);
+    await opened.page.waitForFunction(
+      () => (globalThis as { __notebook?: { ready?: boolean } }).__notebook?.ready === true,
+      null,
+      { timeout: 90_000 },
+    );
+    return opened;
+  }
+
+  async function shot(page: Page, name: string): Promise<void> {
+    await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+  }
+
+  it("the data page opens on the served dataset and shows its validation report", async () => {
+    const { page, log } = await visit("index.html");
+    await page.locator("#first-chart svg").first().waitFor();
+    await expect(page.getByTestId("report-status").first().textContent()).resolves.toContain("Valid");
+    await shot(page, "data-page");
+    expect(log.errors).toEqual([]);
+    await page.close();
+  });
+
+  it("moving a points slider changes the warnings count and the figures, and the numbers equal deno task evaluate", async () => {
+    const { page, log } = await visit("calibrate.html");
+    const state = () =>
+      page.evaluate(() =>
+        (globalThis as unknown as { __notebook: { warnings: number; overall: unknown; ticks: unknown[] } }).__notebook
+      );
+    const before = await state();
+    // The page's contract §3 figures for the default model equal the command line's.
+    expect(before.overall).toEqual(cli.overall);
+    const chart = await page.locator("#fig-distribution").innerHTML();
+    await shot(page, "calibrate-before");
+    // Raise the points of the dibao-household rule (one point per member) to the slider's maximum.
+    const slider = page.locator('input[type="range"][data-id="points:B02"]');
+    await slider.evaluate((el: HTMLInputElement) => {
+      el.value = el.max;
+      el.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+    await page.waitForFunction(
+      (n) => (globalThis as unknown as { __notebook: { ticks: unknown[] } }).__notebook.ticks.length > n,
+      before.ticks.length,
+    );
+    const after = await state();
+    expect(after.warnings).toBeGreaterThan(before.warnings);
+    await expect(page.getByTestId("warnings").textContent()).resolves.toBe(after.warnings.toLocaleString("en-US"));
+    expect(await page.locator("#fig-distribution").innerHTML()).not.toBe(chart);
+    await shot(page, "calibrate-after");
+
+    // Save the adjusted model: the command line accepts it and finds the same warnings.
+    const download = page.waitForEvent("download");
+    await page.locator("#save").click();
+    const file = join(tmp, "adjusted.json");
+    await (await download).saveAs(file);
+    const saved = JSON.parse(await readFile(file, "utf8"));
+    expect(saved.version).not.toBe(JSON.parse(await readFile(MODEL, "utf8")).version);
+    await page.getByTestId("saved").waitFor();
+    await run(deno, ["task", "-q", "evaluate", "--data", DATA, "--model", file, "--out", join(tmp, "cli-adjusted")]);
+    const adjusted = JSON.parse(await readFile(join(tmp, "cli-adjusted", "evaluation.json"), "utf8"));
+    expect(adjusted.overall.warnings).toBe(after.warnings);
+    expect(adjusted.overall).toEqual(after.overall);
+    expect(log.errors).toEqual([]);
+    await page.close();
+  });
+
+  it("the household page explains a warned household: waterfall and dispatch chain", async () => {
+    const { page, log } = await visit("household.html");
+    await page.locator("#waterfall svg").first().waitFor();
+    await expect(page.locator("#chain").textContent()).resolves.toContain("Dispatch");
+    const band = await page.evaluate(() =>
+      (globalThis as unknown as { __notebook: { band: string | null } }).__notebook.band
+    );
+    expect(band).not.toBeNull();
+    await shot(page, "household-page");
+    expect(log.errors).toEqual([]);
+    await page.close();
+  });
+
+  it("the audit page shows each frame with intervals and the case list", async () => {
+    const { page, log } = await visit("audit.html");
+    await page.locator("#frames table").waitFor();
+    await expect(page.locator("#frames").textContent()).resolves.toContain("Wilson");
+    await page.locator("#cases table").waitFor();
+    await shot(page, "audit-page");
+    expect(log.errors).toEqual([]);
+    await page.close();
+  });
+
+  it("a broken dataset folder opened through the picker shows its errors as the command line words them", async () => {
+    const broken = join(tmp, "broken");
+    await mkdir(broken);
+    await writeFile(
+      join(broken, "households.csv"),
+      "household_id,village,category\nH1,王家村,dibao\nH2,李家湾,poor\nH3,李家湾,tekun\n",
+    );
+    await writeFile(join(broken, "members.csv"), "person_id,household_id,age\nP1,H1,70\nP2,H9,8\nP3,H3,45\n");
+    const { page, log } = await visit("index.html");
+    await page.locator("#folder").setInputFiles(broken);
+    await page.getByTestId("problems").last().waitFor({ timeout: 60_000 });
+    const text = await page.locator("#picked").textContent();
+    const validate = await run(deno, ["task", "-q", "validate", "--data", broken]).then(
+      () => "",
+      (e: Error) => e.message,
+    );
+    // The command line names the folder as given (here absolute); the page names it as picked.
+    const cliProblems = validate.split("\n").map((l) => l.trim().replace(`${tmp}/`, "")).filter((l) =>
+      l.startsWith("broken/")
+    );
+    expect(cliProblems.length).toBeGreaterThan(0);
+    for (const line of cliProblems) expect(text).toContain(line);
+    expect(text).toContain("Unknown category; expected one of");
+    await shot(page, "data-picker-broken");
+    expect(log.errors).toEqual([]);
+    await page.close();
+  });
+
+  it("a valid dataset folder opened through the picker becomes the notebooks' dataset", async () => {
+    const { page, log } = await visit("index.html");
+    await page.locator("#folder").setInputFiles(DATA);
+    await page.getByTestId("stored").waitFor({ timeout: 60_000 });
+    await page.reload();
+    await page.waitForFunction(
+      () => (globalThis as { __notebook?: { ready?: boolean } }).__notebook?.ready === true,
+      null,
+      { timeout: 90_000 },
+    );
+    await expect(page.locator("#current-label").textContent()).resolves.toContain("opened in this browser");
+    await page.locator("#back-to-demo").click();
+    await page.waitForFunction(
+      () => (globalThis as { __notebook?: { ready?: boolean } }).__notebook?.ready === true,
+      null,
+      { timeout: 90_000 },
+    );
+    await expect(page.locator("#current-label").textContent()).resolves.not.toContain("opened in this browser");
+    expect(log.errors).toEqual([]);
+    await page.close();
+  });
+
+  it("no page requested anything from another origin", () => {
+    expect(logs.length).toBeGreaterThan(0);
+    for (const { page, log } of logs) {
+      expect(log.requests.length, page).toBeGreaterThan(0);
+      expect(foreignRequests(log, server.url), page).toEqual([]);
+    }
+  });
+});
