@@ -120,3 +120,25 @@ describe("deno task score / evaluate / explain", () => {
     expect(r.stderr).toContain("Unknown option --dta");
   });
 });
+
+describe("booleans written 1/0", () => {
+  it("a 0/1 column loads as a number yet reads as a condition, equal to true/false", () => {
+    const asWords = dataset(DATA);
+    const asDigits = dataset({
+      ...DATA,
+      "members.csv": "person_id,household_id,age,major_illness\nP1,H1,72,1\nP2,H1,8,0\nP3,H2,45,1\nP4,H3,30,\n",
+    });
+    const model = modelFile({
+      ...MODEL,
+      indicators: [...MODEL.indicators, { id: "N1", category: "med", level: "household", when: "not any_member(major_illness) and count_members(major_illness) = 0", points: 1 }],
+    });
+    const [a, b] = [asWords, asDigits].map((data) => {
+      const out = mkdtempSync(join(tmpdir(), "cli-out-"));
+      const r = run("score", "--data", data, "--model", model, "--out", out);
+      expect(r.status, r.stderr).toBe(0);
+      return readFileSync(join(out, "scores.csv"), "utf8");
+    });
+    expect(b).toBe(a);
+    expect(a).toContain("H3,李家湾,monitored,1,2.25,2.25,"); // 0.75 + N1 1 × 1.5
+  });
+});

@@ -84,4 +84,9 @@ export type ColumnTypes = Record<string, ColumnType>;
 export interface DatasetSchema {
   households: ColumnTypes;
   members: ColumnTypes;
+  /**
+   * Number columns whose values are all 0 or 1: booleans written `1`/`0` in CSV (contract §1) are
+   * indistinguishable from counts, so they load as numbers and may also stand as conditions.
+   */
+  zeroOne?: { households?: string[]; members?: string[] };
 }

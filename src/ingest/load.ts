@@ -286,6 +286,7 @@ export async function loadDataset(db: Db, files: DatasetFile[], options: LoadOpt
 
   // 2. Decide each column's type; build the typed table and record values that do not convert.
   const columnReports: Partial<Record<TableName, ColumnReport[]>> = {};
+  const zeroOne: Partial<Record<TableName, string[]>> = {};
   for (const rawTable of Object.values(raws)) {
     const { table, raw, columns, rawTypes } = rawTable;
     const spec = TABLES[table];
@@ -335,6 +336,7 @@ export async function loadDataset(db: Db, files: DatasetFile[], options: LoadOpt
         else if (most(num)) type = "number";
         else if (most(date)) type = "date";
         types[col] = { type, source: "inferred" };
+        if (type === "number" && word === 0 && bool === n) (zeroOne[table] ??= []).push(col);
       });
     }
     // Typed table.
@@ -546,6 +548,7 @@ export async function loadDataset(db: Db, files: DatasetFile[], options: LoadOpt
       }
       if (table === "households" || table === "members") {
         schema[table] = Object.fromEntries(columns.map((c) => [c.name, c.type]));
+        if (zeroOne[table]) (schema.zeroOne ??= {})[table] = zeroOne[table];
       }
     }
     tables.push({

@@ -177,6 +177,16 @@ class Checker {
   }
 
   /** Gives a `null`-typed node (and its null-typed parts) the type its context asks for. */
+  /**
+   * A number column whose values are all 0 or 1 (booleans written 1/0 in CSV, contract §1) may
+   * stand where a condition is expected; it reads as \`column <> 0\`. Other nodes are returned as they are.
+   */
+  asCondition(n: Checked): Checked {
+    if (n.kind !== "column" || n.type !== "number" || !this.env.schema.zeroOne?.[n.table]?.includes(n.name)) return n;
+    const zero: Checked = { kind: "literal", value: 0, type: "number", pos: n.pos, end: n.end };
+    return { kind: "compare", op: "<>", left: n, right: zero, type: "boolean", pos: n.pos, end: n.end };
+  }
+
   coerce(n: Checked, type: ValueType): void {
     if (n.type !== "null" || type === "null") return;
     n.type = type;
@@ -315,7 +325,8 @@ class Checker {
         return { kind: "neg", operand, type: "number", ...span };
       }
       case "not": {
-        const operand = this.check(e.operand, inAggregate);
+        const checkedOperand = this.check(e.operand, inAggregate);
+        const operand = checkedOperand && this.asCondition(checkedOperand);
         if (!operand) return null;
         if (operand.type !== "boolean" && operand.type !== "null") {
           return this.wrongType(operand, "a condition (true or false)", "`not`");
@@ -337,9 +348,10 @@ class Checker {
         return { kind: "arith", op: e.op, left, right, type: "number", ...span };
       }
       case "logic": {
-        const left = this.check(e.left, inAggregate);
-        const right = this.check(e.right, inAggregate);
-        if (!left || !right) return null;
+        const checkedLeft = this.check(e.left, inAggregate);
+        const checkedRight = this.check(e.right, inAggregate);
+        if (!checkedLeft || !checkedRight) return null;
+        const left = this.asCondition(checkedLeft), right = this.asCondition(checkedRight);
         for (const side of [left, right]) {
           if (side.type !== "boolean" && side.type !== "null") {
             return this.wrongType(side, "conditions (true or false) on both sides", `\`${e.op}\``);
@@ -427,12 +439,14 @@ class Checker {
     if (!this.arity(e, fn === "count_members" ? 0 : 1, 1)) return null;
     const span = { pos: e.pos, end: e.end };
     if (e.args.length === 0) return { kind: "aggregate", fn, arg: null, type: "number", ...span };
-    const arg = this.check(e.args[0], fn);
-    if (!arg) return null;
+    const checkedArg = this.check(e.args[0], fn);
+    if (!checkedArg) return null;
+    let arg = checkedArg;
     switch (fn) {
       case "count_members":
       case "any_member":
       case "all_members":
+        arg = this.asCondition(checkedArg);
         if (arg.type !== "boolean" && arg.type !== "null") {
           return this.wrongType(arg, "a condition on each member (true or false)", `\`${fn}\``);
         }
@@ -471,7 +485,8 @@ function article(type: ValueType): string {
  */
 export function checkWhen(expr: Expr, source: string, env: CheckEnv): CheckedWhen | WhenError[] {
   const checker = new Checker(env, source);
-  const checked = checker.check(expr);
+  const parsed = checker.check(expr);
+  const checked = parsed && checker.asCondition(parsed);
   if (checked && checked.type !== "boolean" && checked.type !== "null") {
     const text = [...source].slice(checked.pos - 1, checked.end - 1).join("");
     checker.errors.push(
