@@ -149,11 +149,16 @@ function slider(opts: {
     opts.set(v);
     schedule(event);
   };
-  range.addEventListener("pointerdown", snapshot);
-  range.addEventListener("keydown", snapshot);
-  range.addEventListener("input", (e) => apply(Number(range.value), range, e));
-  box.addEventListener("focus", snapshot);
-  box.addEventListener("input", (e) => apply(Number(box.value), box, e));
+  range.addEventListener("input", (e) => {
+    beginEdit();
+    apply(Number(range.value), range, e);
+  });
+  range.addEventListener("change", endEdit);
+  box.addEventListener("input", (e) => {
+    beginEdit();
+    apply(Number(box.value), box, e);
+  });
+  box.addEventListener("change", endEdit);
   refreshers.push(() => {
     const v = opts.get();
     range.value = String(v);
@@ -230,11 +235,12 @@ function buildControls(): void {
         ),
         box,
       );
-      box.addEventListener("focus", snapshot);
       box.addEventListener("change", (e) => {
         const v = Number(box.value);
         if (!Number.isFinite(v) || box.value === "") return;
+        beginEdit();
         current.parameters[i].value = v;
+        endEdit();
         row.classList.toggle("changed", v !== baseline.parameters[i].value);
         schedule(e);
       });
@@ -300,6 +306,17 @@ function snapshot(): void {
   updateToolbar();
 }
 
+/** One undo step per gesture: the state before a slider drag (or a typed value) starts. */
+let editing = false;
+function beginEdit(): void {
+  if (editing) return;
+  snapshot();
+  editing = true;
+}
+function endEdit(): void {
+  editing = false;
+}
+
 function changeCount(): number {
   let n = 0;
   current.categories.forEach((c, i) => (n += Number(c.weight !== baseline.categories[i].weight)));
@@ -311,8 +328,7 @@ function changeCount(): number {
 
 function updateToolbar(): void {
   const n = changeCount();
-  ($("undo") as HTMLButtonElement).disabled = history.length === 0 ||
-    history.at(-1) === JSON.stringify(current) && history.length === 1 && n === 0;
+  ($("undo") as HTMLButtonElement).disabled = history.length === 0;
   ($("reset") as HTMLButtonElement).disabled = n === 0;
   $("changes").textContent = n === 0
     ? "未修改 No changes from the baseline"
@@ -488,7 +504,18 @@ function frameFigures(perCapita: Float64Array, mask: { labeled: Uint8Array; need
   return { lw, tp, pos };
 }
 
+/** Time of each part of the last render, for the benchmark. */
+const parts: Record<string, number> = {};
+(state as Record<string, unknown>).parts = parts;
+let lapAt = 0;
+function lap(name: string): void {
+  const now = performance.now();
+  parts[name] = now - lapAt;
+  lapAt = now;
+}
+
 function render(s: PageScores): void {
+  lapAt = performance.now();
   const width = Math.max(420, ($("fig-distribution").clientWidth || 600) - 24);
   const o = s.overall;
   const perBand = s.bandIds.map((id, i) => `${id} ${int(s.band.filter((b) => b === i).length)}`).join(" · ");
@@ -525,6 +552,7 @@ function render(s: PageScores): void {
   );
   state.warnings = s.warnings;
   state.overall = o;
+  lap("kpis");
 
   const { bins } = scoreHistogram(s.perCapita, session.frame.categories);
   show(
@@ -532,12 +560,17 @@ function render(s: PageScores): void {
     h("h3", {}, "人均得分分布 Score distribution by management category"),
     scoreDistributionFigure(bins, { bands: current.bands, width }),
   );
+  lap("distribution");
 
   const frames = [];
   if (hasSurvey) frames.push({ name: "survey", labels: survey, recall: true });
   frames.push({ name: "warning", labels: warningFrame, recall: false });
-  const curves = thresholdCurves(s.perCapita, frames, { points: 100, domain: extent(s.perCapita) });
   const lowest = current.bands.at(-1)?.min;
+  // Thresholds from a little below the lowest band to the top score: where the decision is.
+  const [lo, hi] = extent(s.perCapita);
+  const domain: [number, number] = [Math.max(lo, Math.min((lowest ?? lo) - 10, hi - 1)), hi];
+  const curves = thresholdCurves(s.perCapita, frames, { points: 120, domain });
+  lap("sweep");
   show(
     $("fig-thresholds"),
     h("h3", {}, "精确率 / 召回率 vs 预警线 Precision and recall against the threshold"),
@@ -553,6 +586,7 @@ function render(s: PageScores): void {
     h("h3", {}, "预警户数 vs 预警线 Warnings against the threshold"),
     warningsCurveFigure(curves, { threshold: lowest, width }),
   );
+  lap("threshold figures");
 
   const cells = bandTransitions(baseScores.band, s.band, s.bandIds);
   const moved = cells.filter((c) => c.from !== c.to).reduce((a, c) => a + c.count, 0);
@@ -561,6 +595,7 @@ function render(s: PageScores): void {
     h("h3", {}, `谁换了档 Who changes band: ${int(moved)} households`),
     bandChangeFigure(cells, { bands: s.bandIds }),
   );
+  lap("band changes");
 
   const counts = departmentWorkload(session.frame, s.packed, departmentOf, departments.length, s.band);
   const deptRows = departments.map((d, i) => ({
@@ -589,8 +624,9 @@ function render(s: PageScores): void {
     h("h3", {}, "各村预警 Warnings per village (top 25)"),
     workloadFigure(villageRows, { width: Math.min(width, 640), limit: 25 }),
   );
-
+  lap("departments and villages");
   renderChangers(s);
+  lap("changers");
 }
 
 function renderChangers(s: PageScores): void {

@@ -74,3 +74,32 @@ export function notebookAssets(env: Record<string, string | undefined> = process
 export function readAsset(path: string): Uint8Array {
   return new Uint8Array(readFileSync(path));
 }
+
+/**
+ * Makes sure the demo county exists: runs `deno task demo-data` (data/demo) when it is missing.
+ * Without the generator, or when it fails, the notebooks fall back to the committed sample. Skipped
+ * when NOTEBOOK_DATA names another folder. Returns the folder the notebooks will open on.
+ */
+export async function ensureDemoData(log: (line: string) => void = console.log): Promise<string> {
+  const demo = join(ROOT, "data", "demo");
+  if (!isDataset(demo) && !process.env.NOTEBOOK_DATA) {
+    if (existsSync(join(ROOT, "scripts", "demo_data.ts"))) {
+      log("Generating the demo county into data/demo (once; deno task demo-data)…");
+      const { success } = await new Deno.Command(Deno.execPath(), {
+        args: ["task", "-q", "demo-data"],
+        cwd: ROOT,
+        stdout: "inherit",
+        stderr: "inherit",
+      })
+        .output();
+      if (!success) {
+        log("Could not generate the demo county; the notebooks open on the small sample (data/sample) instead.");
+      }
+    } else {
+      log(
+        "The demo county generator (scripts/demo_data.ts) is missing; the notebooks open on the small sample (data/sample).",
+      );
+    }
+  }
+  return notebookDataFolder();
+}

@@ -11,7 +11,7 @@
  */
 import { existsSync } from "node:fs";
 import { extname, join, normalize } from "node:path";
-import { isDataset, notebookDataFolder, notebookModelFile, ROOT } from "./_notebook_data.ts";
+import { ensureDemoData, isDataset, notebookModelFile, ROOT } from "./_notebook_data.ts";
 
 const USAGE = `Usage: deno task start [--port N] [--dev] [--no-build]
 Serves the notebooks (data, calibrate, audit, household) on the demo county at http://127.0.0.1:<port>/.
@@ -61,23 +61,7 @@ async function deno(args: string[], options: { quiet?: boolean } = {}): Promise<
 const options = parse(Deno.args);
 
 // 1. The demo county.
-const demo = join(ROOT, "data", "demo");
-if (!isDataset(demo) && !Deno.env.get("NOTEBOOK_DATA")) {
-  if (existsSync(join(ROOT, "scripts", "demo_data.ts"))) {
-    console.log("Generating the demo county into data/demo (once; deno task demo-data)…");
-    const { ok } = await deno(["task", "-q", "demo-data"]);
-    if (!ok) {
-      console.error(
-        "Could not generate the demo county; the notebooks open on the small sample (data/sample) instead.",
-      );
-    }
-  } else {
-    console.error(
-      "The demo county generator (scripts/demo_data.ts) is missing; the notebooks open on the small sample (data/sample).",
-    );
-  }
-}
-const data = notebookDataFolder();
+const data = await ensureDemoData();
 const model = notebookModelFile();
 if (!isDataset(data)) {
   console.error(
@@ -111,7 +95,7 @@ if (options.dev) {
 const dist = join(ROOT, "dist");
 if (options.build || !existsSync(join(dist, "index.html"))) {
   console.log("\nBuilding the notebooks into dist/ …");
-  const { ok, out } = await deno(["run", "-A", "npm:vite@8.3.8", "build", "--logLevel", "warn"], { quiet: true });
+  const { ok, out } = await deno(["run", "-A", "scripts/build.ts", "--quiet"], { quiet: true });
   if (!ok) {
     console.error(out);
     Deno.exit(1);

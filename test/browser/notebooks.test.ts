@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BrowserContext, Page } from "playwright-core";
+import { openDb } from "../../src/db/mod.ts";
 import {
   buildNotebooks,
   foreignRequests,
@@ -101,6 +102,7 @@ describe.skipIf(!HAS_CHROMIUM)("the notebooks in Chromium", () => {
     await slider.evaluate((el: HTMLInputElement) => {
       el.value = el.max;
       el.dispatchEvent(new Event("input", { bubbles: true }));
+      el.dispatchEvent(new Event("change", { bubbles: true }));
     });
     await page.waitForFunction(
       (n) => (globalThis as unknown as { __notebook: { ticks: unknown[] } }).__notebook.ticks.length > n,
@@ -112,6 +114,19 @@ describe.skipIf(!HAS_CHROMIUM)("the notebooks in Chromium", () => {
     expect(await page.locator("#fig-distribution").innerHTML()).not.toBe(chart);
     await shot(page, "calibrate-after");
 
+    // A parameter change re-evaluates, with SQL, only the rules that read it.
+    const ticks = after.ticks.length;
+    await page.locator('input[data-id="param:dibao_monthly"]').evaluate((el: HTMLInputElement) => {
+      el.value = "900";
+      el.dispatchEvent(new Event("change", { bubbles: true }));
+    });
+    await page.waitForFunction(
+      (n) => (globalThis as unknown as { __notebook: { ticks: unknown[] } }).__notebook.ticks.length > n,
+      ticks,
+    );
+    const withParameter = await state();
+    expect(withParameter.warnings).not.toBe(after.warnings);
+
     // Save the adjusted model: the command line accepts it and finds the same warnings.
     const download = page.waitForEvent("download");
     await page.locator("#save").click();
@@ -122,8 +137,20 @@ describe.skipIf(!HAS_CHROMIUM)("the notebooks in Chromium", () => {
     await page.getByTestId("saved").waitFor();
     await run(deno, ["task", "-q", "evaluate", "--data", DATA, "--model", file, "--out", join(tmp, "cli-adjusted")]);
     const adjusted = JSON.parse(await readFile(join(tmp, "cli-adjusted", "evaluation.json"), "utf8"));
-    expect(adjusted.overall.warnings).toBe(after.warnings);
-    expect(adjusted.overall).toEqual(after.overall);
+    expect(saved.parameters.find((p: { id: string }) => p.id === "dibao_monthly").value).toBe(900);
+    expect(adjusted.overall.warnings).toBe(withParameter.warnings);
+    expect(adjusted.overall).toEqual(withParameter.overall);
+
+    // Undo twice: back to the default model's figures.
+    for (let n = 0; n < 2; n++) {
+      const count = (await state()).ticks.length;
+      await page.locator("#undo").click();
+      await page.waitForFunction(
+        (k) => (globalThis as unknown as { __notebook: { ticks: unknown[] } }).__notebook.ticks.length > k,
+        count,
+      );
+    }
+    expect((await state()).overall).toEqual(cli.overall);
     expect(log.errors).toEqual([]);
     await page.close();
   });
@@ -137,6 +164,19 @@ describe.skipIf(!HAS_CHROMIUM)("the notebooks in Chromium", () => {
     );
     expect(band).not.toBeNull();
     await shot(page, "household-page");
+    // What-if: one more member-level fact changes the per-capita score at once.
+    const score = async () =>
+      await page.evaluate(() => (globalThis as unknown as { __notebook: { perCapita: number } }).__notebook.perCapita);
+    const before = await score();
+    await page.locator('input[data-column="major_illness"]').first().evaluate((el: HTMLInputElement) => {
+      el.value = el.value === "true" ? "false" : "true";
+      el.dispatchEvent(new Event("change", { bubbles: true }));
+    });
+    await page.waitForFunction(
+      (b) => (globalThis as unknown as { __notebook: { perCapita: number } }).__notebook.perCapita !== b,
+      before,
+    );
+    expect(await score()).not.toBe(before);
     expect(log.errors).toEqual([]);
     await page.close();
   });
@@ -175,6 +215,30 @@ describe.skipIf(!HAS_CHROMIUM)("the notebooks in Chromium", () => {
     for (const line of cliProblems) expect(text).toContain(line);
     expect(text).toContain("Unknown category; expected one of");
     await shot(page, "data-picker-broken");
+    expect(log.errors).toEqual([]);
+    await page.close();
+  });
+
+  it("a Parquet dataset folder is read in the page (parquet-wasm, bundled) with the command line's report", async () => {
+    const folder = join(tmp, "parquet");
+    await mkdir(folder);
+    const db = await openDb("native");
+    for (const table of ["households", "members", "verified"]) {
+      const csv = join(DATA, `${table}.csv`).replaceAll("'", "''");
+      const out = join(folder, `${table}.parquet`).replaceAll("'", "''");
+      await db.exec(`COPY (SELECT * FROM read_csv('${csv}', all_varchar = true)) TO '${out}' (FORMAT parquet)`);
+    }
+    await db.close();
+    const { page, log } = await visit("index.html");
+    await page.locator("#folder").setInputFiles(folder);
+    await page.locator("#picked [data-testid=cli-report]").waitFor({ state: "attached", timeout: 60_000 });
+    const pageReport = await page.locator("#picked [data-testid=cli-report]").textContent();
+    const validate = await run(deno, ["task", "-q", "validate", "--data", folder]).catch((e: Error) => e.message);
+    const cliLines = validate.split("\n").map((l) => l.replaceAll(`${tmp}/`, "")).filter((l) =>
+      /^\s/.test(l) || /^Valid|problems? found/.test(l)
+    );
+    for (const line of cliLines) expect(pageReport).toContain(line.trim());
+    expect(pageReport).toContain("parquet/households.parquet");
     expect(log.errors).toEqual([]);
     await page.close();
   });
