@@ -1,0 +1,138 @@
+/**
+ * `deno task bench [--json] [--data <folder>] [--runs N]`: measured medians on a county-sized
+ * dataset (the demo county: ~52,000 households, ~145,000 persons, 55 indicators) —
+ * loading CSV and Parquet on each engine, full scoring on each engine, and the interactive tick
+ * (one points change re-scored with the typed-array fast path plus a full threshold sweep)
+ * against the same change through native DuckDB SQL.
+ */
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseModel } from "../src/contract/mod.ts";
+import { type Db, type EngineName, openDb } from "../src/db/mod.ts";
+import { loadDataset, readDatasetFolder } from "../src/ingest/mod.ts";
+import { coefficientsOf, compileModel, type CompiledModel, hitsSql, SCORED_ORDER, totalSql, perCapitaSql, bandSql } from "../src/model/mod.ts";
+import { readHits, scoreHouseholds } from "../src/score/mod.ts";
+import { buildFrame, packCoefficients, rescore, sweep } from "../src/simulate/mod.ts";
+import { parseArgs, runCommand } from "./_cli.ts";
+
+const USAGE = "Usage: deno task bench [--json] [--data <dataset folder>] [--model <model.json>] [--runs N]";
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+async function time(runs: number, warmup: number, f: () => Promise<unknown> | unknown): Promise<number> {
+  for (let i = 0; i < warmup; i++) await f();
+  const out: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    await f();
+    out.push(performance.now() - t);
+  }
+  return median(out);
+}
+
+const round = (x: number) => Math.round(x * 1000) / 1000;
+
+await runCommand(USAGE, async () => {
+  const args = parseArgs(Deno.args, { values: ["data", "model", "runs"], flags: ["json"] });
+  const json = args.json === true;
+  const log = (s: string) => (json ? console.error(s) : console.log(s));
+  const runs = Math.max(20, Number(args.runs ?? 20));
+  let folder = typeof args.data === "string" ? args.data : "data/demo";
+  if (!existsSync(`${folder}/households.csv`)) {
+    log(`No dataset at ${folder}; generating the demo county (deno task demo-data)…`);
+    const gen = new Deno.Command(Deno.execPath(), { args: ["run", "-A", "scripts/demo_data.ts", "--out", folder], stdout: "inherit", stderr: "inherit" });
+    if (!(await gen.output()).success) throw new Error("Demo data generation failed");
+  }
+  const modelFile = typeof args.model === "string" ? args.model : "models/county-default.json";
+  const model = parseModel(await Deno.readTextFile(modelFile), modelFile);
+  const results: Record<string, number> = {};
+
+  // Parquet copies of the tables, written by native DuckDB.
+  const tmp = await mkdtemp(join(tmpdir(), "bench-"));
+  const pq = join(tmp, "parquet");
+  await Deno.mkdir(pq);
+  {
+    const db = await openDb("native");
+    await loadDataset(db, await readDatasetFolder(folder), { folder });
+    for (const t of ["households", "members", "verified"]) await db.exec(`COPY ${t} TO '${pq}/${t}.parquet' (FORMAT parquet)`);
+    await db.close();
+  }
+
+  // Loading.
+  let households = 0, persons = 0;
+  for (const engine of ["native", "wasm"] as EngineName[]) {
+    for (const [format, dir] of [["csv", folder], ["parquet", pq]] as const) {
+      const ms = await time(engine === "wasm" ? 3 : 5, 1, async () => {
+        const db = await openDb(engine);
+        const report = await loadDataset(db, await readDatasetFolder(dir), { folder: dir });
+        if (!report.valid) throw new Error(`Benchmark dataset is invalid: ${report.problems[0]?.message}`);
+        households = report.tables[0].accepted;
+        persons = report.tables[1].accepted;
+        await db.close();
+      });
+      results[`load_${format}_${engine}_ms`] = round(ms);
+      log(`load ${format} on ${engine}: ${ms.toFixed(1)} ms`);
+    }
+  }
+
+  // Full scoring on each engine.
+  let compiled!: CompiledModel;
+  const dbs: Partial<Record<EngineName, Db>> = {};
+  for (const engine of ["native", "wasm"] as EngineName[]) {
+    const db = dbs[engine] = await openDb(engine);
+    const report = await loadDataset(db, await readDatasetFolder(folder), { folder });
+    compiled = compileModel(model, report.schema, modelFile);
+    const ms = await time(engine === "wasm" ? 5 : 10, 1, () => scoreHouseholds(db, compiled));
+    results[`full_score_${engine}_ms`] = round(ms);
+    log(`full score on ${engine} (${households} households, ${persons} persons, ${compiled.coefficients.length} indicators): ${ms.toFixed(1)} ms`);
+  }
+  results.full_score_ms = results.full_score_native_ms;
+
+  // The interactive tick: a points change, fast path vs SQL.
+  const native = dbs.native!;
+  const hits = await readHits(native, compiled);
+  const frame = buildFrame(hits);
+  const perCapitaOut = { total: new Float64Array(frame.size), perCapita: new Float64Array(frame.size) };
+  const labeled = new Uint8Array(frame.size), need = new Uint8Array(frame.size);
+  const position = new Map(frame.householdIds.map((id, i) => [id, i]));
+  for (const r of await native.all("SELECT household_id, bool_or(need) AS need FROM verified GROUP BY household_id")) {
+    const h = position.get(String(r.household_id));
+    if (h !== undefined) {
+      labeled[h] = 1;
+      need[h] = r.need ? 1 : 0;
+    }
+  }
+  const edited = structuredClone(model);
+  let step = 0;
+  const nextEdit = () => {
+    step++;
+    edited.indicators[step % edited.indicators.length].points += step % 2 ? 0.5 : -0.5;
+    return coefficientsOf(edited);
+  };
+  results.tick_ms = round(await time(runs, 5, () => {
+    const k = packCoefficients(nextEdit());
+    const { perCapita } = rescore(frame, k, perCapitaOut);
+    sweep(perCapita, { labeled, need });
+  }));
+  await native.exec(`CREATE OR REPLACE TEMP TABLE bench_hits AS ${hitsSql(compiled)}`);
+  results.sql_tick_ms = round(await time(runs, 3, async () => {
+    const coefficients = nextEdit();
+    const total = totalSql(coefficients, "members");
+    const pc = perCapitaSql(`(${total})`, "members");
+    await native.columns(
+      `SELECT household_id, ${pc} AS per_capita, ${bandSql(compiled.bands, `(${pc})`)} AS band FROM bench_hits ORDER BY ${SCORED_ORDER}`,
+    );
+  }));
+  log(`tick (fast path: re-score ${frame.size} households + full threshold sweep): ${results.tick_ms} ms median of ${runs}`);
+  log(`tick through native SQL (same change, from materialized hits): ${results.sql_tick_ms} ms median of ${runs}`);
+  for (const db of Object.values(dbs)) await db!.close();
+  await rm(tmp, { recursive: true, force: true });
+  const out = { households, persons, indicators: compiled.coefficients.length, runs, ...results };
+  if (json) console.log(JSON.stringify(out));
+});
