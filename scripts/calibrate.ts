@@ -219,5 +219,6 @@ await runCommand(USAGE, async () => {
       (x.frame === "application" ? `, needs warned ${x.true_positives}/${x.labeled_positives}` : "");
     console.log(`  ${s.frame} [${s.role}; ${s.scope}]: before ${m(s.before)} | after ${m(s.after)}`);
   }
+  for (const note of outcome.notes) console.log(`  ${note}`);
   console.log(`Wrote ${outputs.map((o) => `${out}/${o}`).join(", ")}`);
 });

@@ -111,6 +111,17 @@ describe("new bands and the calibrated model", () => {
     expect(() => bandsWithLowest(bands, 16, "keep")).toThrow(CalibrationError);
   });
 
+  it("shifted mins carry no binary noise, the lowest min stays the exact score", () => {
+    expect(0.1 + (1.2 - 1)).toBe(0.29999999999999993);
+    expect(bandsWithLowest([{ id: "a", min: 1.2 }, { id: "b", min: 1 }], 0.1)).toEqual([{ id: "a", min: 0.3 }, {
+      id: "b",
+      min: 0.1,
+    }]);
+    expect(bandsWithLowest([{ id: "a", min: 2 }, { id: "b", min: 1 }], 12.200000000000001)[1].min).toBe(
+      12.200000000000001,
+    );
+  });
+
   it("a model without bands gets one warning band", () => {
     expect(bandsWithLowest([], 7)).toEqual([{ id: "warning", min: 7 }]);
   });

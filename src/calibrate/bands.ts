@@ -21,16 +21,25 @@ export class CalibrationError extends Error {
 }
 
 /**
+ * A shifted band min without the binary noise of the subtraction and addition (0.1 + (1.2 − 1)
+ * is 0.29999999999999993): rounded to 15 significant digits. The lowest min itself is a score of
+ * the data and is never rounded.
+ */
+export function shiftedMin(lowest: number, oldMin: number, oldLowest: number): number {
+  return Number((lowest + (oldMin - oldLowest)).toPrecision(15));
+}
+
+/**
  * New band cuts with the lowest `min` at `lowest`. `shift`: every other band keeps its distance
- * above the lowest band (new minᵢ = lowest + (old minᵢ − old lowest min)); `keep`: they keep their
- * `min`, which must stay above the new lowest one.
+ * above the lowest band (new minᵢ = lowest + (old minᵢ − old lowest min), to 15 significant
+ * digits); `keep`: they keep their `min`, which must stay above the new lowest one.
  */
 export function bandsWithLowest(bands: readonly BandCut[], lowest: number, upper: UpperRule = "shift"): BandCut[] {
   if (bands.length === 0) return [{ id: DEFAULT_BAND.id, min: lowest }];
   const last = bands[bands.length - 1].min;
   const out = bands.map((b, i) => ({
     id: b.id,
-    min: i === bands.length - 1 ? lowest : upper === "shift" ? lowest + (b.min - last) : b.min,
+    min: i === bands.length - 1 ? lowest : upper === "shift" ? shiftedMin(lowest, b.min, last) : b.min,
   }));
   for (let i = 1; i < out.length; i++) {
     if (!(out[i].min < out[i - 1].min)) {

@@ -84,6 +84,8 @@ export interface CalibrationOutcome {
   curve: PrecisionPoint[] | null;
   stability: ThresholdStability | null;
   side_by_side: SideBySide[];
+  /** What could not be reported, and why. */
+  notes: string[];
   bootstrap: { settings: BootstrapSettings; fit_frame: FrameBootstrap | null };
   band_counts: { before: Record<string, number>; after: Record<string, number> };
   workload: { before: Record<string, number>; after: Record<string, number> };
@@ -243,9 +245,11 @@ export function calibrate(input: CalibrationInput): CalibrationOutcome {
         ...Object.entries(c.departments ?? {}).map(([d, v]) => `${v} for ${d}`),
       ].filter(Boolean)
         .join(", ")
-    } (a warned household counts for each department of its fired positive-points indicators); ${
-      upper === "shift" ? "the other bands keep their distances above it." : "the other bands keep their min."
-    }`;
+    }${
+      Object.keys(c.departments ?? {}).length > 0
+        ? " (a warned household counts for each department of its fired positive-points indicators)"
+        : ""
+    }; ${upper === "shift" ? "the other bands keep their distances above it." : "the other bands keep their min."}`;
     tag = "capacity";
     fit = {
       capacity: c,
@@ -294,6 +298,7 @@ export function calibrate(input: CalibrationInput): CalibrationOutcome {
   const clusters = clustersOf(pop.frame.villages);
   const present = FRAME_NAMES.filter((f) => frames[f].labeled.some((x) => x === 1));
   const sideBySide: SideBySide[] = [];
+  const notes: string[] = [];
   let outside: Uint8Array | undefined;
   if (fitFrame) {
     const fitVillages = new Set(frameClusters(frames[fitFrame], clusters));
@@ -320,16 +325,31 @@ export function calibrate(input: CalibrationInput): CalibrationOutcome {
       after: frameMetrics(f, frames[f], calibrated.bands),
     });
     if (outside) {
+      const villages = frameClusters(frames[fitFrame!], clusters).length;
+      const before = frameMetrics(f, frames[f], pop.bands, outside);
+      if (before.labeled === 0) {
+        notes.push(
+          `No out-of-sample figures for the ${f} frame: all its labeled households are in the ${villages} villages of the ${fitFrame} frame.`,
+        );
+        continue;
+      }
       sideBySide.push({
         frame: f,
         frame_name: frameName(f),
         role: "out-of-sample",
-        scope: `households outside the ${
-          new Set(frameClusters(frames[fitFrame!], clusters)).size
-        } villages of the ${fitFrame} frame`,
-        before: frameMetrics(f, frames[f], pop.bands, outside),
+        scope: `households outside the ${villages} villages of the ${fitFrame} frame`,
+        before,
         after: frameMetrics(f, frames[f], calibrated.bands, outside),
       });
+    }
+  }
+  for (const row of sideBySide) {
+    if (row.frame === "warning" && row.after.coverage !== null && row.after.coverage < 0.5) {
+      notes.push(
+        `Warning frame (${row.role}): only ${row.after.labeled_warnings} of the ${row.after.warnings} households warned by the calibrated bands were verified (coverage ${
+          (100 * row.after.coverage).toFixed(1)
+        }%); its precision speaks for those only, not for the newly warned households.`,
+      );
     }
   }
   return {
@@ -341,6 +361,7 @@ export function calibrate(input: CalibrationInput): CalibrationOutcome {
     curve,
     stability,
     side_by_side: sideBySide,
+    notes,
     bootstrap: {
       settings: bootstrapSettings(input.bootstrap.seed, input.bootstrap.replicates),
       fit_frame: fitFrame

@@ -36,6 +36,7 @@ export interface CalibrationFile {
   side_by_side: CalibrationOutcome["side_by_side"];
   band_counts: CalibrationOutcome["band_counts"];
   workload: CalibrationOutcome["workload"];
+  notes: string[];
   outputs: string[];
 }
 
@@ -82,6 +83,7 @@ export function calibrationFile(input: {
     side_by_side: outcome.side_by_side,
     band_counts: outcome.band_counts,
     workload: outcome.workload,
+    notes: outcome.notes,
     outputs: input.outputs,
   };
 }

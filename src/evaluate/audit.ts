@@ -22,11 +22,12 @@ import {
   type Clusters,
   FRAME_NAMES,
   type FrameBootstrap,
-  frameBootstrap,
+  frameBootstrapByGroup,
+  frameCountsByGroup,
   type FrameLabels,
   type FrameMetrics,
-  frameMetrics,
   type FrameName,
+  metricsFromCounts,
   MIN_LABELED,
 } from "./frames.ts";
 import { ratio, wilsonInterval } from "./wilson.ts";
@@ -363,21 +364,34 @@ function casesOf(m: FrameMetrics, figure: keyof FrameMetrics): number {
   return figure === "precision" || figure === "false_discovery_rate" ? m.labeled_warnings : m.labeled_positives;
 }
 
-/** The warn-rate bootstrap of one group: warned / households, all villages resampled. */
-function warnRateBootstrap(
+/** The warn-rate bootstrap of every group: warned / households, all villages resampled. */
+function warnRateBootstraps(
   bands: Int8Array,
-  include: Uint8Array,
+  of: Int32Array,
+  groups: number,
   clusters: Clusters,
   options: BootstrapOptions,
-): BootstrapInterval {
+): BootstrapInterval[] {
   const k = clusters.names.length;
-  const warned = new Int32Array(k), households = new Int32Array(k);
+  const warned = new Int32Array(k * groups), households = new Int32Array(k * groups);
   for (let h = 0; h < bands.length; h++) {
-    if (!include[h]) continue;
-    households[clusters.of[h]]++;
-    if (bands[h] >= 0) warned[clusters.of[h]]++;
+    const g = of[h];
+    if (g < 0) continue;
+    const at = g * k + clusters.of[h];
+    households[at]++;
+    if (bands[h] >= 0) warned[at]++;
   }
-  return bootstrapRatio(warned, households, drawClusters(k, options.replicates, options.seed), options.replicates);
+  const draws = drawClusters(k, options.replicates, options.seed);
+  return Array.from(
+    { length: groups },
+    (_, g) =>
+      bootstrapRatio(
+        warned.subarray(g * k, (g + 1) * k),
+        households.subarray(g * k, (g + 1) * k),
+        draws,
+        options.replicates,
+      ),
+  );
 }
 
 /** Audits one dimension: every group's figures and its disparities against the reference. */
@@ -389,31 +403,36 @@ export function auditDimension(
   options: BootstrapOptions & { bootstrap?: boolean },
 ): DimensionAudit {
   const present = FRAME_NAMES.filter((f) => frames[f] !== undefined);
+  const G = dimension.groups.length;
+  const boot = options.bootstrap !== false && dimension.bootstrap;
+  const households = new Int32Array(G), warnings = new Int32Array(G);
+  for (let h = 0; h < bands.length; h++) {
+    const g = dimension.of[h];
+    if (g < 0) continue;
+    households[g]++;
+    if (bands[h] >= 0) warnings[g]++;
+  }
+  const counts = Object.fromEntries(present.map((f) => [f, frameCountsByGroup(frames[f]!, bands, dimension.of, G)]));
+  const boots = Object.fromEntries(
+    present.map((
+      f,
+    ) => [f, boot ? frameBootstrapByGroup(f, frames[f]!, bands, clusters, options, dimension.of, G) : null]),
+  );
+  const warnBoots = boot ? warnRateBootstraps(bands, dimension.of, G, clusters, options) : null;
   const rows: GroupRow[] = dimension.groups.map((group, g) => {
-    const include = Uint8Array.from(dimension.of, (x) => (x === g ? 1 : 0));
-    let households = 0, warnings = 0;
-    for (let h = 0; h < bands.length; h++) {
-      if (!include[h]) continue;
-      households++;
-      if (bands[h] >= 0) warnings++;
-    }
-    const boot = options.bootstrap !== false && dimension.bootstrap;
     const byFrame: GroupRow["frames"] = {};
     for (const f of present) {
-      byFrame[f] = {
-        ...frameMetrics(f, frames[f]!, bands, include),
-        bootstrap: boot ? frameBootstrap(f, frames[f]!, bands, clusters, options, include) : null,
-      };
+      byFrame[f] = { ...metricsFromCounts(f, counts[f][g]), bootstrap: boots[f] ? boots[f]![g] : null };
     }
     return {
       group,
       label: dimension.labels[g],
       reference: g === dimension.reference,
-      households,
-      warnings,
-      warn_rate: ratio(warnings, households),
-      warn_rate_ci95: wilsonInterval(warnings, households),
-      warn_rate_bootstrap: boot ? warnRateBootstrap(bands, include, clusters, options) : null,
+      households: households[g],
+      warnings: warnings[g],
+      warn_rate: ratio(warnings[g], households[g]),
+      warn_rate_ci95: wilsonInterval(warnings[g], households[g]),
+      warn_rate_bootstrap: warnBoots ? warnBoots[g] : null,
       frames: byFrame,
       disparity: { warn_rate: { ratio: null, flagged: false, few_cases: true }, frames: {} },
       flagged: [],

@@ -287,56 +287,118 @@ export function frameBootstrap(
   options: BootstrapOptions,
   include?: Uint8Array,
 ): FrameBootstrap {
-  const chosen = frameClusters(labels, clusters);
-  const position = new Int32Array(clusters.names.length).fill(-1);
-  chosen.forEach((c, j) => (position[c] = j));
-  const k = chosen.length;
-  const lw = new Int32Array(k), tp = new Int32Array(k), lp = new Int32Array(k), missed = new Int32Array(k);
-  for (let h = 0; h < bands.length; h++) {
-    if (include && !include[h]) continue;
-    const j = position[clusters.of[h]];
-    if (j < 0) continue;
-    if (!labels.labeled[h]) continue;
-    const warned = bands[h] >= 0, need = labels.need[h] === 1;
-    if (need) lp[j]++;
-    if (need && !warned) missed[j]++;
-    if (warned) {
-      lw[j]++;
-      if (need) tp[j]++;
-    }
-  }
-  const s = FRAME_DEFINITIONS[frame].supports;
-  const draws = k > 0 ? drawClusters(k, options.replicates, options.seed) : new Int32Array(0);
-  const boot = (
-    ok: boolean,
-    num: Int32Array,
-    den: Int32Array,
-  ) => (ok && k > 0 ? bootstrapRatio(num, den, draws, options.replicates) : null);
-  return {
-    clusters: k,
-    precision: boot(s.precision, tp, lw),
-    recall: boot(s.recall, tp, lp),
-    miss_rate: boot(s.miss_rate, missed, lp),
-    coverage: s.coverage ? coverageBootstrap(labels, bands, clusters, options, include) : null,
-  };
+  const of = include ? Int32Array.from(include, (x) => (x ? 0 : -1)) : new Int32Array(bands.length);
+  return frameBootstrapByGroup(frame, labels, bands, clusters, options, of, 1)[0];
 }
 
-/** Coverage (labeled warnings / warnings) resamples every village: warnings occur in villages without labels too. */
-function coverageBootstrap(
+/**
+ * {@link frameBootstrap} for every group of a partition at once (`of[h]`: group of household h,
+ * −1 for none), in one pass over the households; every group uses the same draws.
+ */
+export function frameBootstrapByGroup(
+  frame: FrameName,
   labels: FrameLabels,
   bands: Int8Array,
   clusters: Clusters,
   options: BootstrapOptions,
-  include?: Uint8Array,
-): BootstrapInterval {
-  const k = clusters.names.length;
-  const lw = new Int32Array(k), warnings = new Int32Array(k);
+  of: Int32Array,
+  groups: number,
+): FrameBootstrap[] {
+  const chosen = frameClusters(labels, clusters);
+  const position = new Int32Array(clusters.names.length).fill(-1);
+  chosen.forEach((c, j) => (position[c] = j));
+  const k = chosen.length;
+  const lw = new Int32Array(k * groups), tp = new Int32Array(k * groups), lp = new Int32Array(k * groups);
+  const missed = new Int32Array(k * groups);
   for (let h = 0; h < bands.length; h++) {
-    if ((include && !include[h]) || bands[h] < 0) continue;
-    warnings[clusters.of[h]]++;
-    if (labels.labeled[h]) lw[clusters.of[h]]++;
+    const g = of[h];
+    if (g < 0 || !labels.labeled[h]) continue;
+    const j = position[clusters.of[h]];
+    if (j < 0) continue;
+    const at = g * k + j;
+    const warned = bands[h] >= 0, need = labels.need[h] === 1;
+    if (need) lp[at]++;
+    if (need && !warned) missed[at]++;
+    if (warned) {
+      lw[at]++;
+      if (need) tp[at]++;
+    }
   }
-  return bootstrapRatio(lw, warnings, drawClusters(k, options.replicates, options.seed), options.replicates);
+  const s = FRAME_DEFINITIONS[frame].supports;
+  const draws = k > 0 ? drawClusters(k, options.replicates, options.seed) : new Int32Array(0);
+  const coverage = s.coverage ? coverageBootstrapByGroup(labels, bands, clusters, options, of, groups) : null;
+  return Array.from({ length: groups }, (_, g) => {
+    const part = (a: Int32Array) => a.subarray(g * k, (g + 1) * k);
+    const boot = (ok: boolean, num: Int32Array, den: Int32Array) =>
+      ok && k > 0 ? bootstrapRatio(part(num), part(den), draws, options.replicates) : null;
+    return {
+      clusters: k,
+      precision: boot(s.precision, tp, lw),
+      recall: boot(s.recall, tp, lp),
+      miss_rate: boot(s.miss_rate, missed, lp),
+      coverage: coverage ? coverage[g] : null,
+    };
+  });
+}
+
+/** Coverage (labeled warnings / warnings) resamples every village: warnings occur in villages without labels too. */
+function coverageBootstrapByGroup(
+  labels: FrameLabels,
+  bands: Int8Array,
+  clusters: Clusters,
+  options: BootstrapOptions,
+  of: Int32Array,
+  groups: number,
+): BootstrapInterval[] {
+  const k = clusters.names.length;
+  const lw = new Int32Array(k * groups), warnings = new Int32Array(k * groups);
+  for (let h = 0; h < bands.length; h++) {
+    const g = of[h];
+    if (g < 0 || bands[h] < 0) continue;
+    const at = g * k + clusters.of[h];
+    warnings[at]++;
+    if (labels.labeled[h]) lw[at]++;
+  }
+  const draws = drawClusters(k, options.replicates, options.seed);
+  return Array.from(
+    { length: groups },
+    (_, g) =>
+      bootstrapRatio(lw.subarray(g * k, (g + 1) * k), warnings.subarray(g * k, (g + 1) * k), draws, options.replicates),
+  );
+}
+
+/** {@link frameCounts} for every group of a partition at once, in one pass. */
+export function frameCountsByGroup(
+  labels: FrameLabels,
+  bands: Int8Array,
+  of: Int32Array,
+  groups: number,
+): FrameCounts[] {
+  const out: FrameCounts[] = Array.from({ length: groups }, () => ({
+    households: 0,
+    warnings: 0,
+    labeled: 0,
+    labeledWarnings: 0,
+    truePositives: 0,
+    labeledPositives: 0,
+  }));
+  for (let h = 0; h < bands.length; h++) {
+    const g = of[h];
+    if (g < 0) continue;
+    const c = out[g];
+    c.households++;
+    const warned = bands[h] >= 0;
+    if (warned) c.warnings++;
+    if (!labels.labeled[h]) continue;
+    c.labeled++;
+    const need = labels.need[h] === 1;
+    if (need) c.labeledPositives++;
+    if (warned) {
+      c.labeledWarnings++;
+      if (need) c.truePositives++;
+    }
+  }
+  return out;
 }
 
 /** The villages in which a frame has labeled households (sorted). */

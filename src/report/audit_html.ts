@@ -224,6 +224,7 @@ export function calibrationHtml(file: CalibrationFile, outcome: Pick<Calibration
     sideRows.push([frameTitle(s.frame), s.role, s.scope, "新 after", ...metricCells(s.after)]);
   }
   parts.push(table(["口径 Frame", "角色 Role", "范围 Scope", "模型 Model", ...METRIC_HEADERS], sideRows));
+  for (const note of file.notes) parts.push(`<p class="note">${esc(note)}</p>`);
   const precisionRows: IntervalRow[] = file.side_by_side.filter((s) =>
     s.before.precision !== null || s.after.precision !== null
   ).flatMap((s) => [
