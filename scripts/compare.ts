@@ -74,7 +74,7 @@ await runCommand(USAGE, async () => {
       a: { id: a.model.id, version: a.model.version, sha256: shaA, file: fileA },
       b: { id: b.model.id, version: b.model.version, sha256: shaB, file: fileB },
     },
-    data: { folder, digest: report.digest },
+    data: { folder, digest: report.digest, labeled: context.labeled },
   });
   await writeOut(out, "comparison.json", JSON.stringify(file, null, 2) + "\n");
   await writeOut(out, "changes.csv", changesCsv(comparison.changes));

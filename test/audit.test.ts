@@ -8,11 +8,17 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { parseModel } from "../src/contract/mod.ts";
+import { openDb } from "../src/db/mod.ts";
+import { loadDataset, readDatasetFolder } from "../src/ingest/mod.ts";
+import { compileModel } from "../src/model/mod.ts";
+import { scoreHouseholds } from "../src/score/mod.ts";
 import {
   allFrameLabels,
   auditDimension,
   clustersOf,
   flagDimension,
+  loadContext,
   memberGroupConditions,
   parseReferences,
   valueDimension,
@@ -160,6 +166,28 @@ describe("disparities on a hand-worked county", () => {
     expect(va.bootstrap).toBe(false);
     expect(va.rows[0].warn_rate_bootstrap).toBeNull();
     expect(va.rows[0].frames.survey!.bootstrap).toBeNull();
+  });
+});
+
+describe("the audited population", () => {
+  it("scores the committed sample exactly as deno task score does, band for band", async () => {
+    const db = await openDb("native");
+    try {
+      const report = await loadDataset(db, await readDatasetFolder("data/sample"), { folder: "data/sample" });
+      const model = parseModel(readFileSync("models/county-default.json", "utf8"));
+      const compiled = compileModel(model, report.schema);
+      const { population, labeled } = await loadContext(db, compiled);
+      const sql = new Map((await scoreHouseholds(db, compiled)).map((r) => [r.household_id, r]));
+      expect(population.frame.size).toBe(sql.size);
+      population.frame.householdIds.forEach((id, h) => {
+        const r = sql.get(id)!;
+        expect(population.perCapita[h]).toBe(r.per_capita);
+        expect(population.bands[h] < 0 ? null : population.bandCuts[population.bands[h]].id).toBe(r.band);
+      });
+      expect(labeled.survey + labeled.warning + labeled.application).toBeGreaterThan(0);
+    } finally {
+      await db.close();
+    }
   });
 });
 

@@ -433,6 +433,15 @@ describe("deno task calibrate", () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it("exits 2 when the fit frame has no labeled households", () => {
+    const files = calibrationData();
+    delete files["verified.csv"];
+    const out = mkdtempSync(join(tmpdir(), "calibrate-out-"));
+    const r = run("calibrate", "--data", folder(files), "--model", model, "--target-precision", "0.5", "--out", out);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/survey frame has no labeled households/);
+  });
+
   it("exits 2 on usage mistakes: no rule, two rules, a target outside (0, 1), the application frame, an unknown department", () => {
     const out = mkdtempSync(join(tmpdir(), "calibrate-out-"));
     const cases: [string[], RegExp][] = [

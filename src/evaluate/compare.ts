@@ -200,7 +200,7 @@ export function changesCsv(changes: readonly BandChange[]): string {
 export interface CompareFile {
   command: "compare";
   models: { a: ModelIdentity; b: ModelIdentity };
-  data: { folder: string; digest: string; households: number };
+  data: { folder: string; digest: string; households: number; labeled?: Record<FrameName, number> };
   method: { z: number; min_labeled: number; frames: string; departments: string; change: string };
   summary: Comparison["summary"];
   transitions: Comparison["transitions"];
@@ -218,13 +218,18 @@ export function compareFileOf(input: {
   a: Population;
   b: Population;
   models: { a: ModelIdentity; b: ModelIdentity };
-  data: { folder: string; digest: string };
+  data: { folder: string; digest: string; labeled?: Record<FrameName, number> };
 }): CompareFile {
   const c = input.comparison;
   return {
     command: "compare",
     models: input.models,
-    data: { folder: input.data.folder, digest: input.data.digest, households: input.a.frame.size },
+    data: {
+      folder: input.data.folder,
+      digest: input.data.digest,
+      households: input.a.frame.size,
+      labeled: input.data.labeled,
+    },
     method: {
       z: Z95,
       min_labeled: MIN_LABELED,

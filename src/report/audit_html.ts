@@ -640,7 +640,7 @@ export function compareHtml(file: CompareFile): string {
     ["变化 Change", file.method.change],
     ["部门 Departments", file.method.departments],
   ];
-  const parts: string[] = [header(items, undefined, file.method.frames)];
+  const parts: string[] = [header(items, file.data.labeled, file.method.frames)];
   const s = file.summary;
   parts.push(heading(2, "谁的预警等级变了", "Who changes band", "changes"));
   parts.push(facts([
