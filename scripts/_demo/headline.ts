@@ -1,23 +1,11 @@
 /** The headline figures printed after generation and quoted in data/README.md. */
+import type { EvaluationFile, WarningMetrics } from "../../src/evaluate/mod.ts";
 import type { County } from "./county.ts";
 import { ASSISTANCE_TYPES } from "./need.ts";
 import { BATCH_1, BATCH_2, type VerifiedRow } from "./verify.ts";
 
 /** The parts of `evaluation.json` (contract §3) the headline reads. */
-export interface EvaluationLike {
-  overall: Metrics;
-  batches: Record<string, Metrics>;
-}
-interface Metrics {
-  warnings: number;
-  labeled_warnings: number;
-  true_positives: number;
-  precision: number | null;
-  precision_ci95: [number, number] | null;
-  labeled_positives: number;
-  recall: number | null;
-  coverage: number | null;
-}
+export type EvaluationLike = Pick<EvaluationFile, "overall" | "batches">;
 
 export interface Headline {
   households: number;
@@ -39,7 +27,7 @@ export interface Headline {
   warningRows: number;
   warningNeed: number;
   precisionWarningRows: number | null;
-  overall: Metrics;
+  overall: WarningMetrics;
   assistanceMix: Record<string, number>;
   amountYuan: number;
   survey: { villages: string[]; households: number; inNeed: number; warned: number; warnedInNeed: number };
