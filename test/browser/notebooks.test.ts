@@ -187,6 +187,25 @@ describe.skipIf(!HAS_CHROMIUM)("the notebooks in Chromium", () => {
     await expect(page.locator("#frames").textContent()).resolves.toContain("Wilson");
     await page.locator("#cases table").waitFor();
     await shot(page, "audit-page");
+    // The same figures as deno task audit (same seed and replicates).
+    await run(deno, ["task", "-q", "audit", "--data", DATA, "--model", MODEL, "--out", join(tmp, "cli-audit")]);
+    const cliAudit = JSON.parse(await readFile(join(tmp, "cli-audit", "audit.json"), "utf8"));
+    const pageAudit = await page.evaluate(() =>
+      JSON.parse(JSON.stringify((globalThis as unknown as { __notebook: { audit: unknown } }).__notebook.audit))
+    );
+    for (const key of ["frames", "batches", "groups", "drift", "workload", "bands"]) {
+      expect(pageAudit[key], key).toEqual(cliAudit[key]);
+    }
+    expect(pageAudit.model.sha256).toBe(cliAudit.model.sha256);
+    expect(pageAudit.data.digest).toBe(cliAudit.data.digest);
+    // The offline HTML report, made in the page by the command line's own builder.
+    const download = page.waitForEvent("download");
+    await page.locator("#export-html").click();
+    const html = join(tmp, "audit.html");
+    await (await download).saveAs(html);
+    const report = await readFile(html, "utf8");
+    expect(report).toContain("<svg");
+    expect(report).toContain(cliAudit.model.sha256);
     expect(log.errors).toEqual([]);
     await page.close();
   });
