@@ -35,7 +35,12 @@ const median = (xs: number[]) => {
 };
 const round = (x: number) => Math.round(x * 10) / 10;
 
-type NotebookState = { ready?: boolean; firstChartMs?: number; ticks?: { computeMs: number; renderMs: number; latencyMs: number }[]; warnings?: number };
+type NotebookState = {
+  ready?: boolean;
+  firstChartMs?: number;
+  ticks?: { computeMs: number; renderMs: number; latencyMs: number }[];
+  warnings?: number;
+};
 
 const tmp = await mkdtemp(join(tmpdir(), "civic-bench-"));
 const dist = join(tmp, "dist");
@@ -46,9 +51,13 @@ async function firstChart(context: Awaited<ReturnType<typeof launch>>["context"]
   const { page: p, log } = await openPage(context);
   const start = performance.now();
   await p.goto(server.url + page);
-  await p.waitForFunction(() => (globalThis as { __notebook?: NotebookState }).__notebook?.ready === true, null, { timeout: 180_000 });
+  await p.waitForFunction(() => (globalThis as { __notebook?: NotebookState }).__notebook?.ready === true, null, {
+    timeout: 180_000,
+  });
   const wall = performance.now() - start;
-  const state = await p.evaluate(() => (globalThis as unknown as { __notebook: NotebookState }).__notebook.firstChartMs);
+  const state = await p.evaluate(() =>
+    (globalThis as unknown as { __notebook: NotebookState }).__notebook.firstChartMs
+  );
   if (log.errors.length > 0) throw new Error(`${page}: ${log.errors.join("\n")}`);
   return { page: p, wall, firstChartMs: state ?? wall };
 }
@@ -70,15 +79,28 @@ for (let r = 0; r < runs; r++) {
         if (w === "calibrate.html" && r === 0) {
           // Slider input → updated figures: move one indicator's points back and forth.
           for (let t = 0; t < tickCount + 3; t++) {
-            const before = await q.evaluate(() => (globalThis as unknown as { __notebook: NotebookState }).__notebook.ticks!.length);
+            const before = await q.evaluate(() =>
+              (globalThis as unknown as { __notebook: NotebookState }).__notebook.ticks!.length
+            );
             await q.locator('input[type="range"][data-id="points:M01"]').evaluate((el: HTMLInputElement, v: number) => {
               el.value = String(v);
               el.dispatchEvent(new Event("input", { bubbles: true }));
             }, 1 + (t % 8));
-            await q.waitForFunction((n) => (globalThis as unknown as { __notebook: NotebookState }).__notebook.ticks!.length > n, before);
-            const last = await q.evaluate(() => (globalThis as unknown as { __notebook: NotebookState }).__notebook.ticks!.at(-1)!);
+            await q.waitForFunction(
+              (n) => (globalThis as unknown as { __notebook: NotebookState }).__notebook.ticks!.length > n,
+              before,
+            );
+            const last = await q.evaluate(() =>
+              (globalThis as unknown as { __notebook: NotebookState }).__notebook.ticks!.at(-1)!
+            );
             if (t >= 3) ticks.push(last); // the first ticks warm up the JIT
-            if (t === tickCount + 2 && verbose) console.error(await q.evaluate(() => JSON.stringify((globalThis as unknown as { __notebook: { parts: unknown } }).__notebook.parts)));
+            if (t === tickCount + 2 && verbose) {
+              console.error(
+                await q.evaluate(() =>
+                  JSON.stringify((globalThis as unknown as { __notebook: { parts: unknown } }).__notebook.parts)
+                ),
+              );
+            }
           }
         }
         await q.close();

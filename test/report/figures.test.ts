@@ -76,7 +76,7 @@ describe("figure builders", () => {
     const { bins } = scoreHistogram(s.perCapita, s.categories, { bins: 30 });
     expect(bins.reduce((a, b) => a + b.count, 0)).toBe(400);
     await expect(svg(scoreDistributionFigure(bins, { bands: BANDS, document }))).toMatchFileSnapshot(
-      "__snapshots__/distribution.svg",
+      "__snapshots__/distribution.svg.snap",
     );
   });
 
@@ -88,10 +88,10 @@ describe("figure builders", () => {
     expect(curves.filter((p) => p.frame === "warning").every((p) => p.recall === null)).toBe(true);
     expect(curves.some((p) => p.frame === "survey" && p.recall !== null)).toBe(true);
     await expect(svg(thresholdMetricsFigure(curves, { threshold: 14.5, document }))).toMatchFileSnapshot(
-      "__snapshots__/thresholds.svg",
+      "__snapshots__/thresholds.svg.snap",
     );
     await expect(svg(warningsCurveFigure(curves, { threshold: 14.5, document }))).toMatchFileSnapshot(
-      "__snapshots__/warnings_curve.svg",
+      "__snapshots__/warnings_curve.svg.snap",
     );
   });
 
@@ -107,7 +107,7 @@ describe("figure builders", () => {
     const before = new Map(villageWarnings(s.villages, baseline).map((r) => [r.village, r.warnings]));
     const rows = now.map((r) => ({ name: r.village, current: r.warnings, baseline: before.get(r.village) ?? 0 }));
     await expect(svg(workloadFigure(rows, { label: "村 Village", document }))).toMatchFileSnapshot(
-      "__snapshots__/workload.svg",
+      "__snapshots__/workload.svg.snap",
     );
   });
 
@@ -117,7 +117,7 @@ describe("figure builders", () => {
     const cells = bandTransitions(baseline, current, BANDS.map((b) => b.id));
     expect(cells.reduce((a, c) => a + c.count, 0)).toBe(400);
     await expect(svg(bandChangeFigure(cells, { bands: BANDS.map((b) => b.id), document }))).toMatchFileSnapshot(
-      "__snapshots__/band_changes.svg",
+      "__snapshots__/band_changes.svg.snap",
     );
   });
 
@@ -133,7 +133,7 @@ describe("figure builders", () => {
     expect(steps.map((x) => x.id)).toEqual(["B02", "M01", "P04", "H01", "total"]);
     expect(steps.at(-1)!.end).toBe((3 + 6 - 3 + 5) / 3);
     await expect(svg(waterfallFigure(steps, { bands: BANDS, document }))).toMatchFileSnapshot(
-      "__snapshots__/waterfall.svg",
+      "__snapshots__/waterfall.svg.snap",
     );
   });
 });
