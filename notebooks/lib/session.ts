@@ -250,7 +250,7 @@ export async function openSession(progress: ProgressFn): Promise<Session> {
         void fillCache(session, hitsAtOpen, dataKey, hitsCacheKey).catch((e) =>
           console.warn("Could not cache the session:", e)
         ),
-      1500,
+      200,
     );
   }
   return session;

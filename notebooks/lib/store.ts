@@ -61,12 +61,15 @@ async function withStore<T>(
   }
 }
 
+/** The stored dataset; undefined when none, or when this browser offers no storage (private windows). */
 export const getStoredDataset = (): Promise<StoredDataset | undefined> =>
-  withStore("readonly", (s) => s.get("dataset"));
+  withStore<StoredDataset | undefined>("readonly", (s) => s.get("dataset")).catch(() => undefined);
 export const setStoredDataset = (d: StoredDataset): Promise<IDBValidKey> =>
   withStore("readwrite", (s) => s.put(d, "dataset"));
 export const clearStoredDataset = (): Promise<undefined> => withStore("readwrite", (s) => s.delete("dataset"));
-export const getStoredModel = (): Promise<StoredModel | undefined> => withStore("readonly", (s) => s.get("model"));
+/** The stored adjusted model; undefined when none, or without storage. */
+export const getStoredModel = (): Promise<StoredModel | undefined> =>
+  withStore<StoredModel | undefined>("readonly", (s) => s.get("model")).catch(() => undefined);
 export const setStoredModel = (m: StoredModel): Promise<IDBValidKey> =>
   withStore("readwrite", (s) => s.put(m, "model"));
 export const clearStoredModel = (): Promise<undefined> => withStore("readwrite", (s) => s.delete("model"));
