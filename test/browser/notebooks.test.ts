@@ -273,7 +273,8 @@ describe.skipIf(!HAS_CHROMIUM)("the notebooks in Chromium", () => {
       { timeout: 90_000 },
     );
     await expect(page.locator("#current-label").textContent()).resolves.toContain("opened in this browser");
-    await page.locator("#back-to-demo").click();
+    // The button forgets the dataset and reloads the page.
+    await Promise.all([page.waitForEvent("load"), page.locator("#back-to-demo").click()]);
     await page.waitForFunction(
       () => (globalThis as { __notebook?: { ready?: boolean } }).__notebook?.ready === true,
       null,
