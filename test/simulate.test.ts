@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type BandCut, householdTotal, type IndicatorCoefficient } from "../src/model/mod.ts";
-import { assignBands, buildFrame, packCoefficients, rescore, sweep } from "../src/simulate/mod.ts";
+import { assignBands, buildFrame, packCoefficients, rescore, ScoreSorter, Simulator, sweep } from "../src/simulate/mod.ts";
 
 /** A seeded generator (mulberry32) so every run tests the same cases. */
 function rng(seed: number) {
@@ -81,5 +81,45 @@ describe("threshold sweep", () => {
     expect([...s.labeledWarnings]).toEqual([1, 2, 3, 4]);
     expect([...s.truePositives]).toEqual([1, 1, 1, 2]);
     expect(s.labeledPositives).toBe(2);
+  });
+});
+
+describe("the interactive simulator", () => {
+  it("after random edits it equals a full re-score bit for bit, and its order and sweep match a fresh sort", () => {
+    const random = rng(11);
+    const n = 400, k = 10;
+    const members = Array.from({ length: n }, () => 1 + Math.floor(random() * 5));
+    const levels = Array.from({ length: k }, (_, i) => (i % 3 === 0 ? "household" : "member") as "member" | "household");
+    const hits = levels.map((level, i) =>
+      members.map((m) => (random() < (i === 0 ? 0.02 : 0.2) ? (level === "member" ? 1 + Math.floor(random() * m) : 1) : 0))
+    );
+    const frame = buildFrame({ householdIds: members.map((_, h) => `H${h}`), villages: [], categories: [], members, hits });
+    let coefficients = levels.map((level, i) => coefficient(i, level, 1, i + 1.5, i === 5 ? -0.25 : 0));
+    const sim = new Simulator(frame, coefficients);
+    const labels = { labeled: Uint8Array.from(members, (_, h) => (h % 3 === 0 ? 1 : 0)), need: Uint8Array.from(members, (_, h) => (h % 2)) };
+    let partial = 0;
+    for (let step = 0; step < 60; step++) {
+      const i = Math.floor(random() * k);
+      coefficients = coefficients.map((c) =>
+        c.index === i ? coefficient(i, c.level, step % 7 === 0 ? 1.5 : 1, Math.round(random() * 80 - 40) / 8, c.otherwise) : c
+      );
+      const rescored = sim.update(coefficients);
+      if (rescored < n) partial++;
+      const full = rescore(frame, packCoefficients(coefficients));
+      expect([...sim.total]).toEqual([...full.total]);
+      const fresh = sweep(full.perCapita, labels);
+      const mine = sim.sweep(labels);
+      expect([...mine.thresholds]).toEqual([...fresh.thresholds]);
+      expect([...mine.warnings]).toEqual([...fresh.warnings]);
+      expect([...mine.truePositives]).toEqual([...fresh.truePositives]);
+    }
+    expect(partial).toBeGreaterThan(10); // most edits re-scored only the households they touch
+  });
+
+  it("sorts scores with the radix sorter as a comparison sort would, negatives and zeros included", () => {
+    const scores = Float64Array.from([3.5, -2, 0, -0, 1e-300, -1e300, 7 / 3, 3.5, -0.5]);
+    const order = new ScoreSorter(scores.length).ascending(scores);
+    // (-0 and +0 are equal scores; compare them as numbers.)
+    expect(Array.from(order, (h) => scores[h] + 0)).toEqual([...scores].sort((a, b) => a - b).map((x) => x + 0));
   });
 });

@@ -104,43 +104,92 @@ export interface Rescored {
 }
 
 /**
- * Re-scores every household from the frame. An indicator with no hits and a zero weighted
- * `otherwise` contributes exactly +0, which leaves a sum unchanged, so it is skipped; all others
- * are added in model order, as the SQL does.
+ * The entries one re-score walks: per household, every indicator that has hits or is dense
+ * (non-zero weighted `otherwise`), in model order, with hits and misses precomputed. It depends
+ * only on the frame and on which indicators are dense, so it is rebuilt only when that set changes.
  */
-export function rescore(frame: ScoreFrame, k: PackedCoefficients, out?: Rescored): Rescored {
-  const n = frame.size;
-  const total = out?.total ?? new Float64Array(n);
-  const perCapita = out?.perCapita ?? new Float64Array(n);
-  const { offsets, indicatorIndex, hitCount, members } = frame;
-  const { weightedPoints: wp, weightedOtherwise: wo, memberLevel, dense } = k;
-  const denseCount = dense.length;
-  for (let h = 0; h < n; h++) {
+interface RescorePlan {
+  dense: string;
+  offsets: Int32Array;
+  indicator: Int32Array;
+  hits: Int32Array;
+  misses: Int32Array;
+}
+
+const plans = new WeakMap<ScoreFrame, RescorePlan>();
+
+function planOf(frame: ScoreFrame, k: PackedCoefficients): RescorePlan {
+  const key = k.dense.join(",");
+  const cached = plans.get(frame);
+  if (cached && cached.dense === key) return cached;
+  const { size, offsets, indicatorIndex, hitCount, members } = frame;
+  const dense = k.dense, denseCount = dense.length;
+  const total = indicatorIndex.length + size * denseCount; // an upper bound
+  const planOffsets = new Int32Array(size + 1);
+  let indicator = new Int32Array(total), hits = new Int32Array(total), misses = new Int32Array(total);
+  let at = 0;
+  for (let h = 0; h < size; h++) {
+    planOffsets[h] = at;
     const m = members[h];
-    let sum = 0;
-    let e = offsets[h];
+    let e = offsets[h], d = 0;
     const end = offsets[h + 1];
-    let d = 0;
-    // Merge the household's hits with the dense indicators, in model order.
     while (e < end || d < denseCount) {
       const hitIndex = e < end ? indicatorIndex[e] : 0x7fffffff;
       const denseIndex = d < denseCount ? dense[d] : 0x7fffffff;
-      let i: number, hits: number;
+      let i: number, count: number;
       if (hitIndex <= denseIndex) {
         i = hitIndex;
-        hits = hitCount[e++];
+        count = hitCount[e++];
         if (denseIndex === hitIndex) d++;
       } else {
         i = denseIndex;
-        hits = 0;
+        count = 0;
         d++;
       }
-      const trials = memberLevel[i] === 1 ? m : 1;
-      sum = sum + (hits * wp[i] + (trials - hits) * wo[i]);
+      indicator[at] = i;
+      hits[at] = count;
+      misses[at] = (k.memberLevel[i] === 1 ? m : 1) - count;
+      at++;
+    }
+  }
+  planOffsets[size] = at;
+  indicator = indicator.slice(0, at);
+  hits = hits.slice(0, at);
+  misses = misses.slice(0, at);
+  const plan = { dense: key, offsets: planOffsets, indicator, hits, misses };
+  plans.set(frame, plan);
+  return plan;
+}
+
+/**
+ * Re-scores every household of the frame (or only `subset.households`, in place in `out`). An indicator with no hits and a zero weighted
+ * `otherwise` contributes exactly +0, which leaves a sum unchanged, so it is skipped; all others
+ * are added in model order as hits × (w·p) + misses × (w·o), as the SQL does.
+ */
+export function rescore(
+  frame: ScoreFrame,
+  k: PackedCoefficients,
+  out?: Rescored,
+  subset?: { households: Int32Array; count: number },
+): Rescored {
+  const n = frame.size;
+  const total = out?.total ?? new Float64Array(n);
+  const perCapita = out?.perCapita ?? new Float64Array(n);
+  const { offsets, indicator, hits, misses } = planOf(frame, k);
+  const { weightedPoints: wp, weightedOtherwise: wo } = k;
+  const members = frame.members;
+  const count = subset ? subset.count : n;
+  for (let t = 0; t < count; t++) {
+    const h = subset ? subset.households[t] : t;
+    let sum = 0;
+    const end = offsets[h + 1];
+    for (let e = offsets[h]; e < end; e++) {
+      const i = indicator[e];
+      sum = sum + (hits[e] * wp[i] + misses[e] * wo[i]);
     }
     total[h] = sum;
+    const m = members[h];
     perCapita[h] = m === 0 ? NaN : sum / m; // SQL: null for a household without members
-
   }
   return { total, perCapita };
 }

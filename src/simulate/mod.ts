@@ -13,3 +13,5 @@
 export * from "./frame.ts";
 export * from "./sweep.ts";
 export * from "./order.ts";
+export * from "./radix.ts";
+export * from "./simulator.ts";

@@ -1,3 +1,5 @@
+import { ScoreSorter } from "./radix.ts";
+
 /**
  * The threshold sweep: for every distinct per-capita score t (descending), how many households
  * score ≥ t (would be warned with a lowest band at t), and among labeled households how many of
@@ -23,50 +25,76 @@ export interface Sweep {
   labeledTotal: number;
 }
 
-/** Sweeps all distinct scores as thresholds. NaN scores (no members) never count as warned. */
-export function sweep(perCapita: Float64Array, labels?: FrameLabels): Sweep {
-  const sorted = Float64Array.from(perCapita).sort(); // ascending; NaN last
+/**
+ * Sweeps all distinct scores as thresholds, in one pass down the scores sorted descending. NaN
+ * scores (no members) never count as warned. Pass a `sorter` to reuse its buffers between ticks.
+ */
+export function sweep(perCapita: Float64Array, labels?: FrameLabels, sorter?: ScoreSorter): Sweep {
+  const use = sorter?.size === perCapita.length ? sorter : new ScoreSorter(perCapita.length);
+  return sweepSorted(perCapita, use.ascending(perCapita), labels);
+}
+
+/** Buffers a sweep may write into (each at least as long as the scores), to allocate nothing per tick. */
+export interface SweepBuffers {
+  thresholds: Float64Array;
+  warnings: Int32Array;
+  labeledWarnings: Int32Array;
+  truePositives: Int32Array;
+}
+
+/**
+ * The sweep over scores whose ascending order is known: `ascending` holds positions (NaN last)
+ * and `sortedScores`, if given, the scores in that order (read sequentially, which is faster).
+ * With `buffers`, the result's arrays are views into them.
+ */
+export function sweepSorted(
+  perCapita: Float64Array,
+  ascending: Int32Array,
+  labels?: FrameLabels,
+  sortedScores?: Float64Array,
+  buffers?: SweepBuffers,
+): Sweep {
+  const sorted = ascending;
+  const score = sortedScores ?? Float64Array.from(sorted, (h) => perCapita[h]);
   let n = sorted.length;
-  while (n > 0 && Number.isNaN(sorted[n - 1])) n--;
-  // Labeled households' scores, ascending, with need flags.
-  let labeledScores = new Float64Array(0), labeledNeed = new Uint8Array(0), labeledPositives = 0;
-  if (labels) {
-    const idx: number[] = [];
-    for (let h = 0; h < perCapita.length; h++) {
-      if (labels.labeled[h]) {
-        idx.push(h);
-        if (labels.need[h]) labeledPositives++;
-      }
-    }
-    idx.sort((a, b) => perCapita[a] - perCapita[b] || a - b);
-    labeledScores = Float64Array.from(idx, (h) => perCapita[h]);
-    labeledNeed = Uint8Array.from(idx, (h) => labels.need[h]);
-  }
-  // Distinct thresholds, descending.
-  let distinct = 0;
-  for (let i = n - 1; i >= 0; i--) if (i === n - 1 || sorted[i] !== sorted[i + 1]) distinct++;
-  const thresholds = new Float64Array(distinct);
-  const warnings = new Int32Array(distinct);
-  const labeledWarnings = new Int32Array(distinct);
-  const truePositives = new Int32Array(distinct);
-  let t = 0;
-  let l = labeledScores.length - 1;
-  let lw = 0, tp = 0;
+  while (n > 0 && Number.isNaN(score[n - 1])) n--;
+  const size = buffers ? 0 : (() => {
+    let distinct = 0;
+    for (let i = n - 1; i >= 0; i--) if (i === n - 1 || score[i] !== score[i + 1]) distinct++;
+    return distinct;
+  })();
+  const thresholds = buffers?.thresholds ?? new Float64Array(size);
+  const warnings = buffers?.warnings ?? new Int32Array(size);
+  const labeledWarnings = buffers?.labeledWarnings ?? new Int32Array(size);
+  const truePositives = buffers?.truePositives ?? new Int32Array(size);
+  let t = -1, lw = 0, tp = 0, labeledTotal = 0, labeledPositives = 0;
+  const labeled = labels?.labeled, need = labels?.need;
   for (let i = n - 1; i >= 0; i--) {
-    if (i > 0 && sorted[i - 1] === sorted[i]) continue;
-    const threshold = sorted[i];
-    while (l >= 0 && labeledScores[l] >= threshold) {
-      if (!Number.isNaN(labeledScores[l])) {
-        lw++;
-        if (labeledNeed[l]) tp++;
-      }
-      l--;
+    const s = score[i];
+    if (t < 0 || s !== thresholds[t]) thresholds[++t] = s;
+    if (labeled && labeled[sorted[i]]) {
+      lw++;
+      if (need![sorted[i]]) tp++;
     }
-    thresholds[t] = threshold;
     warnings[t] = n - i;
     labeledWarnings[t] = lw;
     truePositives[t] = tp;
-    t++;
   }
-  return { thresholds, warnings, labeledWarnings, truePositives, labeledPositives, labeledTotal: labeledScores.length };
+  if (labeled) {
+    for (let h = 0; h < labeled.length; h++) {
+      if (labeled[h]) {
+        labeledTotal++;
+        if (need![h]) labeledPositives++;
+      }
+    }
+  }
+  const count = t + 1;
+  return {
+    thresholds: thresholds.subarray(0, count),
+    warnings: warnings.subarray(0, count),
+    labeledWarnings: labeledWarnings.subarray(0, count),
+    truePositives: truePositives.subarray(0, count),
+    labeledPositives,
+    labeledTotal,
+  };
 }
