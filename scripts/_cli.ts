@@ -4,7 +4,7 @@
  */
 import { formatProblem, InputError, parseModel, type Model } from "../src/contract/mod.ts";
 import { type Db, type EngineName, openDb } from "../src/db/mod.ts";
-import { assertLoadable, formatLoadReport, type LoadReport, loadDataset, readDatasetFolder } from "../src/ingest/mod.ts";
+import { assertLoadable, type LoadReport, loadDataset, readDatasetFolder } from "../src/ingest/mod.ts";
 
 /** A mistake in how a command was called. */
 export class UsageError extends Error {}
@@ -40,6 +40,28 @@ export function required(args: Args, name: string): string {
   const v = args[name];
   if (typeof v !== "string" || v === "") throw new UsageError(`Missing required option --${name}`);
   return v;
+}
+
+/** A number option: the whole text must be a number; undefined when the option is absent. */
+export function numberOption(args: Args, name: string): number | undefined {
+  const v = args[name];
+  if (v === undefined) return undefined;
+  const text = String(v).trim();
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text)) {
+    throw new UsageError(`Option --${name} needs a number but found "${v}"`);
+  }
+  return Number(text);
+}
+
+/** A whole-number option within [min, max], or `fallback` when absent. */
+export function integerOption(args: Args, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const v = args[name];
+  if (v === undefined) return fallback;
+  const text = String(v).trim();
+  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
+    throw new UsageError(`Option --${name} needs a whole number from ${min} to ${max} but found "${v}"`);
+  }
+  return Number(text);
 }
 
 /** The engine named by `--engine` (native by default). */

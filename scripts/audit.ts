@@ -12,7 +12,7 @@ import { DEFAULT_REPLICATES, DEFAULT_SEED } from "../src/evaluate/bootstrap.ts";
 import { loadContext } from "../src/evaluate/context.ts";
 import { FRAME_NAMES } from "../src/evaluate/frames.ts";
 import { auditHtml } from "../src/report/audit_html.ts";
-import { type Args, parseArgs, required, runCommand, UsageError, writeOut } from "./_cli.ts";
+import { integerOption, parseArgs, required, runCommand, UsageError, writeOut } from "./_cli.ts";
 import { manifest, prepareRun } from "./_scoring.ts";
 
 const USAGE = `Usage: deno task audit --data <dataset folder> --model <model.json> --out <folder> [options]
@@ -27,15 +27,6 @@ Options:
   --replicates B            bootstrap replicates (default ${DEFAULT_REPLICATES})
   --engine native|wasm, --lenient as for deno task score`;
 
-function integerOption(args: Args, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  const v = args[name];
-  if (v === undefined) return fallback;
-  const text = String(v).trim();
-  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
-    throw new UsageError(`Option --${name} needs a whole number from ${min} to ${max} but found "${v}"`);
-  }
-  return Number(text);
-}
 
 await runCommand(USAGE, async () => {
   const args = parseArgs(Deno.args, {

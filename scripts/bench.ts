@@ -43,7 +43,7 @@ await runCommand(USAGE, async () => {
   const json = args.json === true;
   const log = (s: string) => (json ? console.error(s) : console.log(s));
   const runs = Math.max(20, Number(args.runs ?? 20));
-  let folder = typeof args.data === "string" ? args.data : "data/demo";
+  const folder = typeof args.data === "string" ? args.data : "data/demo";
   if (!existsSync(`${folder}/households.csv`)) {
     log(`No dataset at ${folder}; generating the demo county (deno task demo-data)…`);
     const gen = new Deno.Command(Deno.execPath(), { args: ["run", "-A", "scripts/demo_data.ts", "--out", folder], stdout: "inherit", stderr: "inherit" });

@@ -24,7 +24,7 @@ import { FRAME_NAMES, type FrameName } from "../src/evaluate/frames.ts";
 import { sweepCsv, sweepVillagesCsv } from "../src/evaluate/sweep_table.ts";
 import { Z95 } from "../src/evaluate/wilson.ts";
 import { calibrationHtml } from "../src/report/audit_html.ts";
-import { type Args, parseArgs, required, runCommand, UsageError, writeOut } from "./_cli.ts";
+import { type Args, integerOption, numberOption, parseArgs, required, runCommand, UsageError, writeOut } from "./_cli.ts";
 import { manifest, prepareRun } from "./_scoring.ts";
 
 const USAGE = `Usage: deno task calibrate --data <dataset folder> --model <model.json> --out <folder> <rule> [options]
@@ -46,25 +46,7 @@ Options:
   --replicates B                bootstrap replicates (default ${DEFAULT_REPLICATES})
   --engine native|wasm, --lenient as for deno task score`;
 
-/** A number option: the whole text must be a number. */
-export function numberOption(args: Args, name: string): number | undefined {
-  const v = args[name];
-  if (v === undefined) return undefined;
-  const text = String(v).trim();
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text)) {
-    throw new UsageError(`Option --${name} needs a number but found "${v}"`);
-  }
-  return Number(text);
-}
 
-function integerOption(args: Args, name: string, fallback: number, min: number): number {
-  const v = numberOption(args, name);
-  if (v === undefined) return fallback;
-  if (!Number.isInteger(v) || v < min) {
-    throw new UsageError(`Option --${name} needs a whole number ≥ ${min} but found "${args[name]}"`);
-  }
-  return v;
-}
 
 function methodOf(args: Args): CalibrationMethod {
   const target = numberOption(args, "target-precision");

@@ -93,7 +93,6 @@ const BOOLEAN_WORDS = "('true','false','1','0')";
 const MAJORITY = 0.9;
 const MAJORITY_MIN_VALUES = 10;
 
-const SQL_TYPE: Record<ColumnType, string> = { number: "DOUBLE", text: "VARCHAR", boolean: "BOOLEAN", date: "DATE" };
 
 /** SQL: true where text `v` is a plain decimal number (what DuckDB's cast accepts, less inf/nan/hex/underscores). */
 function isNumberSql(v: string): string {
