@@ -43,27 +43,11 @@ function notebookData(): Plugin {
   };
 }
 
-/**
- * The browser build never needs the engine chooser `src/db/mod.ts` (it imports the native engine
- * for Deno); modules that import helpers from it get `src/db/types.ts`, which holds them all.
- */
-function browserDb(): Plugin {
-  const types = resolve(import.meta.dirname ?? ".", "src", "db", "types.ts");
-  return {
-    name: "browser-db",
-    enforce: "pre",
-    resolveId(source, importer) {
-      if (importer && /[\\/]src[\\/]/.test(importer) && /(^|\/)db\/mod\.ts$/.test(source)) return types;
-      return null;
-    },
-  };
-}
-
 // One config for the notebooks (Vite) and the tests (Vitest).
 export default defineConfig({
   root: "notebooks",
   base: "./",
-  plugins: [browserDb(), notebookData()],
+  plugins: [notebookData()],
   // Pages key their IndexedDB caches by the build, so a new build never reads an old build's cache.
   define: { __NOTEBOOK_BUILD__: JSON.stringify(new Date().toISOString()) },
   build: {

@@ -17,7 +17,7 @@ import {
   TABLES,
   VERIFIED_CHANNELS,
 } from "../contract/mod.ts";
-import { type Db, type FileSource, quoteIdent as q, quoteText as lit } from "../db/mod.ts";
+import { type Db, type FileSource, quoteIdent as q, quoteText as lit } from "../db/types.ts";
 import { scanCsv } from "./_csv_scan.ts";
 import { isMobileNumber, isResidentIdNumber, maskIdentifier } from "./_personal.ts";
 
