@@ -94,9 +94,9 @@ const MAJORITY = 0.9;
 const MAJORITY_MIN_VALUES = 10;
 
 
-/** SQL: true where text `v` is a plain decimal number (what DuckDB's cast accepts, less inf/nan/hex/underscores). */
+/** SQL: true where text `v` is a plain decimal number (what DuckDB's cast accepts, less inf, nan and 1_000). */
 function isNumberSql(v: string): string {
-  return `(isfinite(TRY_CAST(${v} AS DOUBLE)) AND NOT regexp_matches(${v}, '[_xXa-df-zA-DF-Z]'))`;
+  return `(isfinite(TRY_CAST(${v} AS DOUBLE)) AND NOT contains(${v}, '_'))`;
 }
 
 /** SQL: true where text `v` is a date written YYYY-MM-DD. */
@@ -350,10 +350,15 @@ export async function loadDataset(db: Db, files: DatasetFile[], options: LoadOpt
       typedExpr[col] = expr;
       return `${expr} AS ${q(col)}`;
     });
-    await db.exec(`CREATE OR REPLACE TEMP TABLE ${q(`_typed_${table}`)} AS SELECT "_row", ${select.join(", ")} FROM ${q(raw)}`);
-    for (const col of columns) {
+    await db.exec(`CREATE OR REPLACE TABLE ${q(`_typed_${table}`)} AS SELECT "_row", ${select.join(", ")} FROM ${q(raw)}`);
+    // Values that did not convert: the typed column has fewer non-null values than the raw one.
+    // One cheap count per table finds the columns to look at; only those are scanned for rows.
+    const nonNull = (table: string) =>
+      db.all(`SELECT ${columns.map((col, i) => `count(${q(col)}) AS n${i}`).join(", ")} FROM ${q(table)}`);
+    const [[rawCounts], [typedCounts]] = await Promise.all([nonNull(raw), nonNull(`_typed_${table}`)]);
+    for (const [i, col] of columns.entries()) {
       const { type, source } = types[col];
-      if (type === "text") continue;
+      if (type === "text" || rawCounts[`n${i}`] === typedCounts[`n${i}`]) continue;
       const hint = source === "inferred"
         ? ` (most of the column is ${type}; fix the value, or declare the column "text" in dataset.json)`
         : source === "dataset.json"
@@ -377,10 +382,15 @@ export async function loadDataset(db: Db, files: DatasetFile[], options: LoadOpt
     const text = (col: string) => `CAST(${q(col)} AS VARCHAR)`;
     const digits = (col: string) =>
       `length(${text(col)}) BETWEEN 11 AND 22 AND regexp_full_match(${text(col)}, '[+]?[0-9]{10,}[0-9Xx]([.]0+)?')`;
-    const [counts] = await db.all(
-      `SELECT ${cols.map((col, i) => `count(*) FILTER (WHERE ${digits(col)}) AS c${i}`).join(", ")} FROM ${q(rawTable.raw)}`,
+    const [longest] = await db.all(
+      `SELECT ${cols.map((col, i) => `max(length(${text(col)})) AS l${i}`).join(", ")} FROM ${q(rawTable.raw)}`,
     );
-    for (const [i, col] of cols.entries()) {
+    const long = cols.filter((_, i) => Number(longest[`l${i}`] ?? 0) >= 11);
+    if (long.length === 0) continue;
+    const [counts] = await db.all(
+      `SELECT ${long.map((col, i) => `count(*) FILTER (WHERE ${digits(col)}) AS c${i}`).join(", ")} FROM ${q(rawTable.raw)}`,
+    );
+    for (const [i, col] of long.entries()) {
       if (Number(counts[`c${i}`]) === 0) continue;
       const candidates = await db.all(
         `SELECT "_row" AS r, regexp_replace(${text(col)}, '[.]0+$', '') AS v FROM ${q(rawTable.raw)} WHERE ${digits(col)} ORDER BY "_row" LIMIT 500`,
@@ -530,10 +540,14 @@ export async function loadDataset(db: Db, files: DatasetFile[], options: LoadOpt
     const columns = columnReports[table] ?? [];
     if (loadTables) {
       const names = columns.map((c) => q(c.name)).join(", ");
-      await db.exec(
-        `CREATE OR REPLACE TABLE ${q(table)} AS SELECT ${names} FROM ${typed}` +
-          (Number(bad) > 0 ? ` WHERE "_row" NOT IN ${rejectedRows(table)}` : "") + ` ORDER BY "_row"`,
-      );
+      if (Number(bad) > 0) {
+        await db.exec(
+          `CREATE OR REPLACE TABLE ${q(table)} AS SELECT ${names} FROM ${typed} WHERE "_row" NOT IN ${rejectedRows(table)} ORDER BY "_row"`,
+        );
+      } else {
+        // Nothing rejected: the typed table becomes the table, without a copy.
+        await db.exec(`DROP TABLE IF EXISTS ${q(table)}; ALTER TABLE ${typed} RENAME TO ${q(table)}; ALTER TABLE ${q(table)} DROP COLUMN "_row"`);
+      }
       if (columns.length > 0) {
         const stats = columns.flatMap((c, i) => [
           `count(*) - count(${q(c.name)}) AS nulls${i}`,
