@@ -7,7 +7,7 @@
  */
 import type { IndicatorCoefficient } from "../model/mod.ts";
 import { type PackedCoefficients, packCoefficients, rescore, type ScoreFrame } from "./frame.ts";
-import { ScoreSorter } from "./radix.ts";
+import { ScoreSorter, SubsetSorter } from "./radix.ts";
 import { type FrameLabels, type Sweep, type SweepBuffers, sweepSorted } from "./sweep.ts";
 
 /** Re-scores a frame tick by tick, keeping scores and their order current. */
@@ -30,6 +30,8 @@ export class Simulator {
   private readonly postings: Int32Array;
   private readonly mark: Uint8Array;
   private readonly touched: Int32Array;
+  private readonly subsetSorter: SubsetSorter;
+  private readonly movedScores: Float64Array;
 
   constructor(frame: ScoreFrame, coefficients: readonly IndicatorCoefficient[]) {
     this.frame = frame;
@@ -61,6 +63,8 @@ export class Simulator {
     }
     this.mark = new Uint8Array(n);
     this.touched = new Int32Array(n);
+    this.subsetSorter = new SubsetSorter(n);
+    this.movedScores = new Float64Array(n);
   }
 
   /** Positions in ascending score order (the simulator's own buffer: read it before the next update). */
@@ -104,7 +108,9 @@ export class Simulator {
     this.rescoreSubset(touched, touchedCount);
     // Re-sort: the touched, by their new scores, merged into the untouched in their old order.
     const pc = this.perCapita;
-    const moved = Array.from(touched.subarray(0, touchedCount)).sort((a, b) => cmp(pc[a], pc[b]));
+    const moved = this.subsetSorter.ascending(pc, touched, touchedCount);
+    const movedScores = this.movedScores;
+    for (let m = 0; m < touchedCount; m++) movedScores[m] = pc[moved[m]];
     const out = this.spare, outScores = this.spareScores;
     const order = this.order, scores = this.sortedScores;
     let w = 0, m = 0;
@@ -112,15 +118,16 @@ export class Simulator {
       const h = order[r];
       if (mark[h]) continue;
       const s = scores[r];
-      while (m < moved.length && cmp(pc[moved[m]], s) < 0) {
-        outScores[w] = pc[moved[m]];
+      // Moved scores below s go first; NaN sorts last (after every number).
+      while (m < touchedCount && (movedScores[m] < s || (s !== s && movedScores[m] === movedScores[m]))) {
+        outScores[w] = movedScores[m];
         out[w++] = moved[m++];
       }
       outScores[w] = s;
       out[w++] = h;
     }
-    while (m < moved.length) {
-      outScores[w] = pc[moved[m]];
+    while (m < touchedCount) {
+      outScores[w] = movedScores[m];
       out[w++] = moved[m++];
     }
     for (let t = 0; t < touchedCount; t++) mark[touched[t]] = 0;
@@ -151,10 +158,3 @@ export class Simulator {
   }
 }
 
-/** Ascending, NaN last (as the radix sort orders them). */
-function cmp(a: number, b: number): number {
-  if (a < b) return -1;
-  if (a > b) return 1;
-  if (a === b) return 0;
-  return Number.isNaN(a) ? (Number.isNaN(b) ? 0 : 1) : -1;
-}

@@ -55,7 +55,11 @@ export function sweepSorted(
   buffers?: SweepBuffers,
 ): Sweep {
   const sorted = ascending;
-  const score = sortedScores ?? Float64Array.from(sorted, (h) => perCapita[h]);
+  let score = sortedScores;
+  if (!score) {
+    score = new Float64Array(sorted.length);
+    for (let i = 0; i < sorted.length; i++) score[i] = perCapita[sorted[i]];
+  }
   let n = sorted.length;
   while (n > 0 && Number.isNaN(score[n - 1])) n--;
   const size = buffers ? 0 : (() => {
