@@ -4,7 +4,7 @@
  */
 import { formatProblem, InputError, parseModel, type Model } from "../src/contract/mod.ts";
 import { type Db, type EngineName, openDb } from "../src/db/mod.ts";
-import { assertLoadable, type LoadReport, loadDataset, readDatasetFolder } from "../src/ingest/mod.ts";
+import { assertLoadable, type LoadReport, loadDataset, readDatasetFolder, rejectedCsv } from "../src/ingest/mod.ts";
 
 /** A mistake in how a command was called. */
 export class UsageError extends Error {}
@@ -101,6 +101,10 @@ export async function openDataset(
     for (const t of report.tables) {
       console.error(`${t.file}: ${t.rowsRead} rows read, ${t.accepted} accepted, ${t.rejected} rejected`);
     }
+  }
+  if (report.lenient && typeof args.out === "string") {
+    const path = await writeOut(args.out, "rejected.csv", rejectedCsv(report.rejected));
+    if (report.rejected.length > 0) console.error(`Rejected rows with their reasons: ${path}`);
   }
   return { db, report };
 }

@@ -142,3 +142,21 @@ describe("booleans written 1/0", () => {
     expect(a).toContain("H3,李家湾,monitored,1,2.25,2.25,"); // 0.75 + N1 1 × 1.5
   });
 });
+
+describe("--lenient", () => {
+  it("scores the valid rows and writes the rejected ones with reasons to <out>/rejected.csv", () => {
+    const data = dataset({ ...DATA, "members.csv": DATA["members.csv"] + "P5,H9,40,false\n" });
+    const out = mkdtempSync(join(tmpdir(), "cli-out-"));
+    const model = modelFile(MODEL);
+    const strict = run("score", "--data", data, "--model", model, "--out", out);
+    expect(strict.status).toBe(2);
+    const r = run("score", "--data", data, "--model", model, "--out", out, "--lenient");
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain("members.csv: 5 rows read, 4 accepted, 1 rejected");
+    expect(readFileSync(join(out, "rejected.csv"), "utf8")).toBe(
+      "file,row,column,value,reason\n" +
+        `${data}/members.csv,6,household_id,H9,"household_id ""H9"" is not in households.csv; add the household or fix the id"\n`,
+    );
+    expect(readFileSync(join(out, "scores.csv"), "utf8").split("\n")).toHaveLength(5);
+  });
+});
