@@ -8,7 +8,7 @@
 import type { Model } from "../../src/contract/mod.ts";
 import { evaluateByBatch, type WarningMetrics } from "../../src/evaluate/mod.ts";
 import { bandCutsOf, coefficientsOf } from "../../src/model/mod.ts";
-import { assignBands, packCoefficients, type PackedCoefficients, rescore } from "../../src/simulate/mod.ts";
+import { assignBands, packCoefficients, type PackedCoefficients, rescore, Simulator } from "../../src/simulate/mod.ts";
 import type { Session } from "./session.ts";
 
 /** One model's scores of every household, in frame (household_id) order. */
@@ -24,14 +24,26 @@ export interface PageScores {
   batches: Record<string, WarningMetrics>;
 }
 
-/** Re-scores with the fast path (no SQL) and evaluates the warnings against the verified cases. */
+/** The slider state of each session: re-scores only what a change touches (src/simulate). */
+const simulators = new WeakMap<Session, Simulator>();
+
+/**
+ * Re-scores with the fast path (no SQL) and evaluates the warnings against the verified cases.
+ * With `reuse` (a tick of the same session) the session's simulator re-scores incrementally and
+ * the result's score arrays are the simulator's own; without it, fresh arrays.
+ */
 export function scoreModel(session: Session, model: Model, reuse?: PageScores): PageScores {
-  const packed = packCoefficients(coefficientsOf(model, session.compiled.indicators));
-  const { total, perCapita } = rescore(
-    session.frame,
-    packed,
-    reuse && { total: reuse.total, perCapita: reuse.perCapita },
-  );
+  const coefficients = coefficientsOf(model, session.compiled.indicators);
+  const packed = packCoefficients(coefficients);
+  let total: Float64Array, perCapita: Float64Array;
+  if (reuse) {
+    let simulator = simulators.get(session);
+    if (!simulator || simulator.frame !== session.frame) {
+      simulator = new Simulator(session.frame, coefficients);
+      simulators.set(session, simulator);
+    } else simulator.update(coefficients);
+    ({ total, perCapita } = simulator);
+  } else ({ total, perCapita } = rescore(session.frame, packed));
   const cuts = bandCutsOf(model.bands ?? []);
   const band = assignBands(perCapita, cuts, reuse?.band);
   const warned = new Set<string>();
