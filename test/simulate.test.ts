@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type BandCut, householdTotal, type IndicatorCoefficient } from "../src/model/mod.ts";
-import { assignBands, buildFrame, packCoefficients, rescore, ScoreSorter, Simulator, SubsetSorter, sweep } from "../src/simulate/mod.ts";
+import { assignBands, buildFrame, packCoefficients, rescore, ScoreSorter, Simulator, sweep } from "../src/simulate/mod.ts";
 
 /** A seeded generator (mulberry32) so every run tests the same cases. */
 function rng(seed: number) {
@@ -122,7 +122,7 @@ describe("the interactive simulator", () => {
     // (-0 and +0 are equal scores; compare them as numbers.)
     expect(Array.from(order, (h) => scores[h] + 0)).toEqual([...scores].sort((a, b) => a - b).map((x) => x + 0));
     const subset = Int32Array.from([8, 0, 6, 1, 7]);
-    const sortedSubset = new SubsetSorter(scores.length).ascending(scores, subset, subset.length);
+    const sortedSubset = new ScoreSorter(scores.length, 8).ascending(scores, subset, subset.length);
     expect(Array.from(sortedSubset.subarray(0, 5), (h) => scores[h])).toEqual([-2, -0.5, 7 / 3, 3.5, 3.5]);
   });
 });

@@ -7,7 +7,7 @@
  */
 import type { IndicatorCoefficient } from "../model/mod.ts";
 import { type PackedCoefficients, packCoefficients, rescore, type ScoreFrame } from "./frame.ts";
-import { ScoreSorter, SubsetSorter } from "./radix.ts";
+import { ScoreSorter } from "./radix.ts";
 import { type FrameLabels, type Sweep, type SweepBuffers, sweepSorted } from "./sweep.ts";
 
 /** Re-scores a frame tick by tick, keeping scores and their order current. */
@@ -30,7 +30,7 @@ export class Simulator {
   private readonly postings: Int32Array;
   private readonly mark: Uint8Array;
   private readonly touched: Int32Array;
-  private readonly subsetSorter: SubsetSorter;
+  private readonly subsetSorter: ScoreSorter;
   private readonly movedScores: Float64Array;
 
   constructor(frame: ScoreFrame, coefficients: readonly IndicatorCoefficient[]) {
@@ -63,7 +63,7 @@ export class Simulator {
     }
     this.mark = new Uint8Array(n);
     this.touched = new Int32Array(n);
-    this.subsetSorter = new SubsetSorter(n);
+    this.subsetSorter = new ScoreSorter(n, 8);
     this.movedScores = new Float64Array(n);
   }
 

@@ -30,7 +30,7 @@ export interface Sweep {
  * scores (no members) never count as warned. Pass a `sorter` to reuse its buffers between ticks.
  */
 export function sweep(perCapita: Float64Array, labels?: FrameLabels, sorter?: ScoreSorter): Sweep {
-  const use = sorter?.size === perCapita.length ? sorter : new ScoreSorter(perCapita.length);
+  const use = sorter && sorter.size >= perCapita.length ? sorter : new ScoreSorter(perCapita.length);
   return sweepSorted(perCapita, use.ascending(perCapita), labels);
 }
 
