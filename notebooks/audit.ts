@@ -21,8 +21,8 @@ import {
   type IntervalPoint,
   intervalsFigure,
 } from "../src/report/mod.ts";
-import { openSession, type Session, SessionError } from "./lib/session.ts";
-import { download, fail, h, int, interval, pct, problemList, Progress, renderHeader, show } from "./lib/ui.ts";
+import { openPageSession } from "./lib/page.ts";
+import { download, fail, h, int, interval, pct, Progress, renderHeader, show } from "./lib/ui.ts";
 
 renderHeader("audit");
 const $ = (id: string) => document.getElementById(id)!;
@@ -30,25 +30,7 @@ const state: { ready: boolean; firstChartMs?: number; audit?: AuditFile; auditMs
 (globalThis as Record<string, unknown>).__notebook = state;
 
 const t0 = performance.now();
-const progress = new Progress($("progress"));
-let session: Session;
-try {
-  session = await openSession((s) => progress.step(s));
-} catch (error) {
-  progress.done();
-  if (error instanceof SessionError) {
-    show(
-      $("error"),
-      h("div", { class: "error" }, error.message, " — ", h("a", { href: "./index.html" }, "数据页 open the data page")),
-      problemList(error.problems),
-    );
-  } else fail($("error"), error);
-  state.ready = true;
-  throw error;
-}
-$("model-label").textContent = `${session.model.id} ${session.model.version}${
-  session.modelSource === "adjusted" ? " (adjusted)" : ""
-} · ${session.origin.label}`;
+const { session, progress } = await openPageSession(state);
 ($("seed") as HTMLInputElement).value = String(DEFAULT_SEED);
 ($("replicates") as HTMLInputElement).value = String(DEFAULT_REPLICATES);
 

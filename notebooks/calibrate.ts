@@ -24,10 +24,11 @@ import {
   workloadFigure,
 } from "../src/report/mod.ts";
 import { readHits } from "../src/score/mod.ts";
-import { channelLabels, frameOf, openSession, type Session, SessionError } from "./lib/session.ts";
+import { channelLabels, frameOf } from "./lib/session.ts";
+import { openPageSession } from "./lib/page.ts";
 import { type PageScores, scoreModel } from "./lib/scoring.ts";
 import { setStoredModel } from "./lib/store.ts";
-import { download, fail, h, int, interval, pct, problemList, Progress, renderHeader, show } from "./lib/ui.ts";
+import { download, fail, h, int, interval, pct, problemList, renderHeader, show } from "./lib/ui.ts";
 
 renderHeader("calibrate");
 const $ = (id: string) => document.getElementById(id)!;
@@ -44,22 +45,7 @@ const state: {
 (globalThis as Record<string, unknown>).__notebook = state;
 
 const t0 = performance.now();
-const progress = new Progress($("progress"));
-let session: Session;
-try {
-  session = await openSession((s) => progress.step(s));
-} catch (error) {
-  progress.done();
-  if (error instanceof SessionError) {
-    show(
-      $("error"),
-      h("div", { class: "error" }, error.message, " — ", h("a", { href: "./index.html" }, "数据页 open the data page")),
-      problemList(error.problems),
-    );
-  } else fail($("error"), error);
-  state.ready = true;
-  throw error;
-}
+const { session, progress } = await openPageSession(state);
 progress.done();
 
 // ---------------------------------------------------------------------------------------------

@@ -17,9 +17,9 @@ import {
   waterfallSteps,
 } from "../src/report/mod.ts";
 import { explainHousehold, type HouseholdExplanation } from "../src/score/mod.ts";
-import { openSession, type Session, SessionError } from "./lib/session.ts";
+import { openPageSession } from "./lib/page.ts";
 import { scoreModel } from "./lib/scoring.ts";
-import { fail, h, int, problemList, Progress, renderHeader, show } from "./lib/ui.ts";
+import { fail, h, int, renderHeader, show } from "./lib/ui.ts";
 
 renderHeader("household");
 const $ = (id: string) => document.getElementById(id)!;
@@ -33,26 +33,8 @@ const state: {
 (globalThis as Record<string, unknown>).__notebook = state;
 
 const t0 = performance.now();
-const progress = new Progress($("progress"));
-let session: Session;
-try {
-  session = await openSession((s) => progress.step(s));
-} catch (error) {
-  progress.done();
-  if (error instanceof SessionError) {
-    show(
-      $("error"),
-      h("div", { class: "error" }, error.message, " — ", h("a", { href: "./index.html" }, "数据页 open the data page")),
-      problemList(error.problems),
-    );
-  } else fail($("error"), error);
-  state.ready = true;
-  throw error;
-}
+const { session, progress } = await openPageSession(state);
 progress.done();
-$("model-label").textContent = `${session.model.id} ${session.model.version}${
-  session.modelSource === "adjusted" ? " (adjusted)" : ""
-} · ${session.origin.label}`;
 const scores = scoreModel(session, session.model);
 const ids = session.frame.householdIds;
 
