@@ -6,7 +6,7 @@
  * Values are plain JavaScript: numbers, text, booleans, dates as 'YYYY-MM-DD' text, null.
  */
 import type { Checked, CompiledModel, ValueType } from "../src/model/mod.ts";
-import { bandOf, householdTotal, perCapita } from "../src/model/mod.ts";
+import { bandOf, householdScore } from "../src/model/mod.ts";
 
 export type Value = number | string | boolean | null;
 export type Row = Record<string, Value>;
@@ -219,8 +219,7 @@ export function interpretModel(compiled: CompiledModel, households: Row[], membe
       }
       return evaluate(ind.expr, { member: null, household: h, members: ms }) === true ? 1 : 0;
     });
-    const total = householdTotal(compiled.coefficients, (i) => hits[i], ms.length);
-    const pc = perCapita(total, ms.length);
+    const { total, perCapita: pc } = householdScore(compiled.coefficients, (i) => hits[i], ms.length);
     return {
       household_id: h.household_id as string,
       village: (h.village ?? null) as string | null,

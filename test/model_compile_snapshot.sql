@@ -48,18 +48,19 @@ hits AS (
 totals AS (
   SELECT
     household_id, village, category, members,
-    ((((CAST('0' AS DOUBLE)
-      + (CAST("h0_M03" AS DOUBLE) * CAST('9' AS DOUBLE) + CAST(members - "h0_M03" AS DOUBLE) * CAST('0' AS DOUBLE)))
-      + (CAST("h1_D01" AS DOUBLE) * CAST('6' AS DOUBLE) + CAST(members - "h1_D01" AS DOUBLE) * CAST('0' AS DOUBLE)))
-      + (CAST("h2_I01" AS DOUBLE) * CAST('5' AS DOUBLE) + CAST(1 - "h2_I01" AS DOUBLE) * CAST('-1' AS DOUBLE)))
-      + (CAST("h3_A01" AS DOUBLE) * CAST('-8' AS DOUBLE) + CAST(1 - "h3_A01" AS DOUBLE) * CAST('0' AS DOUBLE))) AS total_points
+    ((((CAST(0 AS BIGINT)
+      + ("h0_M03" * CAST(90 AS BIGINT) + (members - "h0_M03") * CAST(0 AS BIGINT)))
+      + ("h1_D01" * CAST(60 AS BIGINT) + (members - "h1_D01") * CAST(0 AS BIGINT)))
+      + ("h2_I01" * CAST(50 AS BIGINT) + (1 - "h2_I01") * CAST(-10 AS BIGINT)))
+      + ("h3_A01" * CAST(-80 AS BIGINT) + (1 - "h3_A01") * CAST(0 AS BIGINT))) AS total_units,
+    CAST(NULL AS DOUBLE) AS total_points
   FROM hits
 ),
 scored AS (
   SELECT
-    household_id, village, category, members, total_points,
-    total_points / CAST(NULLIF(members, 0) AS DOUBLE) AS per_capita,
-    CASE WHEN (total_points / CAST(NULLIF(members, 0) AS DOUBLE)) >= CAST('30' AS DOUBLE) THEN 'red' WHEN (total_points / CAST(NULLIF(members, 0) AS DOUBLE)) >= CAST('20' AS DOUBLE) THEN 'orange' WHEN (total_points / CAST(NULLIF(members, 0) AS DOUBLE)) >= CAST('12' AS DOUBLE) THEN 'yellow' ELSE CAST(NULL AS VARCHAR) END AS band
+    household_id, village, category, members, CAST(total_units AS DOUBLE) / CAST('10' AS DOUBLE) AS total_points,
+    CAST(total_units AS DOUBLE) / CAST(NULLIF(members, 0) * CAST(10 AS BIGINT) AS DOUBLE) AS per_capita,
+    CASE WHEN (CAST(total_units AS DOUBLE) / CAST(NULLIF(members, 0) * CAST(10 AS BIGINT) AS DOUBLE)) >= CAST('30' AS DOUBLE) THEN 'red' WHEN (CAST(total_units AS DOUBLE) / CAST(NULLIF(members, 0) * CAST(10 AS BIGINT) AS DOUBLE)) >= CAST('20' AS DOUBLE) THEN 'orange' WHEN (CAST(total_units AS DOUBLE) / CAST(NULLIF(members, 0) * CAST(10 AS BIGINT) AS DOUBLE)) >= CAST('12' AS DOUBLE) THEN 'yellow' ELSE CAST(NULL AS VARCHAR) END AS band
   FROM totals
 )
 SELECT household_id, village, category, members, total_points, per_capita, band

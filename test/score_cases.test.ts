@@ -463,7 +463,7 @@ describe("scoring arithmetic", () => {
     expect(t.H).toBe(3); // 6 − 3
   });
 
-  it("fractional points are summed in model order with no rounding", async () => {
+  it("decimal points add up exactly, with no rounding: 0.1 + 0.2 + 0.3 is 0.6", async () => {
     const { byId } = await scoreBoth(
       db,
       testModel([{ when: "true", points: 0.1 }, { when: "true", points: 0.2 }, { when: "true", points: 0.3 }]),
@@ -472,8 +472,31 @@ describe("scoring arithmetic", () => {
         mem("a", "H"),
       ],
     );
-    expect(byId.H.total_points).toBe(0 + 0.1 + 0.2 + 0.3);
-    expect(byId.H.total_points).not.toBe(0.6);
+    expect(byId.H.total_points).toBe(0.6);
+    expect(byId.H.total_points).not.toBe(0 + 0.1 + 0.2 + 0.3); // what summing doubles would give
+  });
+
+  it("exact per-capita scores: 1.1 points for each of three members over three members is 1.1, and ties stay ties", async () => {
+    const { byId } = await scoreBoth(
+      db,
+      testModel([{ when: "true", points: 1.1 }], { bands: [{ id: "red", min: 1.1 }] }),
+      [hh("H"), hh("K")],
+      [mem("a", "H"), mem("b", "H"), mem("c", "H"), mem("d", "K")],
+    );
+    expect(byId.H.total_points).toBe(3.3);
+    expect(byId.H.per_capita).toBe(1.1);
+    expect(byId.H.per_capita).toBe(byId.K.per_capita);
+    expect(byId.H.band).toBe("red"); // 3 × 1.1 / 3 in doubles is 1.0999999999999999, below the band
+  });
+
+  it("points written with more than 9 decimals are summed as doubles in model order", async () => {
+    const { byId } = await scoreBoth(
+      db,
+      testModel([{ when: "true", points: 1 / 3 }, { when: "true", points: 0.2 }]),
+      [hh("H")],
+      [mem("a", "H")],
+    );
+    expect(byId.H.total_points).toBe(0 + 1 / 3 + 0.2);
   });
 
   it("per-capita score is the total divided by members, unrounded", async () => {

@@ -41,6 +41,7 @@ import {
   type IndicatorCoefficient,
   perCapitaSql,
   totalSql,
+  totalUnitsSql,
 } from "./scoring.ts";
 import type { AggregateFunction } from "./syntax.ts";
 
@@ -411,12 +412,15 @@ export function buildSteps(
   for (const c of coefficients) hitCols.push(`${ident(`c${c.index}`)} AS ${ident(c.column)}`);
   const hits = `SELECT\n  ${hitCols.join(",\n  ")}\nFROM household_hits`;
 
-  const totals = `SELECT\n  household_id, village, category, members,\n  ${
-    totalSql(coefficients, "members", "    ")
+  // Exact models (scoring rule 0) sum integer units and divide once in `scored`; others sum doubles here.
+  const exact = coefficients[0]?.units != null;
+  const totals = `SELECT\n  household_id, village, category, members,\n  ${totalUnitsSql(coefficients, "members", "    ")} AS total_units,\n  ${
+    exact ? "CAST(NULL AS DOUBLE)" : totalSql(coefficients, "members", "    ")
   } AS total_points\nFROM hits`;
 
-  const perCapita = perCapitaSql("total_points", "members");
-  const scored = `SELECT\n  household_id, village, category, members, total_points,\n  ${perCapita} AS per_capita,\n  ${
+  const total = exact ? totalSql(coefficients, "members", "    ", "total_units") : "total_points";
+  const perCapita = perCapitaSql("total_points", "members", coefficients, "total_units");
+  const scored = `SELECT\n  household_id, village, category, members, ${total} AS total_points,\n  ${perCapita} AS per_capita,\n  ${
     bandSql(bands, `(${perCapita})`)
   } AS band\nFROM totals`;
 

@@ -3,6 +3,12 @@
  * typed-array fast path all follow these definitions, operation for operation, so that they
  * agree to the last bit:
  *
+ * 0. Exact when it can be (the contract: "no rounding anywhere"): where every w·p, w·o and band
+ *    `min`, read as the decimals the model writes, has at most 9 decimal places and stays small,
+ *    points are counted in integer units of 10^-S (S the most places used). Integer sums are exact
+ *    in any order, and the only rounding is the final division: total = units / 10^S and
+ *    per_capita = units / (members × 10^S), each one correctly rounded IEEE division of exact
+ *    integers. Otherwise (e.g. points of 1/3 written with 16 digits) rules 1–5 use doubles as below.
  * 1. For indicator i (in model order) with category weight w, points p and otherwise o, the
  *    coefficients `weightedPoints = w * p` and `weightedOtherwise = w * o` are computed once as
  *    JavaScript doubles; SQL receives them as exact DOUBLE literals.
@@ -36,6 +42,8 @@ export interface IndicatorCoefficient {
   weightedOtherwise: number;
   /** The name of this indicator's hit-count column in the `hits` step. */
   column: string;
+  /** Rule 0: w·p and w·o in integer units of 1/scale, or null where the model's arithmetic is in doubles. */
+  units: { points: number; otherwise: number; scale: number } | null;
   /** Parameter ids the indicator's `when` reads. */
   parameters: string[];
   /** Columns the `when` reads, as `members.x` / `households.x`. */
@@ -56,15 +64,61 @@ export function hitColumn(index: number, id: string): string {
   return `h${index}_${id}`;
 }
 
+/** Decimal places that rule 0 allows, and the largest units (totals stay exact below 2^53). */
+const MAX_DECIMALS = 9;
+const MAX_UNITS = 1e12;
+
+/** A finite double as the decimal it prints as: an integer mantissa and its decimal places. */
+function decimalOf(x: number): { mantissa: bigint; places: number } {
+  const m = /^(-?)(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/.exec(String(x));
+  if (!m) throw new RangeError(`Expected a finite number but found ${x}`);
+  const [, sign, int, frac = "", exp = "0"] = m;
+  let places = frac.length - Number(exp);
+  let mantissa = BigInt(sign + int + frac);
+  if (places < 0) {
+    mantissa *= 10n ** BigInt(-places);
+    places = 0;
+  }
+  return { mantissa, places };
+}
+
+/** w × v exactly, as a decimal. */
+function productOf(w: number, v: number): { mantissa: bigint; places: number } {
+  const a = decimalOf(w), b = decimalOf(v);
+  return { mantissa: a.mantissa * b.mantissa, places: a.places + b.places };
+}
+
+/** Rule 0: the integer units of every w·p and w·o, or null when the model's numbers do not allow it. */
+function exactUnits(
+  pairs: { weight: number; points: number; otherwise: number }[],
+  bandMins: number[],
+): { points: number; otherwise: number; scale: number }[] | null {
+  const products = pairs.map((p) => [productOf(p.weight, p.points), productOf(p.weight, p.otherwise)]);
+  const mins = bandMins.map(decimalOf);
+  const places = Math.max(0, ...products.flat().map((d) => d.places), ...mins.map((d) => d.places));
+  if (places > MAX_DECIMALS) return null;
+  const toUnits = (d: { mantissa: bigint; places: number }) => d.mantissa * 10n ** BigInt(places - d.places);
+  const units = products.map(([p, o]) => [toUnits(p), toUnits(o)]);
+  const limit = BigInt(MAX_UNITS);
+  if (units.flat().some((u) => u > limit || u < -limit)) return null;
+  const scale = 10 ** places;
+  return units.map(([p, o]) => ({ points: Number(p), otherwise: Number(o), scale }));
+}
+
 /** The coefficients of every indicator, in model order. */
 export function coefficientsOf(
   model: Model,
   reads: { parameters: string[]; columns: string[] }[] = [],
 ): IndicatorCoefficient[] {
   const weights = new Map(model.categories.map((c) => [c.id, c.weight ?? 1]));
+  const pairs = model.indicators.map((ind) => ({
+    weight: weights.get(ind.category) ?? 1,
+    points: ind.points,
+    otherwise: ind.otherwise ?? 0,
+  }));
+  const exact = exactUnits(pairs, (model.bands ?? []).map((b) => b.min));
   return model.indicators.map((ind, index) => {
-    const weight = weights.get(ind.category) ?? 1;
-    const otherwise = ind.otherwise ?? 0;
+    const { weight, otherwise } = pairs[index];
     const c: IndicatorCoefficient = {
       index,
       id: ind.id,
@@ -76,6 +130,7 @@ export function coefficientsOf(
       weightedPoints: weight * ind.points,
       weightedOtherwise: weight * otherwise,
       column: hitColumn(index, ind.id),
+      units: exact ? exact[index] : null,
       parameters: reads[index]?.parameters ?? [],
       columns: reads[index]?.columns ?? [],
     };
@@ -91,26 +146,39 @@ export function bandCutsOf(bands: Band[]): BandCut[] {
   return bands.map((b) => ({ id: b.id, min: b.min }));
 }
 
+/** Rule 0: one indicator's contribution in integer units (exact models only). */
+export function contributionUnits(c: IndicatorCoefficient, hits: number, members: number): number {
+  const n = c.level === "member" ? members : 1;
+  return hits * c.units!.points + (n - hits) * c.units!.otherwise;
+}
+
 /** Rule 3: one indicator's contribution for a household with `members` members and `hits` hits. */
 export function contribution(c: IndicatorCoefficient, hits: number, members: number): number {
+  if (c.units) return contributionUnits(c, hits, members) / c.units.scale;
   const n = c.level === "member" ? members : 1;
   return hits * c.weightedPoints + (n - hits) * c.weightedOtherwise;
 }
 
-/** Rule 4: the household total; `hitsAt(i)` gives the hits of the indicator at model index i. */
-export function householdTotal(
+/** Rules 0, 4 and 5: a household's total points and per-capita score (null without members). */
+export function householdScore(
   coefficients: IndicatorCoefficient[],
   hitsAt: (index: number) => number,
   members: number,
-): number {
+): { total: number; perCapita: number | null } {
+  const scale = coefficients[0]?.units?.scale;
+  if (scale !== undefined) {
+    let units = 0;
+    for (const c of coefficients) units += contributionUnits(c, hitsAt(c.index), members);
+    return { total: units / scale, perCapita: members === 0 ? null : units / (members * scale) };
+  }
   let total = 0;
   for (const c of coefficients) total = total + contribution(c, hitsAt(c.index), members);
-  return total;
+  return { total, perCapita: members === 0 ? null : total / members };
 }
 
-/** Rule 5. */
-export function perCapita(total: number, members: number): number | null {
-  return members === 0 ? null : total / members;
+/** Rule 4: the household total; `hitsAt(i)` gives the hits of the indicator at model index i. */
+export function householdTotal(coefficients: IndicatorCoefficient[], hitsAt: (index: number) => number, members: number): number {
+  return householdScore(coefficients, hitsAt, members).total;
 }
 
 /** Rule 6. */
@@ -128,15 +196,34 @@ export function contributionSql(c: IndicatorCoefficient, hits: string, members: 
   })`;
 }
 
-/** Rule 4 in SQL: explicitly parenthesized, left to right from 0, over the `hits` columns. */
-export function totalSql(coefficients: IndicatorCoefficient[], members: string, indent = "    "): string {
+/** Rule 0 in SQL: the total in integer units (BIGINT), or a typed NULL where the model is in doubles. */
+export function totalUnitsSql(coefficients: IndicatorCoefficient[], members: string, indent = "    "): string {
+  if (!coefficients[0]?.units) return "CAST(NULL AS BIGINT)";
+  let sql = "CAST(0 AS BIGINT)";
+  for (const c of coefficients) {
+    const hits = ident(c.column), n = c.level === "member" ? members : "1";
+    sql = `(${sql}\n${indent}+ (${hits} * CAST(${c.units!.points} AS BIGINT) + (${n} - ${hits}) * CAST(${c.units!.otherwise} AS BIGINT)))`;
+  }
+  return sql;
+}
+
+/** Rule 4 in SQL: explicitly parenthesized, left to right from 0, over the `hits` columns (rule 0: units / scale). */
+export function totalSql(coefficients: IndicatorCoefficient[], members: string, indent = "    ", units?: string): string {
+  const scale = coefficients[0]?.units?.scale;
+  if (scale !== undefined) {
+    return `CAST(${units ?? totalUnitsSql(coefficients, members, indent)} AS DOUBLE) / ${doubleLiteral(scale)}`;
+  }
   let sql = "CAST('0' AS DOUBLE)";
   for (const c of coefficients) sql = `(${sql}\n${indent}+ ${contributionSql(c, ident(c.column), members)})`;
   return sql;
 }
 
-/** Rule 5 in SQL. */
-export function perCapitaSql(total: string, members: string): string {
+/** Rule 5 in SQL (rule 0: units / (members × scale), one rounding). */
+export function perCapitaSql(total: string, members: string, coefficients?: IndicatorCoefficient[], units?: string): string {
+  const scale = coefficients?.[0]?.units?.scale;
+  if (scale !== undefined && units !== undefined) {
+    return `CAST(${units} AS DOUBLE) / CAST(NULLIF(${members}, 0) * CAST(${scale} AS BIGINT) AS DOUBLE)`;
+  }
   return `${total} / CAST(NULLIF(${members}, 0) AS DOUBLE)`;
 }
 

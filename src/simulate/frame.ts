@@ -80,6 +80,10 @@ export interface PackedCoefficients {
   memberLevel: Uint8Array;
   /** Indices of the indicators whose weighted `otherwise` is not 0: they contribute to every household. */
   dense: Int32Array;
+  /** Scoring rule 0 (exact models): the coefficients in integer units of 1/scale; scale 0 where the model is in doubles. */
+  unitsPoints: Float64Array;
+  unitsOtherwise: Float64Array;
+  scale: number;
 }
 
 /** Packs the model's coefficients (from `coefficientsOf`) for re-scoring. */
@@ -88,13 +92,19 @@ export function packCoefficients(coefficients: readonly IndicatorCoefficient[]):
   const weightedPoints = new Float64Array(n), weightedOtherwise = new Float64Array(n);
   const memberLevel = new Uint8Array(n);
   const dense: number[] = [];
+  const unitsPoints = new Float64Array(n), unitsOtherwise = new Float64Array(n);
+  const scale = coefficients[0]?.units?.scale ?? 0;
   for (const c of coefficients) {
     weightedPoints[c.index] = c.weightedPoints;
     weightedOtherwise[c.index] = c.weightedOtherwise;
     memberLevel[c.index] = c.level === "member" ? 1 : 0;
     if (c.weightedOtherwise !== 0) dense.push(c.index);
+    if (c.units) {
+      unitsPoints[c.index] = c.units.points;
+      unitsOtherwise[c.index] = c.units.otherwise;
+    }
   }
-  return { weightedPoints, weightedOtherwise, memberLevel, dense: Int32Array.from(dense) };
+  return { weightedPoints, weightedOtherwise, memberLevel, dense: Int32Array.from(dense), unitsPoints, unitsOtherwise, scale };
 }
 
 /** Totals and per-capita scores of every household, in frame order. */
@@ -176,9 +186,12 @@ export function rescore(
   const total = out?.total ?? new Float64Array(n);
   const perCapita = out?.perCapita ?? new Float64Array(n);
   const { offsets, indicator, hits, misses } = planOf(frame, k);
-  const { weightedPoints: wp, weightedOtherwise: wo } = k;
   const members = frame.members;
   const count = subset ? subset.count : n;
+  const scale = k.scale;
+  // Rule 0 (exact models): integer units, exact in doubles below 2^53, one division at the end.
+  // Otherwise rules 3–5 in doubles, in model order.
+  const wp = scale ? k.unitsPoints : k.weightedPoints, wo = scale ? k.unitsOtherwise : k.weightedOtherwise;
   for (let t = 0; t < count; t++) {
     const h = subset ? subset.households[t] : t;
     let sum = 0;
@@ -187,9 +200,14 @@ export function rescore(
       const i = indicator[e];
       sum = sum + (hits[e] * wp[i] + misses[e] * wo[i]);
     }
-    total[h] = sum;
     const m = members[h];
-    perCapita[h] = m === 0 ? NaN : sum / m; // SQL: null for a household without members
+    if (scale) {
+      total[h] = sum / scale;
+      perCapita[h] = m === 0 ? NaN : sum / (m * scale);
+    } else {
+      total[h] = sum;
+      perCapita[h] = m === 0 ? NaN : sum / m; // SQL: null for a household without members
+    }
   }
   return { total, perCapita };
 }

@@ -81,7 +81,7 @@ export class Simulator {
     const prev = this.coefficients;
     this.coefficients = next;
     const n = this.frame.size;
-    if (next.dense.join(",") !== prev.dense.join(",")) return this.full();
+    if (next.dense.join(",") !== prev.dense.join(",") || next.scale !== prev.scale) return this.full();
     // Changed indicators. One whose `otherwise` is or was non-zero touches every household.
     const changed: number[] = [];
     let postingsTotal = 0;
