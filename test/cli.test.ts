@@ -160,3 +160,16 @@ describe("--lenient", () => {
     expect(readFileSync(join(out, "scores.csv"), "utf8").split("\n")).toHaveLength(5);
   });
 });
+
+describe("verified rows with empty cells", () => {
+  it("a row with no need counts as labeled and not in need; a row with no batch counts only overall", () => {
+    const data = dataset({ ...DATA, "verified.csv": "household_id,batch,channel,need\nH1,B1,warning,true\nH2,,warning,\nH3,B2,survey,true\n" });
+    const out = mkdtempSync(join(tmpdir(), "cli-out-"));
+    const r = run("evaluate", "--data", data, "--model", modelFile(MODEL), "--out", out);
+    expect(r.status, r.stderr).toBe(0);
+    const e = JSON.parse(readFileSync(join(out, "evaluation.json"), "utf8"));
+    expect(e.overall).toMatchObject({ labeled_warnings: 2, true_positives: 1, labeled_positives: 2 });
+    expect(Object.keys(e.batches)).toEqual(["B1", "B2"]);
+    expect(e.batches.B1).toMatchObject({ labeled_warnings: 1, true_positives: 1 });
+  });
+});

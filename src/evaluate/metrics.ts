@@ -9,8 +9,11 @@ import { ratio, wilsonInterval } from "./wilson.ts";
 /** One verified row as evaluation reads it. */
 export interface VerifiedRow {
   household_id: string;
+  /** May be null at run time (an empty cell): the row then counts only overall. */
   batch: string;
+  /** May be null at run time (an empty cell): the row is in no frame. */
   channel: string;
+  /** May be null at run time (an empty cell): counts as not in need. */
   need: boolean;
   assistance?: string | null;
   amount_yuan?: number | null;
@@ -54,13 +57,17 @@ export function warningMetrics(warned: ReadonlySet<string>, rows: readonly Verif
   };
 }
 
-/** Overall figures and one set per batch (batches in sorted order, so output is deterministic). */
+/**
+ * Overall figures and one set per batch (batches in sorted order, so output is deterministic).
+ * Rows without a batch count overall only.
+ */
 export function evaluateByBatch(
   warned: ReadonlySet<string>,
   rows: readonly VerifiedRow[],
 ): { overall: WarningMetrics; batches: Record<string, WarningMetrics> } {
   const byBatch = new Map<string, VerifiedRow[]>();
   for (const row of rows) {
+    if ((row.batch as string | null) === null || row.batch === "") continue; // no batch: overall only
     const list = byBatch.get(row.batch) ?? [];
     list.push(row);
     byBatch.set(row.batch, list);

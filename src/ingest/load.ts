@@ -449,8 +449,9 @@ export async function loadDataset(db: Db, files: DatasetFile[], options: LoadOpt
     await nonEmpty("members", M, "household_id", "the household_id of its household");
   }
   if (V) {
+    // batch, channel and need may be empty (null): such a row still labels its household, with
+    // need not true; a row without a batch counts only overall. Present values must be valid.
     await nonEmpty("verified", V, "household_id", "a household_id");
-    await nonEmpty("verified", V, "batch", "a batch");
     await insert(
       "verified",
       "channel",
@@ -458,8 +459,6 @@ export async function loadDataset(db: Db, files: DatasetFile[], options: LoadOpt
       `channel IS NOT NULL AND channel NOT IN (${VERIFIED_CHANNELS.map(lit).join(", ")})`,
       lit(`Unknown channel; expected one of ${VERIFIED_CHANNELS.join(", ")}`),
     );
-    await nonEmpty("verified", V, "channel", `a channel (${VERIFIED_CHANNELS.join(", ")})`);
-    await insert("verified", "need", V, `need IS NULL AND "_row" NOT IN (SELECT "row" FROM _problems WHERE tbl = 'verified' AND col = 'need')`, lit("Empty need; expected true or false"));
   }
   // References, in cascade order: households → members → households without members → verified.
   const rejectedRows = (table: TableName) => `(SELECT "row" FROM _problems WHERE tbl = ${lit(table)})`;
