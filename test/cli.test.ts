@@ -173,3 +173,14 @@ describe("verified rows with empty cells", () => {
     expect(e.batches.B1).toMatchObject({ labeled_warnings: 1, true_positives: 1 });
   });
 });
+
+describe("text literals with line breaks", () => {
+  it("a `when` literal holding a newline matches the same text in the data", () => {
+    const data = dataset({ ...DATA, "households.csv": 'household_id,village,category,has_car\nH1,"a\nb",dibao,false\nH2,李家湾,tekun,true\nH3,李家湾,monitored,\n' });
+    const model = modelFile({ ...MODEL, indicators: [{ id: "V1", category: "med", level: "member", when: "household.village = 'a\nb'", points: 2 }] });
+    const out = mkdtempSync(join(tmpdir(), "cli-out-"));
+    const r = run("score", "--data", data, "--model", model, "--out", out);
+    expect(r.status, r.stderr).toBe(0);
+    expect(readFileSync(join(out, "scores.csv"), "utf8")).toContain('H1,"a\nb",dibao,2,6,3,yellow');
+  });
+});

@@ -9,10 +9,14 @@ export function ident(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
-/** A SQL text literal: `'…'`, with `'` doubled. NUL characters are refused. */
+/**
+ * A SQL text literal: `'…'`, with `'` doubled. Line breaks are written as `chr(10)` / `chr(13)`,
+ * so no literal spans lines (the pipeline indents its SQL line by line). NUL characters are refused.
+ */
 export function textLiteral(value: string): string {
   if (value.includes("\0")) throw new RangeError("Expected text without NUL characters");
-  return `'${value.replaceAll("'", "''")}'`;
+  const quoted = `'${value.replaceAll("'", "''").replaceAll("\r", "' || chr(13) || '").replaceAll("\n", "' || chr(10) || '")}'`;
+  return quoted.includes("chr(") ? `(${quoted})` : quoted;
 }
 
 /** The exact decimal form of a double that parses back to the same double (`-0` keeps its sign). */
