@@ -2,9 +2,9 @@
  * What every command shares: argument parsing, opening the engine, loading a dataset, and turning
  * user mistakes into a clear message and exit status 2 (never a stack trace).
  */
-import { formatProblem, InputError, parseModel, type Model } from "../src/contract/mod.ts";
+import { formatProblem, InputError, type Model, parseModel } from "../src/contract/mod.ts";
 import { type Db, type EngineName, openDb } from "../src/db/mod.ts";
-import { assertLoadable, type LoadReport, loadDataset, readDatasetFolder, rejectedCsv } from "../src/ingest/mod.ts";
+import { assertLoadable, loadDataset, type LoadReport, readDatasetFolder, rejectedCsv } from "../src/ingest/mod.ts";
 
 /** A mistake in how a command was called. */
 export class UsageError extends Error {}
@@ -29,7 +29,11 @@ export function parseArgs(argv: string[], known: { values: string[]; flags?: str
       }
       out[name] = value;
     } else {
-      throw new UsageError(`Unknown option --${name}; expected one of ${[...known.values, ...(known.flags ?? [])].map((k) => `--${k}`).join(", ")}`);
+      throw new UsageError(
+        `Unknown option --${name}; expected one of ${
+          [...known.values, ...(known.flags ?? [])].map((k) => `--${k}`).join(", ")
+        }`,
+      );
     }
   }
   return out;
@@ -54,7 +58,13 @@ export function numberOption(args: Args, name: string): number | undefined {
 }
 
 /** A whole-number option within [min, max], or `fallback` when absent. */
-export function integerOption(args: Args, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+export function integerOption(
+  args: Args,
+  name: string,
+  fallback: number,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   const v = args[name];
   if (v === undefined) return fallback;
   const text = String(v).trim();

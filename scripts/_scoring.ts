@@ -1,5 +1,5 @@
 /** What `score`, `evaluate` and `explain` share: load the data, read and compile the model, score. */
-import { modelDigest, type Model } from "../src/contract/mod.ts";
+import { type Model, modelDigest } from "../src/contract/mod.ts";
 import type { Db } from "../src/db/mod.ts";
 import type { LoadReport } from "../src/ingest/mod.ts";
 import { type CompiledModel, compileModel } from "../src/model/mod.ts";
@@ -43,7 +43,13 @@ export function manifest(run: ScoringRun, command: string): string {
       data: {
         folder: run.report.folder,
         digest: run.report.digest,
-        tables: run.report.tables.map((t) => ({ table: t.table, file: t.file, rows_read: t.rowsRead, accepted: t.accepted, rejected: t.rejected })),
+        tables: run.report.tables.map((t) => ({
+          table: t.table,
+          file: t.file,
+          rows_read: t.rowsRead,
+          accepted: t.accepted,
+          rejected: t.rejected,
+        })),
       },
     },
     null,

@@ -22,14 +22,20 @@ await runCommand(USAGE, async () => {
   try {
     keyBytes = await Deno.readFile(keyFile);
   } catch {
-    throw new InputError([{ file: keyFile, message: `Key file "${keyFile}" cannot be read; create one with: head -c 32 /dev/urandom > ${keyFile}` }]);
+    throw new InputError([{
+      file: keyFile,
+      message: `Key file "${keyFile}" cannot be read; create one with: head -c 32 /dev/urandom > ${keyFile}`,
+    }]);
   }
   const key = await importKey(keyBytes, keyFile);
   const found = new Set<string>();
   for (const file of await readDatasetFolder(inDir)) {
     const bytes = await Deno.readFile((file.source as { path: string }).path);
     if (file.name.endsWith(".parquet")) {
-      throw new InputError([{ file: `${inDir}/${file.name}`, message: "Anonymize reads CSV; export this table as CSV first" }]);
+      throw new InputError([{
+        file: `${inDir}/${file.name}`,
+        message: "Anonymize reads CSV; export this table as CSV first",
+      }]);
     }
     if (!file.name.endsWith(".csv")) {
       await writeOut(outDir, file.name, bytes);
@@ -45,7 +51,13 @@ await runCommand(USAGE, async () => {
   }
   const missing = columns.filter((c) => !found.has(c));
   if (missing.length > 0) {
-    throw new InputError([{ file: inDir, column: missing.join(", "), message: `Column${missing.length > 1 ? "s" : ""} ${missing.join(", ")} not found in any CSV file of the folder; check --columns` }]);
+    throw new InputError([{
+      file: inDir,
+      column: missing.join(", "),
+      message: `Column${missing.length > 1 ? "s" : ""} ${
+        missing.join(", ")
+      } not found in any CSV file of the folder; check --columns`,
+    }]);
   }
   console.log(`Pseudonymized dataset written to ${outDir}`);
 });

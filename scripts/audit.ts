@@ -27,7 +27,6 @@ Options:
   --replicates B            bootstrap replicates (default ${DEFAULT_REPLICATES})
   --engine native|wasm, --lenient as for deno task score`;
 
-
 await runCommand(USAGE, async () => {
   const args = parseArgs(Deno.args, {
     values: ["data", "model", "out", "engine", "reference", "drift-channel", "seed", "replicates"],

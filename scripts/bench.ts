@@ -12,7 +12,16 @@ import { join } from "node:path";
 import { parseModel } from "../src/contract/mod.ts";
 import { type Db, type EngineName, openDb } from "../src/db/mod.ts";
 import { loadDataset, readDatasetFolder } from "../src/ingest/mod.ts";
-import { coefficientsOf, compileModel, type CompiledModel, hitsSql, SCORED_ORDER, totalSql, perCapitaSql, bandSql } from "../src/model/mod.ts";
+import {
+  bandSql,
+  coefficientsOf,
+  type CompiledModel,
+  compileModel,
+  hitsSql,
+  perCapitaSql,
+  SCORED_ORDER,
+  totalSql,
+} from "../src/model/mod.ts";
 import { readHits, scoreHouseholds } from "../src/score/mod.ts";
 import { buildFrame, packCoefficients, rescore, ScoreSorter, Simulator, sweep } from "../src/simulate/mod.ts";
 import { parseArgs, runCommand } from "./_cli.ts";
@@ -46,7 +55,11 @@ await runCommand(USAGE, async () => {
   const folder = typeof args.data === "string" ? args.data : "data/demo";
   if (!existsSync(`${folder}/households.csv`)) {
     log(`No dataset at ${folder}; generating the demo county (deno task demo-data)…`);
-    const gen = new Deno.Command(Deno.execPath(), { args: ["run", "-A", "scripts/demo_data.ts", "--out", folder], stdout: "inherit", stderr: "inherit" });
+    const gen = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "scripts/demo_data.ts", "--out", folder],
+      stdout: "inherit",
+      stderr: "inherit",
+    });
     if (!(await gen.output()).success) throw new Error("Demo data generation failed");
   }
   const modelFile = typeof args.model === "string" ? args.model : "models/county-default.json";
@@ -60,7 +73,9 @@ await runCommand(USAGE, async () => {
   {
     const db = await openDb("native");
     await loadDataset(db, await readDatasetFolder(folder), { folder });
-    for (const t of ["households", "members", "verified"]) await db.exec(`COPY ${t} TO '${pq}/${t}.parquet' (FORMAT parquet)`);
+    for (const t of ["households", "members", "verified"]) {
+      await db.exec(`COPY ${t} TO '${pq}/${t}.parquet' (FORMAT parquet)`);
+    }
     await db.close();
   }
 
@@ -90,7 +105,11 @@ await runCommand(USAGE, async () => {
     compiled = compileModel(model, report.schema, modelFile);
     const ms = await time(engine === "wasm" ? 5 : 10, 1, () => scoreHouseholds(db, compiled));
     results[`full_score_${engine}_ms`] = round(ms);
-    log(`full score on ${engine} (${households} households, ${persons} persons, ${compiled.coefficients.length} indicators): ${ms.toFixed(1)} ms`);
+    log(
+      `full score on ${engine} (${households} households, ${persons} persons, ${compiled.coefficients.length} indicators): ${
+        ms.toFixed(1)
+      } ms`,
+    );
   }
   results.full_score_ms = results.full_score_native_ms;
 
@@ -120,27 +139,39 @@ await runCommand(USAGE, async () => {
   // One slider tick: one indicator's points change (cycling through all 55; warmed up by one
   // cycle, measured over two), re-score, full sweep.
   const cycle = edited.indicators.length;
-  results.tick_ms = round(await time(Math.max(runs, 2 * cycle), cycle, () => {
-    simulator.update(nextEdit());
-    simulator.sweep(labels);
-  }));
+  results.tick_ms = round(
+    await time(Math.max(runs, 2 * cycle), cycle, () => {
+      simulator.update(nextEdit());
+      simulator.sweep(labels);
+    }),
+  );
   // The same without incremental work: every household re-scored and re-sorted.
   const sorter = new ScoreSorter(frame.size);
-  results.full_tick_ms = round(await time(runs, 5, () => {
-    const { perCapita } = rescore(frame, packCoefficients(nextEdit()), perCapitaOut);
-    sweep(perCapita, labels, sorter);
-  }));
+  results.full_tick_ms = round(
+    await time(runs, 5, () => {
+      const { perCapita } = rescore(frame, packCoefficients(nextEdit()), perCapitaOut);
+      sweep(perCapita, labels, sorter);
+    }),
+  );
   await native.exec(`CREATE OR REPLACE TEMP TABLE bench_hits AS ${hitsSql(compiled)}`);
-  results.sql_tick_ms = round(await time(runs, 3, async () => {
-    const coefficients = nextEdit();
-    const total = totalSql(coefficients, "members");
-    const pc = perCapitaSql(`(${total})`, "members");
-    await native.columns(
-      `SELECT household_id, ${pc} AS per_capita, ${bandSql(compiled.bands, `(${pc})`)} AS band FROM bench_hits ORDER BY ${SCORED_ORDER}`,
-    );
-  }));
-  log(`tick (fast path: one indicator's points changed, re-score + full threshold sweep over ${frame.size} households): ${results.tick_ms} ms median`);
-  log(`tick re-scoring and re-sorting every household (no incremental work): ${results.full_tick_ms} ms median of ${runs}`);
+  results.sql_tick_ms = round(
+    await time(runs, 3, async () => {
+      const coefficients = nextEdit();
+      const total = totalSql(coefficients, "members");
+      const pc = perCapitaSql(`(${total})`, "members");
+      await native.columns(
+        `SELECT household_id, ${pc} AS per_capita, ${
+          bandSql(compiled.bands, `(${pc})`)
+        } AS band FROM bench_hits ORDER BY ${SCORED_ORDER}`,
+      );
+    }),
+  );
+  log(
+    `tick (fast path: one indicator's points changed, re-score + full threshold sweep over ${frame.size} households): ${results.tick_ms} ms median`,
+  );
+  log(
+    `tick re-scoring and re-sorting every household (no incremental work): ${results.full_tick_ms} ms median of ${runs}`,
+  );
   log(`tick through native SQL (same change, from materialized hits): ${results.sql_tick_ms} ms median of ${runs}`);
   for (const db of Object.values(dbs)) await db!.close();
   await rm(tmp, { recursive: true, force: true });

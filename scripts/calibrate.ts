@@ -24,7 +24,16 @@ import { FRAME_NAMES, type FrameName } from "../src/evaluate/frames.ts";
 import { sweepCsv, sweepVillagesCsv } from "../src/evaluate/sweep_table.ts";
 import { Z95 } from "../src/evaluate/wilson.ts";
 import { calibrationHtml } from "../src/report/audit_html.ts";
-import { type Args, integerOption, numberOption, parseArgs, required, runCommand, UsageError, writeOut } from "./_cli.ts";
+import {
+  type Args,
+  integerOption,
+  numberOption,
+  parseArgs,
+  required,
+  runCommand,
+  UsageError,
+  writeOut,
+} from "./_cli.ts";
 import { manifest, prepareRun } from "./_scoring.ts";
 
 const USAGE = `Usage: deno task calibrate --data <dataset folder> --model <model.json> --out <folder> <rule> [options]
@@ -45,8 +54,6 @@ Options:
   --seed S                      seed of the village-cluster bootstrap (default ${DEFAULT_SEED})
   --replicates B                bootstrap replicates (default ${DEFAULT_REPLICATES})
   --engine native|wasm, --lenient as for deno task score`;
-
-
 
 function methodOf(args: Args): CalibrationMethod {
   const target = numberOption(args, "target-precision");

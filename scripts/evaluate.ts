@@ -7,7 +7,8 @@ import { evaluationOf, readVerified, scoresCsv } from "../src/evaluate/mod.ts";
 import { parseArgs, required, runCommand, writeOut } from "./_cli.ts";
 import { manifest, prepareRun, scoreAll } from "./_scoring.ts";
 
-const USAGE = `Usage: deno task evaluate --data <dataset folder> --model <model.json> --out <folder> [--lenient] [--engine native|wasm]
+const USAGE =
+  `Usage: deno task evaluate --data <dataset folder> --model <model.json> --out <folder> [--lenient] [--engine native|wasm]
 Scores every household and measures the warnings against the verified cases: writes <out>/scores.csv,
 <out>/evaluation.json and <out>/run.json.`;
 
@@ -25,14 +26,22 @@ await runCommand(USAGE, async () => {
   await writeOut(out, "evaluation.json", JSON.stringify(evaluation, null, 2) + "\n");
   await writeOut(out, "run.json", manifest(run, "evaluate"));
   const o = evaluation.overall;
-  console.log(`Model ${run.model.id} ${run.model.version} (sha256 ${run.modelSha256.slice(0, 12)}…) on ${rows.length} households`);
   console.log(
-    `Overall: ${o.warnings} warnings, ${o.labeled_warnings} verified, ${o.true_positives} in need: precision ${pct(o.precision)}` +
+    `Model ${run.model.id} ${run.model.version} (sha256 ${run.modelSha256.slice(0, 12)}…) on ${rows.length} households`,
+  );
+  console.log(
+    `Overall: ${o.warnings} warnings, ${o.labeled_warnings} verified, ${o.true_positives} in need: precision ${
+      pct(o.precision)
+    }` +
       (o.precision_ci95 ? ` (95% CI ${pct(o.precision_ci95[0])}–${pct(o.precision_ci95[1])})` : "") +
       `, recall ${pct(o.recall)}, coverage ${pct(o.coverage)}`,
   );
   for (const [batch, m] of Object.entries(evaluation.batches)) {
-    console.log(`  batch ${batch}: ${m.labeled_warnings} verified warnings, precision ${pct(m.precision)}, recall ${pct(m.recall)}`);
+    console.log(
+      `  batch ${batch}: ${m.labeled_warnings} verified warnings, precision ${pct(m.precision)}, recall ${
+        pct(m.recall)
+      }`,
+    );
   }
   console.log(`Wrote ${out}/scores.csv, ${out}/evaluation.json`);
 });

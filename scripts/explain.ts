@@ -8,7 +8,8 @@ import { explainHousehold } from "../src/score/mod.ts";
 import { parseArgs, required, runCommand, writeOut } from "./_cli.ts";
 import { prepareRun } from "./_scoring.ts";
 
-const USAGE = `Usage: deno task explain --data <dataset folder> --model <model.json> --household <id> [--json <file folder>] [--engine native|wasm]
+const USAGE =
+  `Usage: deno task explain --data <dataset folder> --model <model.json> --household <id> [--json <file folder>] [--engine native|wasm]
 Prints why one household scored what it did: each fired indicator, points × weight, total, members,
 per-capita score, band and the departments its warning is routed to.`;
 
@@ -19,31 +20,52 @@ await runCommand(USAGE, async () => {
   const explanation = await explainHousehold(run.db, run.compiled, id);
   await run.db.close();
   if (!explanation) {
-    throw new InputError([{ file: `${run.report.folder}/households`, column: "household_id", value: id, message: `No household with household_id "${id}"` }]);
+    throw new InputError([{
+      file: `${run.report.folder}/households`,
+      column: "household_id",
+      value: id,
+      message: `No household with household_id "${id}"`,
+    }]);
   }
   const { household: h, indicators } = explanation;
   const lines: string[] = [];
-  lines.push(`Household 户 ${h.household_id} · village 村 ${h.village ?? "?"} · category 类别 ${h.category ?? "?"} · members 人数 ${h.members}`);
-  lines.push(`Model ${run.model.id} ${run.model.version} (sha256 ${run.modelSha256}) · data digest ${run.report.digest}`);
+  lines.push(
+    `Household 户 ${h.household_id} · village 村 ${h.village ?? "?"} · category 类别 ${
+      h.category ?? "?"
+    } · members 人数 ${h.members}`,
+  );
+  lines.push(
+    `Model ${run.model.id} ${run.model.version} (sha256 ${run.modelSha256}) · data digest ${run.report.digest}`,
+  );
   lines.push("");
   lines.push("Fired indicators 触发指标:");
   const fired = indicators.filter((i) => i.hits > 0);
-  const otherwise = indicators.filter((i) => i.hits === 0 && i.points_total !== 0 || (i.hits > 0 && i.misses > 0 && i.otherwise !== 0));
+  const otherwise = indicators.filter((i) =>
+    i.hits === 0 && i.points_total !== 0 || (i.hits > 0 && i.misses > 0 && i.otherwise !== 0)
+  );
   for (const i of fired) {
     const who = i.level === "member" ? ` members ${i.members?.join(", ")}` : "";
     lines.push(
-      `  ${i.id.padEnd(6)} ${i.name_zh ?? ""} / ${i.name ?? ""} [${i.category}${i.department ? ` → ${i.department}` : ""}]`,
+      `  ${i.id.padEnd(6)} ${i.name_zh ?? ""} / ${i.name ?? ""} [${i.category}${
+        i.department ? ` → ${i.department}` : ""
+      }]`,
     );
-    lines.push(`         ${i.hits} × ${i.points} points × weight ${i.weight}${who}` +
-      (i.misses > 0 && i.otherwise !== 0 ? `; ${i.misses} × otherwise ${i.otherwise} × ${i.weight}` : "") +
-      ` → ${i.points_total}`);
+    lines.push(
+      `         ${i.hits} × ${i.points} points × weight ${i.weight}${who}` +
+        (i.misses > 0 && i.otherwise !== 0 ? `; ${i.misses} × otherwise ${i.otherwise} × ${i.weight}` : "") +
+        ` → ${i.points_total}`,
+    );
   }
   if (fired.length === 0) lines.push("  (none)");
   const otherOnly = otherwise.filter((i) => i.hits === 0);
   if (otherOnly.length > 0) {
     lines.push("Not fired, scoring `otherwise` 未触发但计分:");
     for (const i of otherOnly) {
-      lines.push(`  ${i.id.padEnd(6)} ${i.name_zh ?? ""} / ${i.name ?? ""}: ${i.misses} × ${i.otherwise} × weight ${i.weight} → ${i.points_total}`);
+      lines.push(
+        `  ${i.id.padEnd(6)} ${i.name_zh ?? ""} / ${
+          i.name ?? ""
+        }: ${i.misses} × ${i.otherwise} × weight ${i.weight} → ${i.points_total}`,
+      );
     }
   }
   const band = run.model.bands.find((b) => b.id === h.band);
@@ -53,10 +75,18 @@ await runCommand(USAGE, async () => {
   lines.push(`Band 预警等级: ${band ? `${band.id} ${band.name_zh ?? ""} (min ${band.min})` : "not warned 未预警"}`);
   const departments = [...new Set(fired.filter((i) => i.points_total > 0 && i.department).map((i) => i.department!))];
   lines.push(
-    `Dispatch 派单: ${h.band ? (departments.length > 0 ? departments.join(", ") : "civil_affairs (no fired indicator names a department)") : "none (not warned)"}`,
+    `Dispatch 派单: ${
+      h.band
+        ? (departments.length > 0 ? departments.join(", ") : "civil_affairs (no fired indicator names a department)")
+        : "none (not warned)"
+    }`,
   );
   console.log(lines.join("\n"));
   if (typeof args.out === "string") {
-    await writeOut(args.out, `explain_${h.household_id.replaceAll(/[^A-Za-z0-9_-]/g, "_")}.json`, JSON.stringify({ ...explanation, departments }, null, 2) + "\n");
+    await writeOut(
+      args.out,
+      `explain_${h.household_id.replaceAll(/[^A-Za-z0-9_-]/g, "_")}.json`,
+      JSON.stringify({ ...explanation, departments }, null, 2) + "\n",
+    );
   }
 });

@@ -3,7 +3,8 @@ import { scoresCsv } from "../src/evaluate/mod.ts";
 import { parseArgs, required, runCommand, writeOut } from "./_cli.ts";
 import { manifest, prepareRun, scoreAll } from "./_scoring.ts";
 
-const USAGE = `Usage: deno task score --data <dataset folder> --model <model.json> --out <folder> [--lenient] [--engine native|wasm]
+const USAGE =
+  `Usage: deno task score --data <dataset folder> --model <model.json> --out <folder> [--lenient] [--engine native|wasm]
 Scores every household with the model and writes <out>/scores.csv (per_capita descending, then household_id)
 and <out>/run.json (model sha256, data digest, rows read / accepted / rejected).`;
 
@@ -16,5 +17,7 @@ await runCommand(USAGE, async () => {
   const path = await writeOut(out, "scores.csv", scoresCsv(rows));
   await writeOut(out, "run.json", manifest(run, "score"));
   const warned = rows.filter((r) => r.band !== null).length;
-  console.log(`Scored ${rows.length} households with ${run.model.id} ${run.model.version}: ${warned} warned. Wrote ${path}`);
+  console.log(
+    `Scored ${rows.length} households with ${run.model.id} ${run.model.version}: ${warned} warned. Wrote ${path}`,
+  );
 });

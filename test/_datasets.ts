@@ -1,6 +1,6 @@
 /** Test helpers: small datasets written from strings, loaded on either engine. */
 import { type Db, type EngineName, openDb } from "../src/db/mod.ts";
-import { type DatasetFile, type LoadOptions, type LoadReport, loadDataset } from "../src/ingest/mod.ts";
+import { type DatasetFile, loadDataset, type LoadOptions, type LoadReport } from "../src/ingest/mod.ts";
 
 /** A dataset as file name → content. */
 export type Files = Record<string, string | Uint8Array>;
@@ -17,7 +17,11 @@ export function memoryFiles(files: Files): DatasetFile[] {
 }
 
 /** Loads a dataset given as strings into a fresh database. */
-export async function load(engine: EngineName, files: Files, options: LoadOptions = {}): Promise<{ db: Db; report: LoadReport }> {
+export async function load(
+  engine: EngineName,
+  files: Files,
+  options: LoadOptions = {},
+): Promise<{ db: Db; report: LoadReport }> {
   const db = await openDb(engine);
   const report = await loadDataset(db, memoryFiles(files), { folder: "ds", ...options });
   return { db, report };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -20,7 +20,8 @@ function dataset(files: Record<string, string>): string {
 }
 
 const DATA = {
-  "households.csv": 'household_id,village,category,has_car\nH1,"王家村, 一组",dibao,false\nH2,李家湾,tekun,true\nH3,李家湾,monitored,\n',
+  "households.csv":
+    'household_id,village,category,has_car\nH1,"王家村, 一组",dibao,false\nH2,李家湾,tekun,true\nH3,李家湾,monitored,\n',
   "members.csv": "person_id,household_id,age,major_illness\nP1,H1,72,true\nP2,H1,8,false\nP3,H2,45,true\nP4,H3,30,\n",
   "verified.csv": "household_id,batch,channel,need\nH1,B1,warning,true\nH2,B1,warning,false\nH3,B2,survey,true\n",
 };
@@ -31,7 +32,14 @@ const MODEL = {
   parameters: [{ id: "old", value: 70 }],
   categories: [{ id: "med", weight: 1.5 }, { id: "assets" }],
   indicators: [
-    { id: "M1", category: "med", level: "member", when: "major_illness and age >= 16", points: 6, department: "medical_insurance" },
+    {
+      id: "M1",
+      category: "med",
+      level: "member",
+      when: "major_illness and age >= 16",
+      points: 6,
+      department: "medical_insurance",
+    },
     { id: "A1", category: "assets", level: "household", when: "has_car", points: -5 },
     { id: "E1", category: "med", level: "member", when: "age >= $old", points: 2, otherwise: 0.5 },
   ],
@@ -74,7 +82,15 @@ describe("deno task score / evaluate / explain", () => {
     const e = JSON.parse(readFileSync(join(out, "evaluation.json"), "utf8"));
     expect(e.model.id).toBe("t");
     expect(e.model.sha256).toMatch(/^[0-9a-f]{64}$/);
-    expect(e.overall).toMatchObject({ warnings: 2, labeled_warnings: 2, true_positives: 1, precision: 0.5, labeled_positives: 2, recall: 0.5, coverage: 1 });
+    expect(e.overall).toMatchObject({
+      warnings: 2,
+      labeled_warnings: 2,
+      true_positives: 1,
+      precision: 0.5,
+      labeled_positives: 2,
+      recall: 0.5,
+      coverage: 1,
+    });
     expect(e.batches.B2).toMatchObject({ labeled_warnings: 0, precision: null, precision_ci95: null, recall: 0 });
   });
 
@@ -130,7 +146,13 @@ describe("booleans written 1/0", () => {
     });
     const model = modelFile({
       ...MODEL,
-      indicators: [...MODEL.indicators, { id: "N1", category: "med", level: "household", when: "not any_member(major_illness) and count_members(major_illness) = 0", points: 1 }],
+      indicators: [...MODEL.indicators, {
+        id: "N1",
+        category: "med",
+        level: "household",
+        when: "not any_member(major_illness) and count_members(major_illness) = 0",
+        points: 1,
+      }],
     });
     const [a, b] = [asWords, asDigits].map((data) => {
       const out = mkdtempSync(join(tmpdir(), "cli-out-"));
@@ -163,7 +185,10 @@ describe("--lenient", () => {
 
 describe("verified rows with empty cells", () => {
   it("a row with no need counts as labeled and not in need; a row with no batch counts only overall", () => {
-    const data = dataset({ ...DATA, "verified.csv": "household_id,batch,channel,need\nH1,B1,warning,true\nH2,,warning,\nH3,B2,survey,true\n" });
+    const data = dataset({
+      ...DATA,
+      "verified.csv": "household_id,batch,channel,need\nH1,B1,warning,true\nH2,,warning,\nH3,B2,survey,true\n",
+    });
     const out = mkdtempSync(join(tmpdir(), "cli-out-"));
     const r = run("evaluate", "--data", data, "--model", modelFile(MODEL), "--out", out);
     expect(r.status, r.stderr).toBe(0);
@@ -176,8 +201,15 @@ describe("verified rows with empty cells", () => {
 
 describe("text literals with line breaks", () => {
   it("a `when` literal holding a newline matches the same text in the data", () => {
-    const data = dataset({ ...DATA, "households.csv": 'household_id,village,category,has_car\nH1,"a\nb",dibao,false\nH2,李家湾,tekun,true\nH3,李家湾,monitored,\n' });
-    const model = modelFile({ ...MODEL, indicators: [{ id: "V1", category: "med", level: "member", when: "household.village = 'a\nb'", points: 2 }] });
+    const data = dataset({
+      ...DATA,
+      "households.csv":
+        'household_id,village,category,has_car\nH1,"a\nb",dibao,false\nH2,李家湾,tekun,true\nH3,李家湾,monitored,\n',
+    });
+    const model = modelFile({
+      ...MODEL,
+      indicators: [{ id: "V1", category: "med", level: "member", when: "household.village = 'a\nb'", points: 2 }],
+    });
     const out = mkdtempSync(join(tmpdir(), "cli-out-"));
     const r = run("score", "--data", data, "--model", model, "--out", out);
     expect(r.status, r.stderr).toBe(0);

@@ -29,6 +29,7 @@ function coefficient(index: number, points: number, department: string): Indicat
     column: `h${index}_I${index}`,
     parameters: [],
     columns: [],
+    units: null,
     department,
   };
 }

@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { evaluateByBatch, type VerifiedRow, warningMetrics, wilsonInterval } from "../src/evaluate/mod.ts";
 
-const row = (household_id: string, batch: string, need: boolean, channel = "warning"): VerifiedRow => ({ household_id, batch, channel, need });
+const row = (household_id: string, batch: string, need: boolean, channel = "warning"): VerifiedRow => ({
+  household_id,
+  batch,
+  channel,
+  need,
+});
 
 describe("Wilson score interval", () => {
   it("matches published values: 5 of 10 gives [0.2366, 0.7634]", () => {
@@ -22,7 +27,12 @@ describe("Wilson score interval", () => {
 describe("warning metrics (contract §3)", () => {
   it("counts a household once even with several verified rows, in need if any row says so", () => {
     const warned = new Set(["H1", "H2", "H3", "H4"]);
-    const rows = [row("H1", "B1", false), row("H1", "B2", true), row("H2", "B1", false), row("H5", "B1", true, "application")];
+    const rows = [
+      row("H1", "B1", false),
+      row("H1", "B2", true),
+      row("H2", "B1", false),
+      row("H5", "B1", true, "application"),
+    ];
     const m = warningMetrics(warned, rows);
     expect(m).toEqual({
       warnings: 4,
@@ -46,7 +56,11 @@ describe("warning metrics (contract §3)", () => {
 
   it("computes each batch from that batch's rows only, batches in sorted order", () => {
     const warned = new Set(["H1", "H2"]);
-    const { overall, batches } = evaluateByBatch(warned, [row("H1", "B2", true), row("H2", "B1", false), row("H1", "B1", false)]);
+    const { overall, batches } = evaluateByBatch(warned, [
+      row("H1", "B2", true),
+      row("H2", "B1", false),
+      row("H1", "B1", false),
+    ]);
     expect(Object.keys(batches)).toEqual(["B1", "B2"]);
     expect(batches.B1).toMatchObject({ labeled_warnings: 2, true_positives: 0, precision: 0 });
     expect(batches.B2).toMatchObject({ labeled_warnings: 1, true_positives: 1, precision: 1 });

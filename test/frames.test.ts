@@ -51,6 +51,7 @@ function coefficient(index: number, points: number, department?: string): Indica
     column: `h${index}_I${index}`,
     parameters: [],
     columns: [],
+    units: null,
   };
   if (department) c.department = department;
   return c;

@@ -34,7 +34,8 @@ for (const engine of ENGINES) {
     it("reads Chinese text, quoted commas and doubled quotes, and treats empty cells as null", async () => {
       const { db, report } = await load(engine, {
         ...VALID,
-        "households.csv": 'household_id,village,category,town,note\nH1,"王家村, 一组",dibao,白沙镇,"说""好"""\nH2,"李家湾",tekun,,\n',
+        "households.csv":
+          'household_id,village,category,town,note\nH1,"王家村, 一组",dibao,白沙镇,"说""好"""\nH2,"李家湾",tekun,,\n',
       });
       expect(report.valid).toBe(true);
       expect(await db.all("select village, town, note from households order by household_id")).toEqual([
@@ -47,7 +48,8 @@ for (const engine of ENGINES) {
     it("infers booleans, numbers and dates, and accepts 1/0 in boolean columns", async () => {
       const { db, report } = await load(engine, {
         ...VALID,
-        "members.csv": "person_id,household_id,ill,income,born\nP1,H1,true,1200.5,1950-01-02\nP2,H1,0,,2016-05-01\nP3,H2,FALSE,-3,1979-12-31\n",
+        "members.csv":
+          "person_id,household_id,ill,income,born\nP1,H1,true,1200.5,1950-01-02\nP2,H1,0,,2016-05-01\nP3,H2,FALSE,-3,1979-12-31\n",
       });
       expect(report.schema.members).toEqual({
         person_id: "text",
@@ -56,11 +58,13 @@ for (const engine of ENGINES) {
         income: "number",
         born: "date",
       });
-      expect(await db.all("select ill, income, cast(born as varchar) as born from members order by person_id")).toEqual([
-        { ill: true, income: 1200.5, born: "1950-01-02" },
-        { ill: false, income: null, born: "2016-05-01" },
-        { ill: false, income: -3, born: "1979-12-31" },
-      ]);
+      expect(await db.all("select ill, income, cast(born as varchar) as born from members order by person_id")).toEqual(
+        [
+          { ill: true, income: 1200.5, born: "1950-01-02" },
+          { ill: false, income: null, born: "2016-05-01" },
+          { ill: false, income: -3, born: "1979-12-31" },
+        ],
+      );
       await db.close();
     });
 
@@ -88,27 +92,41 @@ for (const engine of ENGINES) {
     });
 
     it("refuses column names outside [a-z][a-z0-9_]*, suggesting one", async () => {
-      const problems = await problemsOf(engine, withMembers("person_id,household_id,Annual Income\nP1,H1,3\nP2,H1,3\nP3,H2,3\n"));
+      const problems = await problemsOf(
+        engine,
+        withMembers("person_id,household_id,Annual Income\nP1,H1,3\nP2,H1,3\nP3,H2,3\n"),
+      );
       expect(problems).toEqual([
         'ds/members.csv:1, column Annual Income: Column name "Annual Income" is not allowed; names must match [a-z][a-z0-9_]* (for example "annual_income")',
       ]);
     });
 
     it("refuses duplicate household ids, naming both rows", async () => {
-      const problems = await problemsOf(engine, withHouseholds("household_id,village,category\nH1,a,dibao\nH2,b,dibao\nH1,c,tekun\n"));
+      const problems = await problemsOf(
+        engine,
+        withHouseholds("household_id,village,category\nH1,a,dibao\nH2,b,dibao\nH1,c,tekun\n"),
+      );
       expect(problems).toContain(
         'ds/households.csv:4, column household_id, value "H1": Duplicate household_id "H1" (first at row 2); household_id must be unique',
       );
     });
 
     it("refuses empty ids and villages", async () => {
-      const problems = await problemsOf(engine, withHouseholds('household_id,village,category\nH1,,dibao\nH2,b,tekun\n"",c,dibao\n'));
+      const problems = await problemsOf(
+        engine,
+        withHouseholds('household_id,village,category\nH1,,dibao\nH2,b,tekun\n"",c,dibao\n'),
+      );
       expect(problems).toContain("ds/households.csv:2, column village: Empty village; every row needs a village");
-      expect(problems).toContain("ds/households.csv:4, column household_id: Empty household_id; every row needs a household_id");
+      expect(problems).toContain(
+        "ds/households.csv:4, column household_id: Empty household_id; every row needs a household_id",
+      );
     });
 
     it("refuses unknown category codes, listing the allowed ones", async () => {
-      const problems = await problemsOf(engine, withHouseholds("household_id,village,category\nH1,a,dibao\nH2,b,低保\n"));
+      const problems = await problemsOf(
+        engine,
+        withHouseholds("household_id,village,category\nH1,a,dibao\nH2,b,低保\n"),
+      );
       expect(problems).toEqual([
         'ds/households.csv:3, column category, value "低保": Unknown category; expected one of dibao, tekun, monitored, near_dibao, rigid_expense, other',
       ]);
@@ -123,7 +141,10 @@ for (const engine of ENGINES) {
     });
 
     it("refuses ragged rows with the row and the field counts", async () => {
-      const problems = await problemsOf(engine, withMembers("person_id,household_id,age\nP1,H1,70\nP2,H1,8,9\nP3,H2\n"));
+      const problems = await problemsOf(
+        engine,
+        withMembers("person_id,household_id,age\nP1,H1,70\nP2,H1,8,9\nP3,H2\n"),
+      );
       expect(problems).toContain(
         'ds/members.csv:3, value "P2,H1,8,9": Expected 3 fields as in the header but found 4; quote fields that contain commas',
       );
@@ -133,7 +154,10 @@ for (const engine of ENGINES) {
     });
 
     it("counts rows, not lines, when a quoted field spans lines", async () => {
-      const problems = await problemsOf(engine, withHouseholds('household_id,village,category\nH1,"a\nb",dibao\nH2,b,bad\n'));
+      const problems = await problemsOf(
+        engine,
+        withHouseholds('household_id,village,category\nH1,"a\nb",dibao\nH2,b,bad\n'),
+      );
       expect(problems).toEqual([
         'ds/households.csv:3, column category, value "bad": Unknown category; expected one of dibao, tekun, monitored, near_dibao, rigid_expense, other',
       ]);
@@ -141,7 +165,12 @@ for (const engine of ENGINES) {
 
     it("refuses a file that is not UTF-8, recognizing GBK", async () => {
       // "王" in GBK is 0xCD 0xF5.
-      const gbk = new Uint8Array([...new TextEncoder().encode("household_id,village,category\nH1,"), 0xcd, 0xf5, ...new TextEncoder().encode(",dibao\n")]);
+      const gbk = new Uint8Array([
+        ...new TextEncoder().encode("household_id,village,category\nH1,"),
+        0xcd,
+        0xf5,
+        ...new TextEncoder().encode(",dibao\n"),
+      ]);
       const problems = await problemsOf(engine, { ...VALID, "households.csv": gbk });
       expect(problems).toEqual([
         "ds/households.csv:2: File is not UTF-8 (it looks like GBK/GB18030); save it as UTF-8 and load it again",
@@ -179,9 +208,12 @@ for (const engine of ENGINES) {
     });
 
     it("refuses a column of resident identity numbers and masks the value", async () => {
-      const problems = await problemsOf(engine, withMembers(
-        "person_id,household_id,id_card\nP1,H1,11010519491231002X\nP2,H1,\nP3,H2,\n",
-      ));
+      const problems = await problemsOf(
+        engine,
+        withMembers(
+          "person_id,household_id,id_card\nP1,H1,11010519491231002X\nP2,H1,\nP3,H2,\n",
+        ),
+      );
       expect(problems).toHaveLength(1);
       expect(problems[0]).toContain('ds/members.csv:2, column id_card, value "110***********002X"');
       expect(problems[0]).toContain("resident identity numbers");
@@ -190,7 +222,10 @@ for (const engine of ENGINES) {
     });
 
     it("refuses a column of mobile numbers even when they load as numbers", async () => {
-      const problems = await problemsOf(engine, withHouseholds("household_id,village,category,phone\nH1,a,dibao,13812345678\nH2,b,tekun,15900001111\n"));
+      const problems = await problemsOf(
+        engine,
+        withHouseholds("household_id,village,category,phone\nH1,a,dibao,13812345678\nH2,b,tekun,15900001111\n"),
+      );
       expect(problems).toHaveLength(1);
       expect(problems[0]).toContain("column phone");
       expect(problems[0]).toContain("mobile phone numbers");
@@ -210,7 +245,9 @@ for (const engine of ENGINES) {
         'ds/members.csv:3 Its household "H2" was rejected (households row 3)',
         "ds/members.csv:5 Expected 2 fields as in the header but found 3; quote fields that contain commas",
       ]);
-      expect(await db.all("select household_id from households order by 1")).toEqual([{ household_id: "H1" }, { household_id: "H3" }]);
+      expect(await db.all("select household_id from households order by 1")).toEqual([{ household_id: "H1" }, {
+        household_id: "H3",
+      }]);
       await db.close();
     });
   });

@@ -23,23 +23,43 @@ describe("Parquet tables", () => {
       const members = await parquetOf(
         "select * from (values ('P1', 'H1', 70, true, date '1954-02-01'), ('P2', 'H1', 8, false, null), ('P3', 'H2', 45, null, date '1979-01-01')) v(person_id, household_id, age, ill, born)",
       );
-      const { db, report } = await load(engine, { "households.csv": VALID["households.csv"], "members.parquet": members });
+      const { db, report } = await load(engine, {
+        "households.csv": VALID["households.csv"],
+        "members.parquet": members,
+      });
       expect(report.valid).toBe(true);
       expect(report.tables[1]).toMatchObject({ table: "members", format: "parquet", rowsRead: 3, accepted: 3 });
-      expect(report.schema.members).toEqual({ person_id: "text", household_id: "text", age: "number", ill: "boolean", born: "date" });
-      expect(await db.all("select person_id, age, ill, cast(born as varchar) as born from members order by person_id")).toEqual([
-        { person_id: "P1", age: 70, ill: true, born: "1954-02-01" },
-        { person_id: "P2", age: 8, ill: false, born: null },
-        { person_id: "P3", age: 45, ill: null, born: "1979-01-01" },
-      ]);
+      expect(report.schema.members).toEqual({
+        person_id: "text",
+        household_id: "text",
+        age: "number",
+        ill: "boolean",
+        born: "date",
+      });
+      expect(await db.all("select person_id, age, ill, cast(born as varchar) as born from members order by person_id"))
+        .toEqual([
+          { person_id: "P1", age: 70, ill: true, born: "1954-02-01" },
+          { person_id: "P2", age: 8, ill: false, born: null },
+          { person_id: "P3", age: 45, ill: null, born: "1979-01-01" },
+        ]);
       await db.close();
     });
 
     it(`names the Parquet row of a member whose household is unknown (${engine})`, async () => {
-      const members = await parquetOf("select * from (values ('P1', 'H1'), ('P2', 'H2'), ('P3', 'H9')) v(person_id, household_id)");
-      const { db, report } = await load(engine, { "households.csv": VALID["households.csv"], "members.parquet": members });
+      const members = await parquetOf(
+        "select * from (values ('P1', 'H1'), ('P2', 'H2'), ('P3', 'H9')) v(person_id, household_id)",
+      );
+      const { db, report } = await load(engine, {
+        "households.csv": VALID["households.csv"],
+        "members.parquet": members,
+      });
       await db.close();
-      expect(report.problems.map((p) => [p.file, p.row, p.column, p.value])).toEqual([["ds/members.parquet", 4, "household_id", "H9"]]);
+      expect(report.problems.map((p) => [p.file, p.row, p.column, p.value])).toEqual([[
+        "ds/members.parquet",
+        4,
+        "household_id",
+        "H9",
+      ]]);
     });
   }
 });

@@ -4,13 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Db, openDb } from "../src/db/mod.ts";
 import { compileModel, contribution, householdTotal, STEP_NAMES } from "../src/model/mod.ts";
-import {
-  explainHousehold,
-  readContributions,
-  readHits,
-  runSteps,
-  scoreHouseholds,
-} from "../src/score/mod.ts";
+import { explainHousehold, readContributions, readHits, runSteps, scoreHouseholds } from "../src/score/mod.ts";
 import { buildFrame, scoreFrame } from "../src/simulate/mod.ts";
 import { load } from "./_datasets.ts";
 import { interpretModel } from "./_reference_interpreter.ts";

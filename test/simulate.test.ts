@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { type BandCut, householdTotal, type IndicatorCoefficient } from "../src/model/mod.ts";
-import { assignBands, buildFrame, packCoefficients, rescore, ScoreSorter, Simulator, sweep } from "../src/simulate/mod.ts";
+import {
+  assignBands,
+  buildFrame,
+  packCoefficients,
+  rescore,
+  ScoreSorter,
+  Simulator,
+  sweep,
+} from "../src/simulate/mod.ts";
 
 /** A seeded generator (mulberry32) so every run tests the same cases. */
 function rng(seed: number) {
@@ -12,7 +20,13 @@ function rng(seed: number) {
   };
 }
 
-function coefficient(index: number, level: "member" | "household", weight: number, points: number, otherwise: number): IndicatorCoefficient {
+function coefficient(
+  index: number,
+  level: "member" | "household",
+  weight: number,
+  points: number,
+  otherwise: number,
+): IndicatorCoefficient {
   return {
     index,
     id: `I${index}`,
@@ -26,19 +40,32 @@ function coefficient(index: number, level: "member" | "household", weight: numbe
     column: `h${index}_I${index}`,
     parameters: [],
     columns: [],
+    units: null,
   };
 }
 
 describe("fast re-scoring from hit counts", () => {
   it("a household of two with one member hit at 6 points and a household rule at -2 scores 4 / 2 = 2", () => {
-    const frame = buildFrame({ householdIds: ["H1"], villages: ["v"], categories: ["dibao"], members: [2], hits: [[1], [1]] });
+    const frame = buildFrame({
+      householdIds: ["H1"],
+      villages: ["v"],
+      categories: ["dibao"],
+      members: [2],
+      hits: [[1], [1]],
+    });
     const k = packCoefficients([coefficient(0, "member", 1, 6, 0), coefficient(1, "household", 1, -2, 0)]);
     const { total, perCapita } = rescore(frame, k);
     expect([total[0], perCapita[0]]).toEqual([4, 2]);
   });
 
   it("otherwise applies to every member that did not hit", () => {
-    const frame = buildFrame({ householdIds: ["H1"], villages: ["v"], categories: ["dibao"], members: [3], hits: [[1]] });
+    const frame = buildFrame({
+      householdIds: ["H1"],
+      villages: ["v"],
+      categories: ["dibao"],
+      members: [3],
+      hits: [[1]],
+    });
     const { total } = rescore(frame, packCoefficients([coefficient(0, "member", 2, 5, -0.5)]));
     expect(total[0]).toBe(1 * 10 + 2 * -1);
   });
@@ -48,14 +75,26 @@ describe("fast re-scoring from hit counts", () => {
     for (let trial = 0; trial < 50; trial++) {
       const k = 1 + Math.floor(random() * 12), n = 1 + Math.floor(random() * 40);
       const members = Array.from({ length: n }, () => 1 + Math.floor(random() * 6));
-      const levels = Array.from({ length: k }, () => (random() < 0.6 ? "member" : "household") as const);
+      const levels = Array.from({ length: k }, () => (random() < 0.6 ? "member" as const : "household" as const));
       const hits = levels.map((level) =>
         members.map((m) => (random() < 0.6 ? 0 : level === "member" ? Math.floor(random() * (m + 1)) : 1))
       );
       const coefficients = levels.map((level, i) =>
-        coefficient(i, level, [1, 0.5, 1.3, 2][i % 4], Math.round(random() * 200 - 100) / 10, random() < 0.3 ? Math.round(random() * 40 - 20) / 7 : 0)
+        coefficient(
+          i,
+          level,
+          [1, 0.5, 1.3, 2][i % 4],
+          Math.round(random() * 200 - 100) / 10,
+          random() < 0.3 ? Math.round(random() * 40 - 20) / 7 : 0,
+        )
       );
-      const frame = buildFrame({ householdIds: members.map((_, h) => `H${h}`), villages: [], categories: [], members, hits });
+      const frame = buildFrame({
+        householdIds: members.map((_, h) => `H${h}`),
+        villages: [],
+        categories: [],
+        members,
+        hits,
+      });
       const { total, perCapita } = rescore(frame, packCoefficients(coefficients));
       for (let h = 0; h < n; h++) {
         const expected = householdTotal(coefficients, (i) => hits[i][h], members[h]);
@@ -89,19 +128,35 @@ describe("the interactive simulator", () => {
     const random = rng(11);
     const n = 400, k = 10;
     const members = Array.from({ length: n }, () => 1 + Math.floor(random() * 5));
-    const levels = Array.from({ length: k }, (_, i) => (i % 3 === 0 ? "household" : "member") as "member" | "household");
-    const hits = levels.map((level, i) =>
-      members.map((m) => (random() < (i === 0 ? 0.02 : 0.2) ? (level === "member" ? 1 + Math.floor(random() * m) : 1) : 0))
+    const levels = Array.from(
+      { length: k },
+      (_, i) => (i % 3 === 0 ? "household" : "member") as "member" | "household",
     );
-    const frame = buildFrame({ householdIds: members.map((_, h) => `H${h}`), villages: [], categories: [], members, hits });
+    const hits = levels.map((level, i) =>
+      members.map((
+        m,
+      ) => (random() < (i === 0 ? 0.02 : 0.2) ? (level === "member" ? 1 + Math.floor(random() * m) : 1) : 0))
+    );
+    const frame = buildFrame({
+      householdIds: members.map((_, h) => `H${h}`),
+      villages: [],
+      categories: [],
+      members,
+      hits,
+    });
     let coefficients = levels.map((level, i) => coefficient(i, level, 1, i + 1.5, i === 5 ? -0.25 : 0));
     const sim = new Simulator(frame, coefficients);
-    const labels = { labeled: Uint8Array.from(members, (_, h) => (h % 3 === 0 ? 1 : 0)), need: Uint8Array.from(members, (_, h) => (h % 2)) };
+    const labels = {
+      labeled: Uint8Array.from(members, (_, h) => (h % 3 === 0 ? 1 : 0)),
+      need: Uint8Array.from(members, (_, h) => (h % 2)),
+    };
     let partial = 0;
     for (let step = 0; step < 60; step++) {
       const i = Math.floor(random() * k);
       coefficients = coefficients.map((c) =>
-        c.index === i ? coefficient(i, c.level, step % 7 === 0 ? 1.5 : 1, Math.round(random() * 80 - 40) / 8, c.otherwise) : c
+        c.index === i
+          ? coefficient(i, c.level, step % 7 === 0 ? 1.5 : 1, Math.round(random() * 80 - 40) / 8, c.otherwise)
+          : c
       );
       const rescored = sim.update(coefficients);
       if (rescored < n) partial++;

@@ -23,7 +23,13 @@ export async function openPageSession(state: { ready: boolean }): Promise<{ sess
     if (error instanceof SessionError) {
       show(
         $("error"),
-        h("div", { class: "error" }, error.message, " — ", h("a", { href: "./index.html" }, "数据页 open the data page")),
+        h(
+          "div",
+          { class: "error" },
+          error.message,
+          " — ",
+          h("a", { href: "./index.html" }, "数据页 open the data page"),
+        ),
         problemList(error.problems),
       );
     } else fail($("error"), error);

@@ -85,7 +85,9 @@ type Loose = { id?: unknown; category?: unknown; min?: unknown };
 export function crossCheckModel(model: Record<string, unknown>): { path: PropertyKey[]; message: string }[] {
   const out: { path: PropertyKey[]; message: string }[] = [];
   const list = (key: string): Loose[] =>
-    Array.isArray(model[key]) ? (model[key] as unknown[]).map((x) => (x && typeof x === "object" ? x as Loose : {})) : [];
+    Array.isArray(model[key])
+      ? (model[key] as unknown[]).map((x) => (x && typeof x === "object" ? x as Loose : {}))
+      : [];
   const singular = { parameters: "parameter", categories: "category", indicators: "indicator", bands: "band" };
   for (const key of ["parameters", "categories", "indicators", "bands"] as const) {
     const ids = list(key).map((item) => item.id).filter((id): id is string => typeof id === "string");
@@ -111,7 +113,9 @@ export function crossCheckModel(model: Record<string, unknown>): { path: Propert
     if (typeof band.min === "number" && typeof above.min === "number" && !(band.min < above.min)) {
       out.push({
         path: ["bands", i, "min"],
-        message: `Bands out of order: band "${String(band.id)}" has min ${band.min}, which must be below the min ${above.min} of band "${
+        message: `Bands out of order: band "${
+          String(band.id)
+        }" has min ${band.min}, which must be below the min ${above.min} of band "${
           String(above.id)
         }" above it (min must strictly decrease down the list)`,
       });

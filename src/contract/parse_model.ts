@@ -10,7 +10,11 @@ function issuePath(path: PropertyKey[]): string {
 }
 
 /** Turns zod issues of a model into problems naming the file, the path and the indicator. */
-export function modelIssuesToProblems(file: string, raw: unknown, issues: { path: PropertyKey[]; message: string }[]): Problem[] {
+export function modelIssuesToProblems(
+  file: string,
+  raw: unknown,
+  issues: { path: PropertyKey[]; message: string }[],
+): Problem[] {
   return issues.map((issue) => {
     const problem: Problem = { file, message: `${issuePath(issue.path) || "(model)"}: ${issue.message}` };
     if (issue.path[0] === "indicators" && typeof issue.path[1] === "number") {
@@ -34,7 +38,9 @@ export function parseModel(text: string, file = "model.json"): Model {
     const issues: { path: PropertyKey[]; message: string }[] = [...result.error.issues];
     if (raw && typeof raw === "object" && !Array.isArray(raw)) {
       const seen = new Set(issues.map((i) => i.message));
-      for (const issue of crossCheckModel(raw as Record<string, unknown>)) if (!seen.has(issue.message)) issues.push(issue);
+      for (const issue of crossCheckModel(raw as Record<string, unknown>)) {
+        if (!seen.has(issue.message)) issues.push(issue);
+      }
     }
     throw new InputError(modelIssuesToProblems(file, raw, issues));
   }
@@ -45,7 +51,9 @@ export function parseModel(text: string, file = "model.json"): Model {
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
   if (value !== null && typeof value === "object") {
-    const entries = Object.keys(value as object).sort().filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+    const entries = Object.keys(value as object).sort().filter((k) =>
+      (value as Record<string, unknown>)[k] !== undefined
+    )
       .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
     return `{${entries.join(",")}}`;
   }

@@ -39,14 +39,20 @@ export async function wrapAsyncDuckDB(
       return arrowColumns(await conn.query(sql));
     },
     async registerFile(name, source) {
-      if (!("bytes" in source)) throw new TypeError(`Expected file bytes in the browser but found path "${source.path}"`);
+      if (!("bytes" in source)) {
+        throw new TypeError(`Expected file bytes in the browser but found path "${source.path}"`);
+      }
       await db.registerFileBuffer(name, source.bytes);
       files.push(name);
       return quoteText(name);
     },
     async importParquet(table, source) {
-      if (!("bytes" in source)) throw new TypeError(`Expected file bytes in the browser but found path "${source.path}"`);
-      if (!parquetToIpc) throw new TypeError("Expected a Parquet converter to read Parquet in the browser but found none");
+      if (!("bytes" in source)) {
+        throw new TypeError(`Expected file bytes in the browser but found path "${source.path}"`);
+      }
+      if (!parquetToIpc) {
+        throw new TypeError("Expected a Parquet converter to read Parquet in the browser but found none");
+      }
       await conn.insertArrowFromIPCStream(await parquetToIpc(source.bytes), { name: table, create: true });
     },
     async close() {

@@ -19,18 +19,24 @@ function field(value: unknown): string {
 export function scoresCsv(rows: readonly ScoredRow[]): string {
   const out = ["household_id,village,category,members,total_points,per_capita,band"];
   for (const r of rows) {
-    out.push([r.household_id, r.village, r.category, r.members, r.total_points, r.per_capita, r.band].map(field).join(","));
+    out.push(
+      [r.household_id, r.village, r.category, r.members, r.total_points, r.per_capita, r.band].map(field).join(","),
+    );
   }
   return out.join("\n") + "\n";
 }
 
 /** Reads the verified rows loaded by ingest (an empty table when the dataset has none). */
 export async function readVerified(db: Pick<Db, "all">): Promise<VerifiedRow[]> {
-  const columns = new Set((await db.all("SELECT column_name FROM information_schema.columns WHERE table_name = 'verified'"))
-    .map((r) => String(r.column_name)));
+  const columns = new Set(
+    (await db.all("SELECT column_name FROM information_schema.columns WHERE table_name = 'verified'"))
+      .map((r) => String(r.column_name)),
+  );
   const optional = ["assistance", "amount_yuan"].map((c) => (columns.has(c) ? c : `NULL AS ${c}`));
   const rows = await db.all(
-    `SELECT household_id, batch, channel, need, ${optional.join(", ")} FROM verified ORDER BY household_id, batch, channel`,
+    `SELECT household_id, batch, channel, need, ${
+      optional.join(", ")
+    } FROM verified ORDER BY household_id, batch, channel`,
   );
   return rows as unknown as VerifiedRow[];
 }

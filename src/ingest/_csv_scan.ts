@@ -110,7 +110,7 @@ export function scanCsv(input: Uint8Array): CsvScan & { notUtf8?: { row: number;
           } else pos++;
         }
         if (!closed) {
-          problem ??= "Unclosed quote: the field opens with \" but the file ends before it closes; close the quote";
+          problem ??= 'Unclosed quote: the field opens with " but the file ends before it closes; close the quote';
           problemValue ??= decode(bytes, contentStart - 1, Math.min(len, contentStart + 40));
           fieldCount++;
           end = len;
@@ -118,14 +118,14 @@ export function scanCsv(input: Uint8Array): CsvScan & { notUtf8?: { row: number;
         }
         fieldCount++;
         if (pos < len && bytes[pos] !== COMMA && bytes[pos] !== LF && bytes[pos] !== CR) {
-          problem ??= "Stray characters after a closing quote; a quote inside a quoted field must be doubled (\"\")";
+          problem ??= 'Stray characters after a closing quote; a quote inside a quoted field must be doubled ("")';
           problemValue ??= decode(bytes, fieldStart, Math.min(len, pos + 10));
           while (pos < len && bytes[pos] !== COMMA && bytes[pos] !== LF) pos++;
         }
       } else {
         while (pos < len && bytes[pos] !== COMMA && bytes[pos] !== LF && bytes[pos] !== CR) {
           if (bytes[pos] === QUOTE && !problem) {
-            problem = "A quote inside an unquoted field; put the field in quotes and double the quote (\"\")";
+            problem = 'A quote inside an unquoted field; put the field in quotes and double the quote ("")';
             problemValue = undefined;
           }
           pos++;

@@ -8,7 +8,8 @@ const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const ID_CHECK = "10X98765432";
 
 /** The pattern of an 18-character resident identity number (birth date plausible), for SQL and JS. */
-export const ID_NUMBER_PATTERN = "^[1-9][0-9]{5}(18|19|20)[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx]$";
+export const ID_NUMBER_PATTERN =
+  "^[1-9][0-9]{5}(18|19|20)[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx]$";
 /** The pattern of a mainland mobile number, with an optional +86 / 86 prefix. */
 export const MOBILE_PATTERN = "^(\\+?86)?1[3-9][0-9]{9}$";
 
@@ -27,6 +28,7 @@ export function isMobileNumber(value: string): boolean {
 
 /** Masks an identifier for messages, so an error never prints the identifier it refuses. */
 export function maskIdentifier(value: string): string {
-  return value.length <= 7 ? "*".repeat(value.length) : value.slice(0, 3) + "*".repeat(value.length - 7) + value.slice(-4);
+  return value.length <= 7
+    ? "*".repeat(value.length)
+    : value.slice(0, 3) + "*".repeat(value.length - 7) + value.slice(-4);
 }
-

@@ -18,7 +18,8 @@ export async function importKey(key: Uint8Array, keyFile: string): Promise<Crypt
   if (key.length < 16) {
     throw new InputError([{
       file: keyFile,
-      message: `Key file has ${key.length} bytes; expected at least 16 random bytes (for example: head -c 32 /dev/urandom > ${keyFile})`,
+      message:
+        `Key file has ${key.length} bytes; expected at least 16 random bytes (for example: head -c 32 /dev/urandom > ${keyFile})`,
     }]);
   }
   return await crypto.subtle.importKey("raw", key as BufferSource, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);

@@ -13,11 +13,16 @@ export async function readDatasetFolder(dir: string): Promise<DatasetFile[]> {
     throw new InputError([{ file: dir, message: `Dataset folder "${dir}" does not exist; pass --data <folder>` }]);
   }
   if (!info.isDirectory()) {
-    throw new InputError([{ file: dir, message: `Expected a dataset folder but "${dir}" is a file; pass the folder that holds it` }]);
+    throw new InputError([{
+      file: dir,
+      message: `Expected a dataset folder but "${dir}" is a file; pass the folder that holds it`,
+    }]);
   }
   const out: DatasetFile[] = [];
   async function walk(sub: string) {
-    for (const entry of (await readdir(join(dir, sub), { withFileTypes: true })).sort((a, b) => a.name < b.name ? -1 : 1)) {
+    for (
+      const entry of (await readdir(join(dir, sub), { withFileTypes: true })).sort((a, b) => a.name < b.name ? -1 : 1)
+    ) {
       const name = sub ? `${sub}/${entry.name}` : entry.name;
       if (entry.isDirectory()) {
         if (name === "sources") await walk(name);

@@ -93,7 +93,6 @@ const BOOLEAN_WORDS = "('true','false','1','0')";
 const MAJORITY = 0.9;
 const MAJORITY_MIN_VALUES = 10;
 
-
 /** SQL: true where text `v` is a plain decimal number (what DuckDB's cast accepts, less inf, nan and 1_000). */
 function isNumberSql(v: string): string {
   return `(isfinite(TRY_CAST(${v} AS DOUBLE)) AND NOT contains(${v}, '_'))`;
@@ -128,7 +127,10 @@ const EXPECTED: Record<ColumnType, string> = {
 
 function duckTypeToColumnType(duckType: string): ColumnType | undefined {
   const t = duckType.toUpperCase();
-  if (/^(DOUBLE|FLOAT|REAL|DECIMAL|NUMERIC|TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT)/.test(t)) {
+  if (
+    /^(DOUBLE|FLOAT|REAL|DECIMAL|NUMERIC|TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT)/
+      .test(t)
+  ) {
     return "number";
   }
   if (t.startsWith("VARCHAR")) return "text";
@@ -247,13 +249,19 @@ export async function loadDataset(db: Db, files: DatasetFile[], options: LoadOpt
         continue;
       }
       if (scan.header.length === 0 || (scan.header.length === 1 && scan.header[0] === "")) {
-        addFileProblem({ file: path(file.name), row: 1, message: "File is empty; expected a header row of column names" });
+        addFileProblem({
+          file: path(file.name),
+          row: 1,
+          message: "File is empty; expected a header row of column names",
+        });
         continue;
       }
       if (!checkHeader(scan.header, path(file.name), addFileProblem)) continue;
       for (const p of scan.problems) {
         await db.exec(
-          `INSERT INTO _problems VALUES (${lit(table)}, ${p.row}, NULL, ${p.value === undefined ? "NULL" : lit(p.value)}, ${lit(p.message)})`,
+          `INSERT INTO _problems VALUES (${lit(table)}, ${p.row}, NULL, ${
+            p.value === undefined ? "NULL" : lit(p.value)
+          }, ${lit(p.message)})`,
         );
       }
       const sqlPath = await db.registerFile(`_ingest_${table}.csv`, { bytes: scan.bytes });
@@ -264,15 +272,28 @@ export async function loadDataset(db: Db, files: DatasetFile[], options: LoadOpt
           `null_padding=false)`,
       );
       const rawTypes = Object.fromEntries(scan.header.map((c) => [c, "VARCHAR"]));
-      raws[table] = { table, file: path(file.name), format: "csv", raw, columns: scan.header, rawTypes, rowsRead: scan.rowsRead };
+      raws[table] = {
+        table,
+        file: path(file.name),
+        format: "csv",
+        raw,
+        columns: scan.header,
+        rawTypes,
+        rowsRead: scan.rowsRead,
+      };
     } else {
       try {
         await db.importParquet(`_import_${table}`, { bytes });
       } catch (error) {
-        addFileProblem({ file: path(file.name), message: `Cannot read Parquet file: ${(error as Error).message.split("\n")[0]}` });
+        addFileProblem({
+          file: path(file.name),
+          message: `Cannot read Parquet file: ${(error as Error).message.split("\n")[0]}`,
+        });
         continue;
       }
-      await db.exec(`CREATE TABLE ${q(raw)} AS SELECT CAST(rowid + 2 AS INTEGER) AS "_row", * FROM ${q(`_import_${table}`)}`);
+      await db.exec(
+        `CREATE TABLE ${q(raw)} AS SELECT CAST(rowid + 2 AS INTEGER) AS "_row", * FROM ${q(`_import_${table}`)}`,
+      );
       await db.exec(`DROP TABLE ${q(`_import_${table}`)}`);
       const described = await db.all(`DESCRIBE ${q(raw)}`);
       const columns = described.map((r) => String(r.column_name)).filter((c) => c !== "_row");
@@ -295,9 +316,9 @@ export async function loadDataset(db: Db, files: DatasetFile[], options: LoadOpt
         file: rawTable.file,
         row: 1,
         column: missing.join(", "),
-        message: `Missing required column${missing.length > 1 ? "s" : ""} ${missing.map((c) => `"${c}"`).join(", ")}; the header has ${
-          columns.map((c) => `"${c}"`).join(", ")
-        }`,
+        message: `Missing required column${missing.length > 1 ? "s" : ""} ${
+          missing.map((c) => `"${c}"`).join(", ")
+        }; the header has ${columns.map((c) => `"${c}"`).join(", ")}`,
       });
       delete raws[table];
       continue;
@@ -350,7 +371,9 @@ export async function loadDataset(db: Db, files: DatasetFile[], options: LoadOpt
       typedExpr[col] = expr;
       return `${expr} AS ${q(col)}`;
     });
-    await db.exec(`CREATE OR REPLACE TABLE ${q(`_typed_${table}`)} AS SELECT "_row", ${select.join(", ")} FROM ${q(raw)}`);
+    await db.exec(
+      `CREATE OR REPLACE TABLE ${q(`_typed_${table}`)} AS SELECT "_row", ${select.join(", ")} FROM ${q(raw)}`,
+    );
     // Values that did not convert: the typed column has fewer non-null values than the raw one.
     // One cheap count per table finds the columns to look at; only those are scanned for rows.
     const nonNull = (table: string) =>
@@ -370,7 +393,12 @@ export async function loadDataset(db: Db, files: DatasetFile[], options: LoadOpt
           `WHERE ${q(col)} IS NOT NULL AND (${typedExpr[col]}) IS NULL`,
       );
     }
-    columnReports[table] = columns.map((col) => ({ name: col, type: types[col].type, typeSource: types[col].source, nulls: 0 }));
+    columnReports[table] = columns.map((col) => ({
+      name: col,
+      type: types[col].type,
+      typeSource: types[col].source,
+      nulls: 0,
+    }));
   }
 
   // 3. Personal-data guard: refuse raw identity and mobile numbers in any column. One cheap scan
@@ -388,12 +416,16 @@ export async function loadDataset(db: Db, files: DatasetFile[], options: LoadOpt
     const long = cols.filter((_, i) => Number(longest[`l${i}`] ?? 0) >= 11);
     if (long.length === 0) continue;
     const [counts] = await db.all(
-      `SELECT ${long.map((col, i) => `count(*) FILTER (WHERE ${digits(col)}) AS c${i}`).join(", ")} FROM ${q(rawTable.raw)}`,
+      `SELECT ${long.map((col, i) => `count(*) FILTER (WHERE ${digits(col)}) AS c${i}`).join(", ")} FROM ${
+        q(rawTable.raw)
+      }`,
     );
     for (const [i, col] of long.entries()) {
       if (Number(counts[`c${i}`]) === 0) continue;
       const candidates = await db.all(
-        `SELECT "_row" AS r, regexp_replace(${text(col)}, '[.]0+$', '') AS v FROM ${q(rawTable.raw)} WHERE ${digits(col)} ORDER BY "_row" LIMIT 500`,
+        `SELECT "_row" AS r, regexp_replace(${text(col)}, '[.]0+$', '') AS v FROM ${q(rawTable.raw)} WHERE ${
+          digits(col)
+        } ORDER BY "_row" LIMIT 500`,
       );
       const id = candidates.find((c) => isResidentIdNumber(String(c.v)));
       const mobile = candidates.find((c) => isMobileNumber(String(c.v)));
@@ -421,14 +453,20 @@ export async function loadDataset(db: Db, files: DatasetFile[], options: LoadOpt
         `FROM ${from} WHERE ${where}`,
     );
   const nonEmpty = async (table: TableName, from: string, col: string, what: string) =>
-    await insert(table, col, from, `${q(col)} IS NULL OR trim(CAST(${q(col)} AS VARCHAR)) = ''`, lit(`Empty ${col}; every row needs ${what}`));
+    await insert(
+      table,
+      col,
+      from,
+      `${q(col)} IS NULL OR trim(CAST(${q(col)} AS VARCHAR)) = ''`,
+      lit(`Empty ${col}; every row needs ${what}`),
+    );
   const unique = async (table: TableName, from: string, col: string) =>
     await db.exec(
       `INSERT INTO _problems SELECT ${lit(table)}, "_row", ${lit(col)}, ${q(col)}, ` +
         `'Duplicate ${col} "' || ${q(col)} || '" (first at row ' || first_row || '); ${col} must be unique' ` +
-        `FROM (SELECT "_row", ${q(col)}, min("_row") OVER (PARTITION BY ${q(col)}) AS first_row FROM ${from} WHERE ${q(col)} IS NOT NULL AND ${
+        `FROM (SELECT "_row", ${q(col)}, min("_row") OVER (PARTITION BY ${q(col)}) AS first_row FROM ${from} WHERE ${
           q(col)
-        } <> '') WHERE "_row" > first_row`,
+        } IS NOT NULL AND ${q(col)} <> '') WHERE "_row" > first_row`,
     );
   if (H) {
     await nonEmpty("households", H, "household_id", "a household_id");
@@ -465,7 +503,9 @@ export async function loadDataset(db: Db, files: DatasetFile[], options: LoadOpt
   if (H && M) {
     await db.exec(
       `INSERT INTO _problems SELECT 'members', m."_row", 'household_id', m.household_id, ` +
-        `'household_id "' || m.household_id || '" is not in ' || ${lit(raws.households!.file.split("/").pop()!)} || '; add the household or fix the id' ` +
+        `'household_id "' || m.household_id || '" is not in ' || ${
+          lit(raws.households!.file.split("/").pop()!)
+        } || '; add the household or fix the id' ` +
         `FROM ${M} m WHERE m.household_id IS NOT NULL AND m.household_id NOT IN (SELECT household_id FROM ${H} WHERE household_id IS NOT NULL)`,
     );
     if (lenient) {
@@ -473,7 +513,9 @@ export async function loadDataset(db: Db, files: DatasetFile[], options: LoadOpt
         `INSERT INTO _problems SELECT 'members', m."_row", 'household_id', m.household_id, ` +
           `'Its household "' || m.household_id || '" was rejected (households row ' || h."_row" || ')' ` +
           `FROM ${M} m JOIN ${H} h USING (household_id) WHERE h."_row" IN ${rejectedRows("households")} ` +
-          `AND NOT EXISTS (SELECT 1 FROM ${H} h2 WHERE h2.household_id = m.household_id AND h2."_row" NOT IN ${rejectedRows("households")})`,
+          `AND NOT EXISTS (SELECT 1 FROM ${H} h2 WHERE h2.household_id = m.household_id AND h2."_row" NOT IN ${
+            rejectedRows("households")
+          })`,
       );
     }
     const memberFile = raws.members!.file.split("/").pop()!;
@@ -494,7 +536,9 @@ export async function loadDataset(db: Db, files: DatasetFile[], options: LoadOpt
         `'household_id "' || v.household_id || '" is not in ' || ${lit(raws.households!.file.split("/").pop()!)} || ` +
         `CASE WHEN EXISTS (SELECT 1 FROM ${H} h WHERE h.household_id = v.household_id) THEN ' (its row was rejected)' ELSE '; fix the id' END ` +
         `FROM ${V} v WHERE v.household_id IS NOT NULL AND v.household_id NOT IN ` +
-        `(SELECT household_id FROM ${H} WHERE household_id IS NOT NULL AND "_row" NOT IN ${rejectedRows("households")})` +
+        `(SELECT household_id FROM ${H} WHERE household_id IS NOT NULL AND "_row" NOT IN ${
+          rejectedRows("households")
+        })` +
         (lenient ? "" : ` AND v.household_id NOT IN (SELECT household_id FROM ${H} WHERE household_id IS NOT NULL)`),
     );
   }
@@ -523,7 +567,9 @@ export async function loadDataset(db: Db, files: DatasetFile[], options: LoadOpt
   const schema: DatasetSchema = { households: {}, members: {} };
   const loadTables = valid || (lenient && !fatal);
   if (lenient && !fatal) {
-    const all = await db.all(`SELECT tbl, "row", col, val, message FROM _problems ORDER BY tbl = 'households' DESC, tbl = 'members' DESC, tbl, "row", col NULLS FIRST`);
+    const all = await db.all(
+      `SELECT tbl, "row", col, val, message FROM _problems ORDER BY tbl = 'households' DESC, tbl = 'members' DESC, tbl, "row", col NULLS FIRST`,
+    );
     rejected = all.map((p) => ({
       file: fileOf(String(p.tbl)),
       row: Number(p.row),
@@ -541,11 +587,17 @@ export async function loadDataset(db: Db, files: DatasetFile[], options: LoadOpt
       const names = columns.map((c) => q(c.name)).join(", ");
       if (Number(bad) > 0) {
         await db.exec(
-          `CREATE OR REPLACE TABLE ${q(table)} AS SELECT ${names} FROM ${typed} WHERE "_row" NOT IN ${rejectedRows(table)} ORDER BY "_row"`,
+          `CREATE OR REPLACE TABLE ${q(table)} AS SELECT ${names} FROM ${typed} WHERE "_row" NOT IN ${
+            rejectedRows(table)
+          } ORDER BY "_row"`,
         );
       } else {
         // Nothing rejected: the typed table becomes the table, without a copy.
-        await db.exec(`DROP TABLE IF EXISTS ${q(table)}; ALTER TABLE ${typed} RENAME TO ${q(table)}; ALTER TABLE ${q(table)} DROP COLUMN "_row"`);
+        await db.exec(
+          `DROP TABLE IF EXISTS ${q(table)}; ALTER TABLE ${typed} RENAME TO ${q(table)}; ALTER TABLE ${
+            q(table)
+          } DROP COLUMN "_row"`,
+        );
       }
       if (columns.length > 0) {
         const stats = columns.flatMap((c, i) => [
@@ -592,7 +644,6 @@ export async function loadDataset(db: Db, files: DatasetFile[], options: LoadOpt
     schema,
     digest: await sha256Hex(digestParts.join("\n")),
   };
-
 }
 
 function checkHeader(names: string[], file: string, addProblem: (p: Problem) => void): boolean {

@@ -3,7 +3,6 @@ import { formatProblem, InputError } from "../contract/mod.ts";
 import type { LoadReport, RejectedRow } from "./load.ts";
 import { writeCsv } from "./_csv_parse.ts";
 
-
 /** The validation report as text: per table rows and columns, then the problems. */
 export function formatLoadReport(report: LoadReport, options: { columns?: boolean } = {}): string {
   const lines: string[] = [];
@@ -36,11 +35,15 @@ export function formatLoadReport(report: LoadReport, options: { columns?: boolea
 
 /** Rejected rows as CSV, one line per reason. */
 export function rejectedCsv(rows: RejectedRow[]): string {
-  return writeCsv([["file", "row", "column", "value", "reason"], ...rows.map((r) => [r.file, r.row, r.column, r.value, r.reason])]);
+  return writeCsv([
+    ["file", "row", "column", "value", "reason"],
+    ...rows.map((r) => [r.file, r.row, r.column, r.value, r.reason]),
+  ]);
 }
 
 /** Throws the report's problems as an `InputError` unless the data may be scored. */
 export function assertLoadable(report: LoadReport): void {
-  const loadable = report.valid || (report.lenient && report.tables.some((t) => t.table === "households" && t.accepted > 0));
+  const loadable = report.valid ||
+    (report.lenient && report.tables.some((t) => t.table === "households" && t.accepted > 0));
   if (!loadable) throw new InputError(report.problems, formatLoadReport(report, { columns: false }));
 }

@@ -15,7 +15,9 @@ export function ident(name: string): string {
  */
 export function textLiteral(value: string): string {
   if (value.includes("\0")) throw new RangeError("Expected text without NUL characters");
-  const quoted = `'${value.replaceAll("'", "''").replaceAll("\r", "' || chr(13) || '").replaceAll("\n", "' || chr(10) || '")}'`;
+  const quoted = `'${
+    value.replaceAll("'", "''").replaceAll("\r", "' || chr(13) || '").replaceAll("\n", "' || chr(10) || '")
+  }'`;
   return quoted.includes("chr(") ? `(${quoted})` : quoted;
 }
 

@@ -414,15 +414,18 @@ export function buildSteps(
 
   // Exact models (scoring rule 0) sum integer units and divide once in `scored`; others sum doubles here.
   const exact = coefficients[0]?.units != null;
-  const totals = `SELECT\n  household_id, village, category, members,\n  ${totalUnitsSql(coefficients, "members", "    ")} AS total_units,\n  ${
+  const totals = `SELECT\n  household_id, village, category, members,\n  ${
+    totalUnitsSql(coefficients, "members", "    ")
+  } AS total_units,\n  ${
     exact ? "CAST(NULL AS DOUBLE)" : totalSql(coefficients, "members", "    ")
   } AS total_points\nFROM hits`;
 
   const total = exact ? totalSql(coefficients, "members", "    ", "total_units") : "total_points";
   const perCapita = perCapitaSql("total_points", "members", coefficients, "total_units");
-  const scored = `SELECT\n  household_id, village, category, members, ${total} AS total_points,\n  ${perCapita} AS per_capita,\n  ${
-    bandSql(bands, `(${perCapita})`)
-  } AS band\nFROM totals`;
+  const scored =
+    `SELECT\n  household_id, village, category, members, ${total} AS total_points,\n  ${perCapita} AS per_capita,\n  ${
+      bandSql(bands, `(${perCapita})`)
+    } AS band\nFROM totals`;
 
   return [
     {

@@ -177,7 +177,11 @@ export function householdScore(
 }
 
 /** Rule 4: the household total; `hitsAt(i)` gives the hits of the indicator at model index i. */
-export function householdTotal(coefficients: IndicatorCoefficient[], hitsAt: (index: number) => number, members: number): number {
+export function householdTotal(
+  coefficients: IndicatorCoefficient[],
+  hitsAt: (index: number) => number,
+  members: number,
+): number {
   return householdScore(coefficients, hitsAt, members).total;
 }
 
@@ -202,13 +206,20 @@ export function totalUnitsSql(coefficients: IndicatorCoefficient[], members: str
   let sql = "CAST(0 AS BIGINT)";
   for (const c of coefficients) {
     const hits = ident(c.column), n = c.level === "member" ? members : "1";
-    sql = `(${sql}\n${indent}+ (${hits} * CAST(${c.units!.points} AS BIGINT) + (${n} - ${hits}) * CAST(${c.units!.otherwise} AS BIGINT)))`;
+    sql = `(${sql}\n${indent}+ (${hits} * CAST(${c.units!.points} AS BIGINT) + (${n} - ${hits}) * CAST(${
+      c.units!.otherwise
+    } AS BIGINT)))`;
   }
   return sql;
 }
 
 /** Rule 4 in SQL: explicitly parenthesized, left to right from 0, over the `hits` columns (rule 0: units / scale). */
-export function totalSql(coefficients: IndicatorCoefficient[], members: string, indent = "    ", units?: string): string {
+export function totalSql(
+  coefficients: IndicatorCoefficient[],
+  members: string,
+  indent = "    ",
+  units?: string,
+): string {
   const scale = coefficients[0]?.units?.scale;
   if (scale !== undefined) {
     return `CAST(${units ?? totalUnitsSql(coefficients, members, indent)} AS DOUBLE) / ${doubleLiteral(scale)}`;
@@ -219,7 +230,12 @@ export function totalSql(coefficients: IndicatorCoefficient[], members: string, 
 }
 
 /** Rule 5 in SQL (rule 0: units / (members × scale), one rounding). */
-export function perCapitaSql(total: string, members: string, coefficients?: IndicatorCoefficient[], units?: string): string {
+export function perCapitaSql(
+  total: string,
+  members: string,
+  coefficients?: IndicatorCoefficient[],
+  units?: string,
+): string {
   const scale = coefficients?.[0]?.units?.scale;
   if (scale !== undefined && units !== undefined) {
     return `CAST(${units} AS DOUBLE) / CAST(NULLIF(${members}, 0) * CAST(${scale} AS BIGINT) AS DOUBLE)`;

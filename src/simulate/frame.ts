@@ -104,7 +104,15 @@ export function packCoefficients(coefficients: readonly IndicatorCoefficient[]):
       unitsOtherwise[c.index] = c.units.otherwise;
     }
   }
-  return { weightedPoints, weightedOtherwise, memberLevel, dense: Int32Array.from(dense), unitsPoints, unitsOtherwise, scale };
+  return {
+    weightedPoints,
+    weightedOtherwise,
+    memberLevel,
+    dense: Int32Array.from(dense),
+    unitsPoints,
+    unitsOtherwise,
+    scale,
+  };
 }
 
 /** Totals and per-capita scores of every household, in frame order. */

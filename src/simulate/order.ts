@@ -35,7 +35,11 @@ export interface FrameScores {
 }
 
 /** Scores a frame with the given coefficients and bands (no SQL; equal to the SQL bit for bit). */
-export function scoreFrame(frame: ScoreFrame, coefficients: readonly IndicatorCoefficient[], bands: readonly BandCut[]): FrameScores {
+export function scoreFrame(
+  frame: ScoreFrame,
+  coefficients: readonly IndicatorCoefficient[],
+  bands: readonly BandCut[],
+): FrameScores {
   const { total, perCapita } = rescore(frame, packCoefficients(coefficients));
   const bandIndex = assignBands(perCapita, bands);
   const band = Array.from(bandIndex, (b) => (b < 0 ? null : bands[b].id));

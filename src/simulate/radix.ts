@@ -40,7 +40,11 @@ export class ScoreSorter {
    * the first `count` of `positions`. The result is the sorter's own buffer: read it before the
    * next call.
    */
-  ascending(scores: Float64Array, positions?: Int32Array, count = positions ? positions.length : scores.length): Int32Array {
+  ascending(
+    scores: Float64Array,
+    positions?: Int32Array,
+    count = positions ? positions.length : scores.length,
+  ): Int32Array {
     if (count > this.size) throw new RangeError(`Expected at most ${this.size} scores but found ${count}`);
     const { view, bits } = this;
     for (let i = 0; i < count; i++) {

@@ -6,7 +6,7 @@
  * a tick costs in proportion to what changed, and still equals the full SQL score bit for bit.
  */
 import type { IndicatorCoefficient } from "../model/mod.ts";
-import { type PackedCoefficients, packCoefficients, rescore, type ScoreFrame } from "./frame.ts";
+import { packCoefficients, type PackedCoefficients, rescore, type ScoreFrame } from "./frame.ts";
 import { ScoreSorter } from "./radix.ts";
 import { type FrameLabels, type Sweep, type SweepBuffers, sweepSorted } from "./sweep.ts";
 
@@ -86,7 +86,10 @@ export class Simulator {
     const changed: number[] = [];
     let postingsTotal = 0;
     for (let i = 0; i < next.weightedPoints.length; i++) {
-      if (Object.is(next.weightedPoints[i], prev.weightedPoints[i]) && Object.is(next.weightedOtherwise[i], prev.weightedOtherwise[i])) continue;
+      if (
+        Object.is(next.weightedPoints[i], prev.weightedPoints[i]) &&
+        Object.is(next.weightedOtherwise[i], prev.weightedOtherwise[i])
+      ) continue;
       if (next.weightedOtherwise[i] !== 0 || prev.weightedOtherwise[i] !== 0) return this.full();
       changed.push(i);
       postingsTotal += this.postingOffsets[i + 1] - this.postingOffsets[i];
@@ -157,4 +160,3 @@ export class Simulator {
     rescore(this.frame, this.coefficients, this, { households, count });
   }
 }
-

@@ -153,6 +153,7 @@ describe("dispatch and workload", () => {
       column: `h${index}_I${index}`,
       parameters: [],
       columns: [],
+      units: null,
     };
   }
 
