@@ -31,15 +31,7 @@ export interface Db {
   close(): Promise<void>;
 }
 
-/** Quotes an identifier for DuckDB SQL: the only way names reach SQL text. */
-export function quoteIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
-
-/** Quotes a text literal for DuckDB SQL. */
-export function quoteText(text: string): string {
-  return `'${text.replaceAll("'", "''")}'`;
-}
+export { quoteIdent, quoteText } from "../base/sql.ts";
 
 function isoDate(d: Date): string {
   return d.toISOString().slice(0, 10);

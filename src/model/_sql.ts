@@ -1,25 +1,11 @@
 /**
  * Rendering values and names as DuckDB SQL. Every piece of user text that reaches SQL passes
- * through one of these; nothing is spliced as written.
+ * through one of these (names and text through `src/base/sql.ts`); nothing is spliced as written.
  */
 import type { ValueType } from "./check.ts";
 
-/** A quoted SQL identifier: `"name"`, with `"` doubled. */
-export function ident(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
-
-/**
- * A SQL text literal: `'…'`, with `'` doubled. Line breaks are written as `chr(10)` / `chr(13)`,
- * so no literal spans lines (the pipeline indents its SQL line by line). NUL characters are refused.
- */
-export function textLiteral(value: string): string {
-  if (value.includes("\0")) throw new RangeError("Expected text without NUL characters");
-  const quoted = `'${
-    value.replaceAll("'", "''").replaceAll("\r", "' || chr(13) || '").replaceAll("\n", "' || chr(10) || '")
-  }'`;
-  return quoted.includes("chr(") ? `(${quoted})` : quoted;
-}
+/** A quoted SQL identifier (`src/base`'s one quoting). */
+export { quoteIdent as ident, quoteText as textLiteral } from "../base/sql.ts";
 
 /** The exact decimal form of a double that parses back to the same double (`-0` keeps its sign). */
 export function numberText(value: number): string {

@@ -18,6 +18,7 @@ import {
   type Expr,
   type ScalarFunction,
 } from "./syntax.ts";
+import { SQL_WORDS } from "../base/sql.ts";
 
 /** The type of a checked expression; `null` only for expressions that are always null. */
 export type ValueType = ColumnType | "null";
@@ -112,33 +113,6 @@ export function isDateText(text: string): boolean {
   const days = [31, (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
   return d <= days[mo - 1];
 }
-
-const SQL_WORDS = new Set([
-  "select",
-  "from",
-  "where",
-  "union",
-  "drop",
-  "delete",
-  "insert",
-  "update",
-  "create",
-  "alter",
-  "attach",
-  "copy",
-  "pragma",
-  "install",
-  "load",
-  "exec",
-  "execute",
-  "call",
-  "set",
-  "with",
-  "table",
-  "into",
-  "values",
-  "truncate",
-]);
 
 function lookup(columns: Record<string, ColumnType>, name: string): string | undefined {
   if (Object.hasOwn(columns, name)) return name;

@@ -30,6 +30,7 @@ import {
   isKnownFunction,
   SCALAR_FUNCTIONS,
 } from "./syntax.ts";
+import { SQL_WORDS } from "../base/sql.ts";
 
 /** A mistake in one `when`: where (1-based code-point position), the offending word, and a hint. */
 export class WhenError extends Error {
@@ -52,65 +53,6 @@ export interface Token {
 }
 
 const KEYWORDS = new Set(["and", "or", "not", "between", "in", "is", "null", "true", "false"]);
-
-/** SQL words that have no place in a `when`: blamed by name when they break the parse. */
-const SQL_WORDS = new Set([
-  "select",
-  "from",
-  "where",
-  "union",
-  "intersect",
-  "except",
-  "join",
-  "group",
-  "order",
-  "having",
-  "limit",
-  "drop",
-  "delete",
-  "insert",
-  "update",
-  "create",
-  "alter",
-  "attach",
-  "detach",
-  "copy",
-  "pragma",
-  "install",
-  "load",
-  "export",
-  "import",
-  "call",
-  "set",
-  "with",
-  "case",
-  "when",
-  "then",
-  "else",
-  "end",
-  "cast",
-  "as",
-  "like",
-  "ilike",
-  "similar",
-  "glob",
-  "exists",
-  "any",
-  "all",
-  "some",
-  "distinct",
-  "over",
-  "filter",
-  "values",
-  "table",
-  "into",
-  "begin",
-  "commit",
-  "rollback",
-  "truncate",
-  "execute",
-  "prepare",
-]);
 
 const isDigit = (c: string | undefined) => c !== undefined && c >= "0" && c <= "9";
 const isNameStart = (c: string | undefined) => c !== undefined && /^[A-Za-z_]$/.test(c);

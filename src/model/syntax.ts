@@ -58,8 +58,8 @@ export function isKnownFunction(name: string): name is ScalarFunction | Aggregat
     (AGGREGATE_FUNCTIONS as readonly string[]).includes(name);
 }
 
-/** Renders a text literal in the `when` language (and in SQL): single quotes, `''` for a quote. */
-export function quoteText(value: string): string {
+/** A text literal in the `when` language: single quotes, `''` for a quote (SQL text goes through `src/base/sql.ts`). */
+export function whenTextLiteral(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
 }
 
@@ -98,7 +98,7 @@ export function formatExpr(e: Expr): string {
     case "number":
       return e.text;
     case "text":
-      return quoteText(e.value);
+      return whenTextLiteral(e.value);
     case "boolean":
       return e.value ? "true" : "false";
     case "null":

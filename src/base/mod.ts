@@ -1,0 +1,15 @@
+/**
+ * Helpers every module shares, one per job: the CSV writer, SQL quoting and the list of SQL words,
+ * the number formatter, seeded random numbers. Pure: no DOM, no database, no file system.
+ *
+ * ```ts
+ * import { formatPercent, quoteIdent, quoteText, writeCsv } from "./mod.ts";
+ * console.log(writeCsv([["village", "warnings"], ["吴庙村, 东", 3]])); // village,warnings\n"吴庙村, 东",3\n
+ * console.log(`SELECT ${quoteIdent("age")} FROM members WHERE household_id = ${quoteText("H'1")}`);
+ * console.log(formatPercent(0.594)); // 59.4%
+ * ```
+ */
+export * from "./csv.ts";
+export * from "./sql.ts";
+export * from "./format.ts";
+export * from "./random.ts";
