@@ -3,8 +3,10 @@
  * inferred from them, and the `Problem`/`InputError` shape every module reports user mistakes in.
  *
  * ```ts
- * import { ModelSchema } from "./mod.ts";
- * const model = ModelSchema.parse(JSON.parse(text));
+ * import { parseModel } from "./mod.ts";
+ * const file = "models/county-default.json";
+ * const model = parseModel(await Deno.readTextFile(file), file); // throws InputError naming every problem
+ * console.log(model.indicators.length, model.bands.map((b) => b.id));
  * ```
  */
 export * from "./dataset.ts";

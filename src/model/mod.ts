@@ -11,12 +11,21 @@
  * import { parseModel } from "../contract/mod.ts";
  * import { compileModel } from "./mod.ts";
  *
- * const model = parseModel(await Deno.readTextFile("models/county.json"), "models/county.json");
+ * const model = parseModel(JSON.stringify({
+ *   id: "example",
+ *   version: "1",
+ *   categories: [{ id: "medical", weight: 1 }],
+ *   indicators: [
+ *     { id: "M03", category: "medical", level: "member", when: "major_illness and age >= 16", points: 6 },
+ *     { id: "H01", category: "medical", level: "household", when: "not car", points: 2 },
+ *   ],
+ *   bands: [{ id: "yellow", min: 4 }],
+ * }), "example.json");
  * const schema = {
  *   households: { household_id: "text", village: "text", category: "text", car: "boolean" },
  *   members: { person_id: "text", household_id: "text", age: "number", major_illness: "boolean" },
  * } as const;
- * const compiled = compileModel(model, schema, "models/county.json"); // throws InputError
+ * const compiled = compileModel(model, schema, "example.json"); // throws InputError
  * console.log(compiled.steps.map((s) => s.name)); // member_conditions … scored
  * console.log(compiled.sql); // one WITH … query: the scored households in order
  * ```

@@ -5,9 +5,9 @@
  *
  * ```ts
  * import { parseHTML } from "linkedom";
- * import { scoreDistributionFigure, scoreHistogram } from "./mod.ts";
+ * import { type PlotDocument, scoreDistributionFigure, scoreHistogram } from "./mod.ts";
  *
- * const { document } = parseHTML("<!doctype html><html><body></body></html>");
+ * const { document } = parseHTML("<!doctype html><html><body></body></html>") as unknown as { document: PlotDocument };
  * const { bins } = scoreHistogram(new Float64Array([1, 5, 12, 20]), ["dibao", "dibao", "tekun", "other"]);
  * const svg = scoreDistributionFigure(bins, { bands: [{ id: "yellow", min: 12 }], document });
  * console.log(svg.outerHTML);
@@ -22,4 +22,4 @@ export * from "./band_changes.ts";
 export * from "./waterfall.ts";
 export * from "./dispatch.ts";
 export * from "./intervals.ts";
-export { percent } from "./_options.ts";
+export { percent, type PlotDocument } from "./_options.ts";
