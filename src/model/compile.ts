@@ -289,16 +289,59 @@ export interface StepOptions {
 
 const MEMBER_SCOPE: Scope = { members: "m", households: "h", aggregate: null };
 
+/** What every step of one pipeline shares: the model's parts and the aggregates household rules read. */
+interface StepPlan {
+  compiled: Pick<CompiledModel, "indicators" | "coefficients" | "bands" | "schema">;
+  memberIndicators: CompiledIndicator[];
+  /** Aggregates that household indicators read, deduplicated by what they compute. */
+  aggregates: Map<string, AggregateColumn>;
+  aggregateOf: (a: Checked & { kind: "aggregate" }) => AggregateColumn | null;
+  /** Whether a member expression reads its household (then members join households). */
+  memberReadsHouseholds: boolean;
+  /** The household-id literal every step is restricted to, or null. */
+  idFilter: string | null;
+}
+
+/**
+ * The steps of the pipeline, in order: each one's name (its CTE), what it computes, and the
+ * function that writes its SQL.
+ */
+const STEPS: { name: StepName; description: string; sql: (plan: StepPlan) => string }[] = [
+  {
+    name: "member_conditions",
+    description: "each member's member-indicator conditions and aggregate arguments",
+    sql: memberConditionsSql,
+  },
+  {
+    name: "member_hits",
+    description: "per household with members: member count, members hit per member indicator, aggregates",
+    sql: memberHitsSql,
+  },
+  {
+    name: "household_hits",
+    description: "per household: member hits and household-indicator hits (0/1)",
+    sql: householdHitsSql,
+  },
+  { name: "hits", description: "per household: one hit count per indicator, in model order", sql: hitsStepSql },
+  { name: "totals", description: "per household: total points, summed in model order", sql: totalsSql },
+  { name: "scored", description: "per household: total points, per-capita score and band", sql: scoredStepSql },
+];
+
 /** Builds the named steps of the pipeline. */
 export function buildSteps(
   compiled: Pick<CompiledModel, "indicators" | "coefficients" | "bands" | "schema">,
   options: StepOptions = {},
 ): Step[] {
-  const { indicators, coefficients, bands, schema } = compiled;
-  const memberIndicators = indicators.filter((i) => i.level === "member");
-  const householdIndicators = indicators.filter((i) => i.level === "household");
+  const plan = planSteps(compiled, options);
+  return STEPS.map((s) => ({ name: s.name, description: s.description, sql: s.sql(plan) }));
+}
 
-  // Aggregates that household indicators read, deduplicated by what they compute.
+/** Collects the aggregates household indicators read, and what the member step must join. */
+function planSteps(
+  compiled: Pick<CompiledModel, "indicators" | "coefficients" | "bands" | "schema">,
+  options: StepOptions,
+): StepPlan {
+  const memberIndicators = compiled.indicators.filter((i) => i.level === "member");
   const aggregates = new Map<string, AggregateColumn>();
   const aggregateOf = (a: Checked & { kind: "aggregate" }): AggregateColumn | null => {
     if (!a.arg) return null; // count_members(): the member count
@@ -309,66 +352,70 @@ export function buildSteps(
     if (!column) aggregates.set(key, column = { kind, argSql, index: aggregates.size });
     return column;
   };
-  let memberExprReadsHouseholds = memberIndicators.some((i) => readsHouseholds(i.expr));
-  for (const ind of householdIndicators) {
+  let memberReadsHouseholds = memberIndicators.some((i) => readsHouseholds(i.expr));
+  for (const ind of compiled.indicators.filter((i) => i.level === "household")) {
     walk(ind.expr, (n) => {
       if (n.kind === "aggregate") {
         aggregateOf(n);
-        if (n.arg && readsHouseholds(n.arg)) memberExprReadsHouseholds = true;
+        if (n.arg && readsHouseholds(n.arg)) memberReadsHouseholds = true;
       }
     });
   }
-
   const idFilter = options.householdId === undefined ? null : textLiteral(options.householdId);
+  return { compiled, memberIndicators, aggregates, aggregateOf, memberReadsHouseholds, idFilter };
+}
 
-  // member_conditions
-  const mcCols = [`m."household_id" AS household_id`, `m."person_id" AS person_id`];
-  for (const ind of memberIndicators) {
-    mcCols.push(`${expressionSql(ind.expr, MEMBER_SCOPE)} AS ${ident(`c${ind.index}`)}`);
+/** member_conditions: one row per member, a column per member condition and aggregate argument. */
+function memberConditionsSql(plan: StepPlan): string {
+  const cols = [`m."household_id" AS household_id`, `m."person_id" AS person_id`];
+  for (const ind of plan.memberIndicators) {
+    cols.push(`${expressionSql(ind.expr, MEMBER_SCOPE)} AS ${ident(`c${ind.index}`)}`);
   }
-  for (const a of aggregates.values()) mcCols.push(`${a.argSql} AS ${ident(`x${a.index}`)}`);
-  const memberConditions = [
-    `SELECT\n  ${mcCols.join(",\n  ")}`,
+  for (const a of plan.aggregates.values()) cols.push(`${a.argSql} AS ${ident(`x${a.index}`)}`);
+  return [
+    `SELECT\n  ${cols.join(",\n  ")}`,
     `FROM members AS m`,
-    memberExprReadsHouseholds ? `JOIN households AS h ON h."household_id" = m."household_id"` : "",
-    idFilter ? `WHERE m."household_id" = ${idFilter}` : "",
+    plan.memberReadsHouseholds ? `JOIN households AS h ON h."household_id" = m."household_id"` : "",
+    plan.idFilter ? `WHERE m."household_id" = ${plan.idFilter}` : "",
   ].filter(Boolean).join("\n");
+}
 
-  // member_hits
-  const mhCols = [`household_id`, `CAST(count(*) AS INTEGER) AS members`];
-  for (const ind of memberIndicators) {
+/** The member_hits column of one aggregate. */
+function aggregateColumnSql(a: AggregateColumn): string {
+  const x = ident(`x${a.index}`);
+  const out = ident(`a${a.index}`);
+  switch (a.kind) {
+    case "count":
+      return `CAST(count(*) FILTER (WHERE ${x}) AS INTEGER) AS ${out}`;
+    case "count_not_true":
+      return `CAST(count(*) FILTER (WHERE NOT coalesce(${x}, FALSE)) AS INTEGER) AS ${out}`;
+    case "sum":
+      // Summed one by one in person_id order (list_sum adds left to right), so the result does
+      // not depend on how the engine split the work. Sorting the collected list is much faster
+      // than an ordered aggregate (`list(x ORDER BY person_id)`).
+      return `list_sum(list_transform(list_sort(list({'p': person_id, 'x': ${x}}) FILTER (WHERE ${x} IS NOT NULL), 'ASC', 'NULLS LAST'), lambda s: s.x)) AS ${out}`;
+    case "min":
+    case "max":
+      return `${a.kind}(${x}) AS ${out}`;
+  }
+}
+
+/** member_hits: per household with members, its member count, hits per member rule and aggregates. */
+function memberHitsSql(plan: StepPlan): string {
+  const cols = [`household_id`, `CAST(count(*) AS INTEGER) AS members`];
+  for (const ind of plan.memberIndicators) {
     const c = ident(`c${ind.index}`);
-    mhCols.push(`CAST(count(*) FILTER (WHERE ${c}) AS INTEGER) AS ${c}`);
+    cols.push(`CAST(count(*) FILTER (WHERE ${c}) AS INTEGER) AS ${c}`);
   }
-  for (const a of aggregates.values()) {
-    const x = ident(`x${a.index}`);
-    const out = ident(`a${a.index}`);
-    switch (a.kind) {
-      case "count":
-        mhCols.push(`CAST(count(*) FILTER (WHERE ${x}) AS INTEGER) AS ${out}`);
-        break;
-      case "count_not_true":
-        mhCols.push(`CAST(count(*) FILTER (WHERE NOT coalesce(${x}, FALSE)) AS INTEGER) AS ${out}`);
-        break;
-      case "sum":
-        // Summed one by one in person_id order (list_sum adds left to right), so the result does
-        // not depend on how the engine split the work. Sorting the collected list is much faster
-        // than an ordered aggregate (`list(x ORDER BY person_id)`).
-        mhCols.push(
-          `list_sum(list_transform(list_sort(list({'p': person_id, 'x': ${x}}) FILTER (WHERE ${x} IS NOT NULL), 'ASC', 'NULLS LAST'), lambda s: s.x)) AS ${out}`,
-        );
-        break;
-      case "min":
-      case "max":
-        mhCols.push(`${a.kind}(${x}) AS ${out}`);
-        break;
-    }
-  }
-  const memberHits = `SELECT\n  ${mhCols.join(",\n  ")}\nFROM member_conditions\nGROUP BY household_id`;
+  for (const a of plan.aggregates.values()) cols.push(aggregateColumnSql(a));
+  return `SELECT\n  ${cols.join(",\n  ")}\nFROM member_conditions\nGROUP BY household_id`;
+}
 
-  // household_hits
+/** household_hits: per household, the member hits and each household rule as 0/1. */
+function householdHitsSql(plan: StepPlan): string {
+  const { indicators, schema } = plan.compiled;
   const aggregateRef = (a: Checked & { kind: "aggregate" }): string => {
-    const column = aggregateOf(a);
+    const column = plan.aggregateOf(a);
     if (!column) return `CAST(coalesce(mh.members, 0) AS DOUBLE)`;
     const ref = `mh.${ident(`a${column.index}`)}`;
     switch (a.fn) {
@@ -389,7 +436,7 @@ export function buildSteps(
   const textColumn = (
     name: string,
   ) => (Object.hasOwn(schema.households, name) ? `h.${ident(name)}` : "CAST(NULL AS VARCHAR)");
-  const hhCols = [
+  const cols = [
     `h."household_id" AS household_id`,
     `${textColumn("village")} AS village`,
     `${textColumn("category")} AS category`,
@@ -397,56 +444,47 @@ export function buildSteps(
   ];
   for (const ind of indicators) {
     const c = ident(`c${ind.index}`);
-    if (ind.level === "member") hhCols.push(`CAST(coalesce(mh.${c}, 0) AS INTEGER) AS ${c}`);
-    else hhCols.push(`CAST(CASE WHEN ${expressionSql(ind.expr, householdScope)} THEN 1 ELSE 0 END AS INTEGER) AS ${c}`);
+    if (ind.level === "member") cols.push(`CAST(coalesce(mh.${c}, 0) AS INTEGER) AS ${c}`);
+    else cols.push(`CAST(CASE WHEN ${expressionSql(ind.expr, householdScope)} THEN 1 ELSE 0 END AS INTEGER) AS ${c}`);
   }
-  const householdHits = [
-    `SELECT\n  ${hhCols.join(",\n  ")}`,
+  return [
+    `SELECT\n  ${cols.join(",\n  ")}`,
     `FROM households AS h`,
     `LEFT JOIN member_hits AS mh ON mh.household_id = h."household_id"`,
-    idFilter ? `WHERE h."household_id" = ${idFilter}` : "",
+    plan.idFilter ? `WHERE h."household_id" = ${plan.idFilter}` : "",
   ].filter(Boolean).join("\n");
+}
 
-  // hits
-  const hitCols = ["household_id", "village", "category", "members"];
-  for (const c of coefficients) hitCols.push(`${ident(`c${c.index}`)} AS ${ident(c.column)}`);
-  const hits = `SELECT\n  ${hitCols.join(",\n  ")}\nFROM household_hits`;
+/** hits: one hit count per indicator, named by its column, in model order. */
+function hitsStepSql(plan: StepPlan): string {
+  const cols = ["household_id", "village", "category", "members"];
+  for (const c of plan.compiled.coefficients) cols.push(`${ident(`c${c.index}`)} AS ${ident(c.column)}`);
+  return `SELECT\n  ${cols.join(",\n  ")}\nFROM household_hits`;
+}
 
-  // Exact models (scoring rule 0) sum integer units and divide once in `scored`; others sum doubles here.
-  const exact = coefficients[0]?.units != null;
-  const totals = `SELECT\n  household_id, village, category, members,\n  ${
+/** Whether the model is exact (scoring rule 0: integer units summed, divided once in `scored`). */
+function isExact(plan: StepPlan): boolean {
+  return plan.compiled.coefficients[0]?.units != null;
+}
+
+/** totals: the total in integer units (exact models) or in doubles summed in model order. */
+function totalsSql(plan: StepPlan): string {
+  const { coefficients } = plan.compiled;
+  return `SELECT\n  household_id, village, category, members,\n  ${
     totalUnitsSql(coefficients, "members", "    ")
   } AS total_units,\n  ${
-    exact ? "CAST(NULL AS DOUBLE)" : totalSql(coefficients, "members", "    ")
+    isExact(plan) ? "CAST(NULL AS DOUBLE)" : totalSql(coefficients, "members", "    ")
   } AS total_points\nFROM hits`;
+}
 
-  const total = exact ? totalSql(coefficients, "members", "    ", "total_units") : "total_points";
+/** scored: total points, per-capita score and band. */
+function scoredStepSql(plan: StepPlan): string {
+  const { coefficients, bands } = plan.compiled;
+  const total = isExact(plan) ? totalSql(coefficients, "members", "    ", "total_units") : "total_points";
   const perCapita = perCapitaSql("total_points", "members", coefficients, "total_units");
-  const scored =
-    `SELECT\n  household_id, village, category, members, ${total} AS total_points,\n  ${perCapita} AS per_capita,\n  ${
-      bandSql(bands, `(${perCapita})`)
-    } AS band\nFROM totals`;
-
-  return [
-    {
-      name: "member_conditions",
-      description: "each member's member-indicator conditions and aggregate arguments",
-      sql: memberConditions,
-    },
-    {
-      name: "member_hits",
-      description: "per household with members: member count, members hit per member indicator, aggregates",
-      sql: memberHits,
-    },
-    {
-      name: "household_hits",
-      description: "per household: member hits and household-indicator hits (0/1)",
-      sql: householdHits,
-    },
-    { name: "hits", description: "per household: one hit count per indicator, in model order", sql: hits },
-    { name: "totals", description: "per household: total points, summed in model order", sql: totals },
-    { name: "scored", description: "per household: total points, per-capita score and band", sql: scored },
-  ];
+  return `SELECT\n  household_id, village, category, members, ${total} AS total_points,\n  ${perCapita} AS per_capita,\n  ${
+    bandSql(bands, `(${perCapita})`)
+  } AS band\nFROM totals`;
 }
 
 /** Folds steps into one `WITH …` query ending in `final`. */
