@@ -1,5 +1,5 @@
 /**
- * The demo county generator (scripts/demo_data.ts, scripts/_demo/) and the default model
+ * The demo county generator (src/synth, scripts/demo_data.ts) and the default model
  * (models/county-default.json): determinism, documented marginal rates, the committed sample, and
  * the model's shape (8 categories, 55 indicators, contract-valid, compiles against the data).
  */
@@ -10,15 +10,22 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { COLUMN_NAME, DatasetDescriptionSchema, ModelSchema, parseModel } from "../src/contract/mod.ts";
 import { openDb } from "../src/db/mod.ts";
-import { assertLoadable, loadDataset, readDatasetFolder } from "../src/ingest/mod.ts";
+import { assertLoadable, loadDataset, parseCsv, readDatasetFolder } from "../src/ingest/mod.ts";
 import { compileModel } from "../src/model/mod.ts";
-import { HOUSEHOLD_COLUMNS, MEMBER_COLUMNS, VERIFIED_COLUMNS } from "../scripts/_demo/columns.ts";
-import { generateCounty } from "../scripts/_demo/county.ts";
-import { csvField, parseCsv, toCsv } from "../scripts/_demo/csv.ts";
-import { DOCUMENTED, marginals } from "../scripts/_demo/marginals.ts";
-import { PARAMS } from "../scripts/_demo/params.ts";
-import { Rng } from "../scripts/_demo/prng.ts";
-import { makeVerified, needsOf } from "../scripts/_demo/verify.ts";
+import {
+  csvField,
+  DOCUMENTED,
+  generateCounty,
+  HOUSEHOLD_COLUMNS,
+  makeVerified,
+  marginals,
+  MEMBER_COLUMNS,
+  needsOf,
+  PARAMS,
+  toCsv,
+  VERIFIED_COLUMNS,
+} from "../src/synth/mod.ts";
+import { Rng } from "../src/synth/_rng.ts";
 
 const MODEL_FILE = "models/county-default.json";
 const SAMPLE = "data/sample";

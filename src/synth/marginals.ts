@@ -3,7 +3,7 @@
  * generator reproduces. `DOCUMENTED` holds the values measured on the full county (seed 20240601,
  * 52,000 households); `marginals()` measures them on any generated county.
  */
-import type { County } from "./county.ts";
+import type { County } from "./types.ts";
 import { dayOf } from "./dates.ts";
 import type { Params } from "./params.ts";
 

@@ -9,11 +9,11 @@
  *   batch period in which it was verified.
  * - `survey`: every household of the sample villages, surveyed before the first batch (2024-S).
  */
-import type { County, Household } from "./county.ts";
+import type { County, Household } from "./types.ts";
 import { addDays, dateOf, dayOf } from "./dates.ts";
 import { type AssistanceType, latentNeed, type Need } from "./need.ts";
 import type { Params } from "./params.ts";
-import { logistic, Rng } from "./prng.ts";
+import { logistic, Rng } from "./_rng.ts";
 
 export interface VerifiedRow {
   household_id: string;
@@ -65,53 +65,89 @@ export function needsOf(county: County, p: Params, seed: number): Map<string, Ne
   return new Map(county.households.map((h) => [h.household_id, latentNeed(h, p, rng)]));
 }
 
-/** Builds verified.csv's rows for the county, given the set of households the default model warns. */
-export function makeVerified(
+/** The verified rows of the county and the sample villages surveyed. */
+export interface Verified {
+  rows: VerifiedRow[];
+  survey: string[];
+}
+
+/** One verified row of household `h` with its latent need. */
+function rowOf(
+  h: Household,
+  needs: ReadonlyMap<string, Need>,
+  batch: string,
+  channel: VerifiedRow["channel"],
+  verified_on: string,
+): VerifiedRow {
+  const n = needs.get(h.household_id)!;
+  return {
+    household_id: h.household_id,
+    batch,
+    channel,
+    need: n.need,
+    assistance: n.need ? n.type : null,
+    amount_yuan: n.need ? n.amount : null,
+    department: n.need ? DEPARTMENT_OF[n.type] : null,
+    verified_on,
+  };
+}
+
+/** The survey of every household of the sample villages, on dates drawn from the survey period. */
+function surveyRows(
   county: County,
-  warned: ReadonlySet<string>,
-  needs: Map<string, Need>,
+  needs: ReadonlyMap<string, Need>,
+  survey: string[],
   p: Params,
   seed: number,
-): { rows: VerifiedRow[]; survey: string[] } {
+): VerifiedRow[] {
   const d = p.dates;
-  const b1 = dayOf(d.batch1Extracted);
-  const b2 = dayOf(d.batch2Extracted);
-  const rows: VerifiedRow[] = [];
-  const row = (h: Household, batch: string, channel: VerifiedRow["channel"], verified_on: string): VerifiedRow => {
-    const n = needs.get(h.household_id)!;
-    return {
-      household_id: h.household_id,
-      batch,
-      channel,
-      need: n.need,
-      assistance: n.need ? n.type : null,
-      amount_yuan: n.need ? n.amount : null,
-      department: n.need ? DEPARTMENT_OF[n.type] : null,
-      verified_on,
-    };
-  };
-  // Survey of the sample villages.
-  const survey = surveyVillages(county, p, seed);
   const surveySet = new Set(survey);
   const rs = new Rng(seed, "survey-dates");
   const s0 = dayOf(d.surveyFrom), s1 = dayOf(d.surveyTo);
+  const rows: VerifiedRow[] = [];
   for (const h of county.households) {
-    if (surveySet.has(h.village)) rows.push(row(h, SURVEY_BATCH, "survey", dateOf(rs.int(s0, s1))));
+    if (surveySet.has(h.village)) rows.push(rowOf(h, needs, SURVEY_BATCH, "survey", dateOf(rs.int(s0, s1))));
   }
-  // Warning batches.
+  return rows;
+}
+
+/** Every warned household, verified in the first batch extracted after its record's last change. */
+function warningRows(
+  county: County,
+  warned: ReadonlySet<string>,
+  needs: ReadonlyMap<string, Need>,
+  p: Params,
+  seed: number,
+): VerifiedRow[] {
+  const d = p.dates;
+  const b1 = dayOf(d.batch1Extracted);
   const rw = new Rng(seed, "warning-dates");
+  const rows: VerifiedRow[] = [];
   for (const h of county.households) {
     if (!warned.has(h.household_id)) continue;
     const first = dayOf(h.updated_on) <= b1;
     const verified_on = first
       ? addDays(d.batch1Extracted, rw.int(1, d.batch1VerifyDays))
       : addDays(d.batch2Extracted, rw.int(1, d.batch2VerifyDays));
-    rows.push(row(h, first ? BATCH_1 : BATCH_2, "warning", verified_on));
+    rows.push(rowOf(h, needs, first ? BATCH_1 : BATCH_2, "warning", verified_on));
   }
-  // Applications from households the warnings did not reach.
+  return rows;
+}
+
+/** Applications through the app from households the warnings did not reach. */
+function applicationRows(
+  county: County,
+  warned: ReadonlySet<string>,
+  needs: ReadonlyMap<string, Need>,
+  p: Params,
+  seed: number,
+): VerifiedRow[] {
+  const d = p.dates;
+  const b2 = dayOf(d.batch2Extracted);
   const ra = new Rng(seed, "applications");
   const a0 = dayOf(d.applicationsFrom), a1 = dayOf(d.applicationsTo);
   const ap = p.application;
+  const rows: VerifiedRow[] = [];
   for (const h of county.households) {
     // Draw for every household so the stream does not depend on the warned set.
     const u = ra.uniform();
@@ -122,12 +158,34 @@ export function makeVerified(
       ? logistic(ap.needBase + ap.needZ * n.z)
       : logistic(ap.noNeedBase + ap.noNeedH * h.latent.hardship);
     if (u >= prob) continue;
-    rows.push(row(h, day < b2 ? BATCH_1 : BATCH_2, "application", dateOf(day)));
+    rows.push(rowOf(h, needs, day < b2 ? BATCH_1 : BATCH_2, "application", dateOf(day)));
   }
-  const order = { survey: 0, warning: 1, application: 2 };
-  rows.sort((a, b) =>
-    a.verified_on < b.verified_on ? -1 : a.verified_on > b.verified_on ? 1 : order[a.channel] - order[b.channel] ||
-      (a.household_id < b.household_id ? -1 : a.household_id > b.household_id ? 1 : 0)
-  );
+  return rows;
+}
+
+const CHANNEL_ORDER = { survey: 0, warning: 1, application: 2 };
+
+/** Verified rows in file order: by date, then survey, warning, application, then household. */
+function byFileOrder(a: VerifiedRow, b: VerifiedRow): number {
+  return a.verified_on < b.verified_on ? -1 : a.verified_on > b.verified_on ? 1 : CHANNEL_ORDER[a.channel] -
+      CHANNEL_ORDER[b.channel] ||
+    (a.household_id < b.household_id ? -1 : a.household_id > b.household_id ? 1 : 0);
+}
+
+/** Builds verified.csv's rows for the county, given the set of households the default model warns. */
+export function makeVerified(
+  county: County,
+  warned: ReadonlySet<string>,
+  needs: ReadonlyMap<string, Need>,
+  p: Params,
+  seed: number,
+): Verified {
+  const survey = surveyVillages(county, p, seed);
+  const rows = [
+    ...surveyRows(county, needs, survey, p, seed),
+    ...warningRows(county, warned, needs, p, seed),
+    ...applicationRows(county, warned, needs, p, seed),
+  ];
+  rows.sort(byFileOrder);
   return { rows, survey };
 }

@@ -1,13 +1,29 @@
 /** The headline figures printed after generation and quoted in data/README.md. */
-import type { EvaluationFile, WarningMetrics } from "../../src/evaluate/mod.ts";
-import type { County } from "./county.ts";
 import { ASSISTANCE_TYPES } from "./need.ts";
+import type { County } from "./types.ts";
 import { BATCH_1, BATCH_2, type VerifiedRow } from "./verify.ts";
 
-/** The parts of `evaluation.json` (contract §3) the headline reads. */
-export type EvaluationLike = Pick<EvaluationFile, "overall" | "batches">;
+/** The figures of one set of verified rows the headline reads (a part of contract §3's metrics). */
+export interface MetricsLike {
+  precision: number | null;
+  precision_ci95: [number, number] | null;
+  recall: number | null;
+}
 
-export interface Headline {
+/**
+ * The parts of `evaluation.json` (contract §3) the headline reads: overall and per batch. The
+ * overall object is kept whole in the headline (and its JSON summary).
+ */
+export interface EvaluationLike<M extends MetricsLike = MetricsLike> {
+  overall: M;
+  batches: Record<string, M>;
+}
+
+const pct = (x: number | null) => (x === null ? "—" : `${(100 * x).toFixed(1)}%`);
+const formatInt = (x: number) => x.toLocaleString("en-US");
+
+/** The headline figures of a generated county. */
+export interface Headline<M extends MetricsLike = MetricsLike> {
   households: number;
   persons: number;
   towns: number;
@@ -27,32 +43,31 @@ export interface Headline {
   warningRows: number;
   warningNeed: number;
   precisionWarningRows: number | null;
-  overall: WarningMetrics;
+  overall: M;
   assistanceMix: Record<string, number>;
   amountYuan: number;
   survey: { villages: string[]; households: number; inNeed: number; warned: number; warnedInNeed: number };
   applications: { rows: number; inNeed: number };
 }
 
-const pct = (x: number | null) => (x === null ? "—" : `${(100 * x).toFixed(1)}%`);
-
-export function headlineOf(
+/** The headline figures of a county, its verified rows, the warned households and their evaluation. */
+export function headlineOf<M extends MetricsLike>(
   county: County,
-  rows: VerifiedRow[],
+  rows: readonly VerifiedRow[],
   warned: ReadonlySet<string>,
-  evaluation: EvaluationLike,
-  survey: string[],
-): Headline {
+  evaluation: EvaluationLike<M>,
+  survey: readonly string[],
+): Headline<M> {
   const n = county.households.length;
   const persons = county.households.reduce((s, h) => s + h.members.length, 0);
-  const categories: Headline["categories"] = {};
+  const categories: Headline<M>["categories"] = {};
   for (const h of county.households) {
     const c = (categories[h.category] ??= { households: 0, persons: 0 });
     c.households++;
     c.persons += h.members.length;
   }
   const warningRows = rows.filter((r) => r.channel === "warning");
-  const batches: Headline["batches"] = {};
+  const batches: Headline<M>["batches"] = {};
   for (const b of [BATCH_1, BATCH_2]) {
     const m = evaluation.batches[b];
     batches[b] = {
@@ -83,7 +98,7 @@ export function headlineOf(
     assistanceMix: mix,
     amountYuan: helped.reduce((s, r) => s + (r.amount_yuan ?? 0), 0),
     survey: {
-      villages: survey,
+      villages: [...survey],
       households: surveyRows.length,
       inNeed: surveyRows.filter((r) => r.need).length,
       warned: surveyRows.filter((r) => warned.has(r.household_id)).length,
@@ -127,7 +142,7 @@ export function formatHeadline(h: Headline, seconds: number): string {
   lines.push(
     "  assistance mix: " + Object.entries(h.assistanceMix).map(([k, v]) => `${k} ${v}`).join(", ") +
       ` (pilot: education 117, medical 111, employment 63, temporary 99, charity 14); ` +
-      `${Math.round(h.amountYuan).toLocaleString("en-US")} yuan (pilot 1,192,000)`,
+      `${formatInt(Math.round(h.amountYuan))} yuan (pilot 1,192,000)`,
   );
   lines.push(
     `  survey of ${h.survey.villages.length} sample villages (${
