@@ -14,7 +14,7 @@ import { openDb } from "../src/db/mod.ts";
 import { assertLoadable, loadDataset, readDatasetFolder } from "../src/ingest/mod.ts";
 import { compileModel } from "../src/model/mod.ts";
 import { type ScoredRow, scoreHouseholds } from "../src/score/mod.ts";
-import { Rng } from "../src/synth/_rng.ts";
+import { Rng } from "../src/base/random.ts";
 import { type County, generateCounty, latentNeed, PARAMS } from "../src/synth/mod.ts";
 
 const TARGET_MIX: Record<string, number> = {

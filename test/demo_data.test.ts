@@ -25,7 +25,7 @@ import {
   toCsv,
   VERIFIED_COLUMNS,
 } from "../src/synth/mod.ts";
-import { Rng } from "../src/synth/_rng.ts";
+import { Rng } from "../src/base/random.ts";
 
 const MODEL_FILE = "models/county-default.json";
 const SAMPLE = "data/sample";

@@ -12,7 +12,6 @@ import {
   drawClusters,
   frameBootstrap,
   frameMetrics,
-  mulberry32,
   populationOf,
   psi,
   psiVerdict,
@@ -27,6 +26,7 @@ import {
   wilsonInterval,
   Z95,
 } from "../src/evaluate/mod.ts";
+import { mulberry32 } from "../src/base/random.ts";
 import type { IndicatorCoefficient } from "../src/model/mod.ts";
 import { buildFrame, sweep } from "../src/simulate/mod.ts";
 

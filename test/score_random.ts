@@ -4,18 +4,10 @@
  */
 import type { DatasetSchema, Model } from "../src/contract/mod.ts";
 import type { Row } from "./_reference_interpreter.ts";
+import { mulberry32 } from "../src/base/random.ts";
 
-/** A small seeded PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded PRNG: mulberry32, the toolkit's one (src/base/random.ts). */
+export const rng: (seed: number) => () => number = mulberry32;
 
 export const RANDOM_SCHEMA: DatasetSchema = {
   households: {

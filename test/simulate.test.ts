@@ -9,16 +9,7 @@ import {
   Simulator,
   sweep,
 } from "../src/simulate/mod.ts";
-
-/** A seeded generator (mulberry32) so every run tests the same cases. */
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as rng } from "../src/base/random.ts";
 
 function coefficient(
   index: number,

@@ -5,26 +5,14 @@
  * the same seed gives the same interval on every machine and every run.
  */
 
+import { mulberry32 } from "../base/random.ts";
+
 /** Default number of bootstrap replicates. */
 export const DEFAULT_REPLICATES = 1000;
 /** Default seed of the bootstrap generator. */
 export const DEFAULT_SEED = 20240615;
 /** Below this many clusters a cluster bootstrap interval is flagged as unreliable. */
 export const MIN_CLUSTERS = 10;
-
-/**
- * mulberry32: a small, fast 32-bit generator; the same seed gives the same stream everywhere.
- * Returns a function giving uniform numbers in [0, 1).
- */
-export function mulberry32(seed: number): () => number {
-  let state = seed | 0;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Checks a seed: an integer in the 32-bit range. */
 export function checkSeed(seed: number): number {

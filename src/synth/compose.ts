@@ -3,7 +3,7 @@
  * three generations, skipped generation, …), with ages and sexes.
  */
 import type { Params, Template } from "./params.ts";
-import type { Rng } from "./_rng.ts";
+import type { Rng } from "../base/random.ts";
 import type { Member } from "./types.ts";
 
 const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));

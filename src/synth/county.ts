@@ -9,7 +9,7 @@ import { dayOf } from "./dates.ts";
 import { makeHousehold } from "./household.ts";
 import { makeVillages } from "./names.ts";
 import type { Params } from "./params.ts";
-import { Rng } from "./_rng.ts";
+import { Rng } from "../base/random.ts";
 import type { County, Household } from "./types.ts";
 
 export type { County, EmploymentStatus, Household, Member, SchoolStage, ShockType } from "./types.ts";

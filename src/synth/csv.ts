@@ -1,36 +1,13 @@
 /**
- * The demo county's cells as CSV text: null/undefined is an empty cell, booleans `true`/`false`,
- * numbers plain decimals (never exponent notation); quoting by RFC 4180 as the one CSV writer does.
+ * The demo county's cells as CSV text, through the one CSV writer (src/base/csv.ts): null and
+ * undefined are empty cells, booleans `true`/`false`, numbers plain decimals (src/base/format.ts
+ * `plainNumber`, never exponent notation), quoting by RFC 4180.
  */
+import { csvCell, toCsv as baseToCsv } from "../base/csv.ts";
+import { plainNumber } from "../base/format.ts";
 
 /** A cell value before formatting. */
 export type Cell = string | number | boolean | null | undefined;
-
-/** A number as plain decimal text (never exponent notation), trailing zeros trimmed. */
-function plainNumber(value: number): string {
-  if (!Number.isFinite(value)) throw new RangeError(`Expected a finite number but found ${value}`);
-  if (Number.isInteger(value)) return value.toFixed(0);
-  const text = String(value);
-  if (!/e/i.test(text)) return text;
-  return value.toFixed(10).replace(/0+$/, "").replace(/\.$/, "");
-}
-
-function csvCell(value: unknown): string {
-  if (value === null || value === undefined) return "";
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
-function baseToCsv(columns: readonly string[], rows: Iterable<readonly unknown[]>): string {
-  const lines = [columns.map(csvCell).join(",")];
-  for (const row of rows) {
-    if (row.length !== columns.length) {
-      throw new RangeError(`Expected a CSV row of ${columns.length} cells but found ${row.length}`);
-    }
-    lines.push(row.map(csvCell).join(","));
-  }
-  return lines.join("\n") + "\n";
-}
 
 /** A cell as the text the CSV holds before quoting (null stays null: an empty cell). */
 export function cellText(value: Cell): string | null {
@@ -43,11 +20,11 @@ export function csvField(value: Cell): string {
   return csvCell(cellText(value));
 }
 
-/** A whole CSV text: header row, then one line per row, every line ending in "\n". */
-export function toCsv(columns: readonly string[], rows: Iterable<readonly Cell[]>): string {
-  return baseToCsv(columns, mapRows(rows));
+function* cellTexts(rows: Iterable<readonly Cell[]>): Iterable<(string | null)[]> {
+  for (const row of rows) yield row.map(cellText);
 }
 
-function* mapRows(rows: Iterable<readonly Cell[]>): Iterable<(string | null)[]> {
-  for (const row of rows) yield row.map(cellText);
+/** A whole CSV text: header row, then one line per row, every line ending in "\n". */
+export function toCsv(columns: readonly string[], rows: Iterable<readonly Cell[]>): string {
+  return baseToCsv(columns, cellTexts(rows));
 }

@@ -1,4 +1,5 @@
 /** The headline figures printed after generation and quoted in data/README.md. */
+import { formatInt, formatPercent as pct } from "../base/format.ts";
 import { ASSISTANCE_TYPES } from "./need.ts";
 import type { County } from "./types.ts";
 import { BATCH_1, BATCH_2, type VerifiedRow } from "./verify.ts";
@@ -18,9 +19,6 @@ export interface EvaluationLike<M extends MetricsLike = MetricsLike> {
   overall: M;
   batches: Record<string, M>;
 }
-
-const pct = (x: number | null) => (x === null ? "—" : `${(100 * x).toFixed(1)}%`);
-const formatInt = (x: number) => x.toLocaleString("en-US");
 
 /** The headline figures of a generated county. */
 export interface Headline<M extends MetricsLike = MetricsLike> {

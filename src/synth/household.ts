@@ -9,7 +9,8 @@ import { dateOf, dayOf } from "./dates.ts";
 import { makeMember } from "./member.ts";
 import type { Village } from "./names.ts";
 import type { Category, Params, Template } from "./params.ts";
-import { logistic, type Rng } from "./_rng.ts";
+import type { Rng } from "../base/random.ts";
+import { logistic } from "./_math.ts";
 import type { Household, Member, ShockType } from "./types.ts";
 
 const round10 = (x: number) => Math.round(x / 10) * 10;

@@ -6,7 +6,8 @@
  */
 import type { Person } from "./compose.ts";
 import type { Category, Params, Template } from "./params.ts";
-import { logistic, type Rng } from "./_rng.ts";
+import type { Rng } from "../base/random.ts";
+import { logistic } from "./_math.ts";
 import type { EmploymentStatus, Member, SchoolStage } from "./types.ts";
 
 /** What every member of one household shares. */

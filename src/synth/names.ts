@@ -4,7 +4,7 @@
  * names in eastern Hubei (surname + 湾/畈/岗/冲…, landscape words, collective-era names). Any
  * match with a real village is a coincidence, and no household in the demo exists.
  */
-import type { Rng } from "./_rng.ts";
+import type { Rng } from "../base/random.ts";
 
 /** A town or township with its relative share of the monitored households (assumption). */
 export interface Town {

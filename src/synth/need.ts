@@ -18,7 +18,7 @@
  */
 import type { Household } from "./types.ts";
 import type { Params } from "./params.ts";
-import type { Rng } from "./_rng.ts";
+import type { Rng } from "../base/random.ts";
 
 export const ASSISTANCE_TYPES = ["education", "medical", "employment", "temporary", "charity", "basic_living"] as const;
 export type AssistanceType = (typeof ASSISTANCE_TYPES)[number];

@@ -13,7 +13,8 @@ import type { County, Household } from "./types.ts";
 import { addDays, dateOf, dayOf } from "./dates.ts";
 import { type AssistanceType, latentNeed, type Need } from "./need.ts";
 import type { Params } from "./params.ts";
-import { logistic, Rng } from "./_rng.ts";
+import { Rng } from "../base/random.ts";
+import { logistic } from "./_math.ts";
 
 export interface VerifiedRow {
   household_id: string;

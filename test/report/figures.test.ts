@@ -22,18 +22,9 @@ import {
 } from "../../src/report/mod.ts";
 import { assignBands, buildFrame, packCoefficients, rescore } from "../../src/simulate/mod.ts";
 import type { IndicatorCoefficient } from "../../src/model/mod.ts";
+import { mulberry32 as rng } from "../../src/base/random.ts";
 
 const { document } = parseHTML("<!doctype html><html><body></body></html>");
-
-/** mulberry32: the same households on every run. */
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const BANDS = [{ id: "red", min: 18 }, { id: "orange", min: 16 }, { id: "yellow", min: 14.5 }];
 const CATEGORIES = ["dibao", "tekun", "monitored", "near_dibao", "rigid_expense", "other"];
