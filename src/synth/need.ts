@@ -20,9 +20,12 @@ import type { Household } from "./types.ts";
 import type { Params } from "./params.ts";
 import type { Rng } from "../base/random.ts";
 
+/** The kinds of assistance a department can deliver, in tie-break order. */
 export const ASSISTANCE_TYPES = ["education", "medical", "employment", "temporary", "charity", "basic_living"] as const;
+/** One kind of assistance. */
 export type AssistanceType = (typeof ASSISTANCE_TYPES)[number];
 
+/** A household's latent need: whether it needs help now, which kind, and how much. */
 export interface Need {
   need: boolean;
   /** The kind with the largest propensity (meaningful where `need`). */

@@ -21,6 +21,7 @@ export type Template =
   | "adult_with_parents"
   | "minor_alone";
 
+/** The generator's parameters (sources and assumptions in data/README.md). */
 export const PARAMS = {
   /** Default county size: ~52,000 households ≈ 145,000 persons (the pilot's 14.5万人 database). */
   households: 52_000,
@@ -276,4 +277,5 @@ export const PARAMS = {
   surveyVillages: 4,
 };
 
+/** The shape of the generator's parameters. */
 export type Params = typeof PARAMS;

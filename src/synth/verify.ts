@@ -16,6 +16,7 @@ import type { Params } from "./params.ts";
 import { Rng } from "../base/random.ts";
 import { logistic } from "./_math.ts";
 
+/** One row of verified.csv. */
 export interface VerifiedRow {
   household_id: string;
   batch: string;
@@ -37,8 +38,11 @@ export const DEPARTMENT_OF: Record<AssistanceType, string> = {
   basic_living: "civil_affairs",
 };
 
+/** The first warning batch. */
 export const BATCH_1 = "2024-B1";
+/** The second warning batch. */
 export const BATCH_2 = "2024-B2";
+/** The sample-village survey before the warnings. */
 export const SURVEY_BATCH = "2024-S";
 
 /** Chooses the sample villages: rural or urban, each in a different town, with at least the median village size. */
