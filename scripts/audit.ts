@@ -6,6 +6,7 @@
  * single members, with disparity ratios against a reference group; batch-to-batch drift (PSI).
  * Writes `<out>/audit.json`, `<out>/audit.html` and `<out>/run.json`.
  */
+import { outputJson } from "../src/contract/outputs.ts";
 import { auditOf } from "../src/evaluate/audit_file.ts";
 import { parseReferences, readMemberGroups, readTowns } from "../src/evaluate/audit.ts";
 import { DEFAULT_REPLICATES, DEFAULT_SEED } from "../src/evaluate/bootstrap.ts";
@@ -72,7 +73,7 @@ await runCommand(USAGE, async () => {
   } finally {
     await run.db.close();
   }
-  await writeOut(out, "audit.json", JSON.stringify(audit, null, 2) + "\n");
+  await writeOut(out, "audit.json", outputJson("audit.json", audit));
   await writeOut(out, "audit.html", auditHtml(audit));
   await writeOut(out, "run.json", manifest(run, "audit"));
 

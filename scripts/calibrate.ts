@@ -6,6 +6,7 @@
  * `<out>/calibration.html`, the full threshold sweep (`sweep.csv`, `sweep_villages.csv`) and
  * `run.json`.
  */
+import { outputJson } from "../src/contract/outputs.ts";
 import { modelDigest } from "../src/contract/mod.ts";
 import { InputError } from "../src/contract/mod.ts";
 import {
@@ -185,7 +186,7 @@ await runCommand(USAGE, async () => {
     outputs,
   });
   await writeOut(out, "model.json", text);
-  await writeOut(out, "calibration.json", JSON.stringify(file, null, 2) + "\n");
+  await writeOut(out, "calibration.json", outputJson("calibration.json", file));
   await writeOut(out, "calibration.html", calibrationHtml(file, outcome));
   await writeOut(out, "sweep.csv", sweepCsv(outcome.table));
   await writeOut(out, "sweep_villages.csv", sweepVillagesCsv(outcome.table));

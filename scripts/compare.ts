@@ -5,6 +5,7 @@
  * supports it) and in each department's workload: `<out>/comparison.json`, `<out>/changes.csv`,
  * `<out>/comparison.html`.
  */
+import { outputJson } from "../src/contract/outputs.ts";
 import { modelDigest } from "../src/contract/mod.ts";
 import { changesCsv, compareFileOf, comparePopulations } from "../src/evaluate/compare.ts";
 import { contextOf } from "../src/evaluate/context.ts";
@@ -76,7 +77,7 @@ await runCommand(USAGE, async () => {
     },
     data: { folder, digest: report.digest, labeled: context.labeled },
   });
-  await writeOut(out, "comparison.json", JSON.stringify(file, null, 2) + "\n");
+  await writeOut(out, "comparison.json", outputJson("comparison.json", file));
   await writeOut(out, "changes.csv", changesCsv(comparison.changes));
   await writeOut(out, "comparison.html", compareHtml(file));
 

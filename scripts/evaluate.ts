@@ -3,6 +3,7 @@
  * `evaluation.json` (contract §3: warnings, precision with its Wilson interval, recall, coverage;
  * overall and per batch).
  */
+import { outputJson } from "../src/contract/outputs.ts";
 import { evaluationOf, readVerified, scoresCsv } from "../src/evaluate/mod.ts";
 import { parseArgs, required, runCommand, writeOut } from "./_cli.ts";
 import { manifest, prepareRun, scoreAll } from "./_scoring.ts";
@@ -23,7 +24,7 @@ await runCommand(USAGE, async () => {
   await run.db.close();
   const evaluation = evaluationOf(run.model, run.modelSha256, run.report.digest, rows, verified);
   await writeOut(out, "scores.csv", scoresCsv(rows));
-  await writeOut(out, "evaluation.json", JSON.stringify(evaluation, null, 2) + "\n");
+  await writeOut(out, "evaluation.json", outputJson("evaluation.json", evaluation));
   await writeOut(out, "run.json", manifest(run, "evaluate"));
   const o = evaluation.overall;
   console.log(

@@ -7,6 +7,11 @@ import { type BandTransition, NO_BAND } from "./prepare.ts";
 export interface BandChangeOptions {
   /** Band ids in model order (most severe first). */
   bands: readonly string[];
+  /** Band ids of the columns when the current model's bands differ (default: `bands`). */
+  columns?: readonly string[];
+  /** Axis labels (default: baseline / adjusted). */
+  xLabel?: string;
+  yLabel?: string;
   width?: number;
   document?: PlotDocument;
 }
@@ -14,6 +19,7 @@ export interface BandChangeOptions {
 /** Plot options: one cell per (baseline, current) pair; changed cells coloured, unchanged grey. */
 export function bandChangeSpec(cells: readonly BandTransition[], options: BandChangeOptions): Plot.PlotOptions {
   const order = [...options.bands, NO_BAND];
+  const columns = options.columns ? [...options.columns, NO_BAND] : order;
   const label = (b: string) => (b === NO_BAND ? "未预警 none" : b);
   return {
     document: documentOf(options),
@@ -22,8 +28,8 @@ export function bandChangeSpec(cells: readonly BandTransition[], options: BandCh
     marginLeft: 90,
     marginTop: 40,
     padding: 0.05,
-    x: { domain: order, label: "现模型 Adjusted →", axis: "top", tickFormat: label },
-    y: { domain: order, label: "基线 Baseline ↓", tickFormat: label },
+    x: { domain: columns, label: options.xLabel ?? "现模型 Adjusted →", axis: "top", tickFormat: label },
+    y: { domain: order, label: options.yLabel ?? "基线 Baseline ↓", tickFormat: label },
     color: {
       type: "log",
       scheme: "oranges",

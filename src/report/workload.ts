@@ -18,6 +18,10 @@ export interface WorkloadOptions {
   label?: string;
   /** Show at most this many rows, the largest current counts first. Default 25. */
   limit?: number;
+  /** The x axis label; "预警户数 Warnings →" by default. */
+  xLabel?: string;
+  /** A key drawn above the bars as SVG text (e.g. which model the bars and ticks are). */
+  legend?: string;
   width?: number;
   document?: PlotDocument;
 }
@@ -43,10 +47,11 @@ export function workloadSpec(rows: readonly WorkloadRow[], options: WorkloadOpti
   return {
     document: documentOf(options),
     width: positiveInteger(options.width, "width", 460),
-    height: 30 + 18 * Math.max(1, shown.length) + 20,
+    height: 30 + 18 * Math.max(1, shown.length) + 20 + (options.legend ? 10 : 0),
     marginLeft: 190,
     marginRight: 80,
-    x: { label: "预警户数 Warnings →", grid: true },
+    marginTop: options.legend ? 30 : undefined,
+    x: { label: options.xLabel ?? "预警户数 Warnings →", grid: true },
     y: { label: options.label ?? null, domain: names },
     marks: [
       Plot.barX(shown, { y: "name", x: "current", fill: "#4e79a7", fillOpacity: 0.85 }),
@@ -58,6 +63,9 @@ export function workloadSpec(rows: readonly WorkloadRow[], options: WorkloadOpti
         textAnchor: "start",
         dx: 4,
       }),
+      options.legend
+        ? Plot.text([options.legend], { frameAnchor: "top-left", dy: -22, fill: "#333", fontSize: 11 })
+        : null,
       Plot.ruleX([0]),
     ],
   };
