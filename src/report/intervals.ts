@@ -73,7 +73,13 @@ export function intervalsSpec(rows: readonly IntervalPoint[], options: Intervals
     marginLeft: positiveInteger(options.marginLeft, "marginLeft", 170),
     marginRight: 50,
     marginTop: legend ? 34 : undefined,
-    x: { domain: options.domain ?? [0, 1], label: `${options.label} →`, grid: true, percent: true },
+    // `percent` scales the values by 100, so the domain (given in proportions) is scaled too.
+    x: {
+      domain: (options.domain ?? [0, 1]).map((d) => 100 * d),
+      label: `${options.label} →`,
+      grid: true,
+      percent: true,
+    },
     y: { domain: labels, label: null },
     marks: [
       options.reference === undefined || options.reference === null
