@@ -7,7 +7,7 @@ import type { CalibrationOutcome } from "../calibrate/calibrate.ts";
 import type { CalibrationFile } from "../calibrate/output.ts";
 import type { FrameName } from "../evaluate/frames.ts";
 import { type IntervalPoint, intervalsSpec } from "./intervals.ts";
-import { bandLabel, departmentLabel, labelText, CALIBRATION_ROLE_LABELS } from "./labels.ts";
+import { bandLabel, CALIBRATION_ROLE_LABELS, departmentLabel, labelText } from "./labels.ts";
 import { frameTitle, intervalPoint, METRIC_COLUMNS, metricCells, points, provenanceSection } from "./report_common.ts";
 import { precisionCurveSpec, thin, warningsCurveSpec } from "./thresholds.ts";
 import { workloadSpec } from "./workload.ts";
