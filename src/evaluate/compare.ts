@@ -4,6 +4,7 @@
  * change in each frame's figures (precision, recall where the frame supports it, …) and in each
  * department's workload.
  */
+import { toCsv } from "../base/csv.ts";
 import type { ModelIdentity } from "./audit_file.ts";
 import {
   FRAME_NAMES,
@@ -178,22 +179,14 @@ function get(map: Map<string, ChangeCounts>, key: string): ChangeCounts {
   return c;
 }
 
-function field(value: unknown): string {
-  if (value === null || value === undefined) return "";
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
 /** The list of households that change band, as CSV (household_id order). */
 export function changesCsv(changes: readonly BandChange[]): string {
-  const lines = ["household_id,village,category,band_a,band_b,per_capita_a,per_capita_b,change"];
-  for (const c of changes) {
-    lines.push(
-      [c.household_id, c.village, c.category, c.band_a, c.band_b, c.per_capita_a, c.per_capita_b, c.change].map(field)
-        .join(","),
-    );
-  }
-  return lines.join("\n") + "\n";
+  return toCsv(
+    ["household_id", "village", "category", "band_a", "band_b", "per_capita_a", "per_capita_b", "change"],
+    changes.map((
+      c,
+    ) => [c.household_id, c.village, c.category, c.band_a, c.band_b, c.per_capita_a, c.per_capita_b, c.change]),
+  );
 }
 
 /** `comparison.json`. */

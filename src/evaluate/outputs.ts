@@ -3,27 +3,18 @@
  * deterministically (fixed column and key order, numbers at full precision) so that the same data
  * and model give byte-identical files on either engine.
  */
+import { toCsv } from "../base/csv.ts";
 import type { Model } from "../contract/mod.ts";
 import type { Db } from "../db/mod.ts";
 import type { ScoredRow } from "../score/mod.ts";
 import { evaluateByBatch, type VerifiedRow, type WarningMetrics } from "./metrics.ts";
 
-/** Quotes a CSV field per RFC 4180 where needed. */
-function field(value: unknown): string {
-  if (value === null || value === undefined) return "";
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
 /** `scores.csv`: one row per household in the given (contract) order; `band` empty where not warned. */
 export function scoresCsv(rows: readonly ScoredRow[]): string {
-  const out = ["household_id,village,category,members,total_points,per_capita,band"];
-  for (const r of rows) {
-    out.push(
-      [r.household_id, r.village, r.category, r.members, r.total_points, r.per_capita, r.band].map(field).join(","),
-    );
-  }
-  return out.join("\n") + "\n";
+  return toCsv(
+    ["household_id", "village", "category", "members", "total_points", "per_capita", "band"],
+    rows.map((r) => [r.household_id, r.village, r.category, r.members, r.total_points, r.per_capita, r.band]),
+  );
 }
 
 /** Reads the verified rows loaded by ingest (an empty table when the dataset has none). */

@@ -5,6 +5,7 @@
  * interval, recall (survey frame only), coverage (warning frame only); warnings per department and
  * per village. The frame counts come from `sweep` of the fast path; this adds the rest.
  */
+import { csvCell, csvLine } from "../base/csv.ts";
 import { sweep } from "../simulate/mod.ts";
 import { FRAME_DEFINITIONS, type FrameLabels, type FrameName } from "./frames.ts";
 import type { Population } from "./population.ts";
@@ -94,10 +95,6 @@ export function sweepIndexAt(table: Pick<SweepTable, "thresholds">, t: number): 
   return at;
 }
 
-function cell(value: number | null | undefined): string {
-  return value === null || value === undefined ? "" : String(value);
-}
-
 /**
  * The sweep as CSV, one row per distinct threshold (descending): warnings; per frame labeled
  * warnings, true positives, precision and its Wilson bounds (frames that support precision),
@@ -114,25 +111,25 @@ export function sweepCsv(table: SweepTable): string {
     if (s.coverage) header.push(`${f.frame}_coverage`);
   }
   for (const d of table.departments) header.push(`dept_${d}`);
-  const lines = [header.join(",")];
+  const lines = [csvLine(header)];
   for (let t = 0; t < table.thresholds.length; t++) {
-    const row = [cell(table.thresholds[t]), cell(table.warnings[t])];
+    const row: unknown[] = [table.thresholds[t], table.warnings[t]];
     for (const f of table.frames) {
       const s = FRAME_DEFINITIONS[f.frame].supports;
       const lw = f.labeledWarnings[t], tp = f.truePositives[t];
-      row.push(cell(lw), cell(tp));
+      row.push(lw, tp);
       if (s.precision) {
         const ci = wilsonInterval(tp, lw);
-        row.push(cell(ratio(tp, lw)), cell(ci?.[0]), cell(ci?.[1]));
+        row.push(ratio(tp, lw), ci?.[0], ci?.[1]);
       }
       if (s.recall) {
         const ci = wilsonInterval(tp, f.labeledPositives);
-        row.push(cell(ratio(tp, f.labeledPositives)), cell(ci?.[0]), cell(ci?.[1]));
+        row.push(ratio(tp, f.labeledPositives), ci?.[0], ci?.[1]);
       }
-      if (s.coverage) row.push(cell(ratio(lw, table.warnings[t])));
+      if (s.coverage) row.push(ratio(lw, table.warnings[t]));
     }
-    for (let d = 0; d < table.departments.length; d++) row.push(cell(table.byDepartment[d][t]));
-    lines.push(row.join(","));
+    for (let d = 0; d < table.departments.length; d++) row.push(table.byDepartment[d][t]);
+    lines.push(csvLine(row));
   }
   return lines.join("\n") + "\n";
 }
@@ -146,7 +143,7 @@ export function sweepVillagesCsv(table: SweepTable): string {
   const lines = ["village,threshold,warnings"];
   table.villages.forEach((v, i) => {
     const counts = table.byVillage[i];
-    const name = /[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
+    const name = csvCell(v);
     for (let t = 0; t < counts.length; t++) {
       if (counts[t] !== (t === 0 ? 0 : counts[t - 1])) lines.push(`${name},${table.thresholds[t]},${counts[t]}`);
     }

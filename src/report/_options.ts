@@ -4,6 +4,7 @@
  */
 
 import type * as Plot from "@observablehq/plot";
+import { formatPercent } from "../base/format.ts";
 
 /** A document figures can render into: the page's, or a server-side one such as linkedom's. */
 export type PlotDocument = NonNullable<Plot.PlotOptions["document"]>;
@@ -46,5 +47,5 @@ export function keyword<T extends string>(value: unknown, name: string, allowed:
 
 /** Formats a proportion as a percentage with one decimal, or "—" for null. */
 export function percent(value: number | null | undefined): string {
-  return value === null || value === undefined || Number.isNaN(value) ? "—" : `${(100 * value).toFixed(1)}%`;
+  return formatPercent(value);
 }

@@ -9,6 +9,7 @@
  * renderers escape (HTML) or set `textContent` (DOM); nothing in the tree is markup.
  */
 import type * as Plot from "@observablehq/plot";
+import { formatPercent } from "../base/format.ts";
 import type { FrameName } from "../evaluate/frames.ts";
 import { COLUMN_LABELS, type ColumnKey, type Label } from "./labels.ts";
 
@@ -178,9 +179,9 @@ export function isFlags(cell: Cell): cell is FlagsValue {
   return cell !== null && typeof cell === "object" && "flags" in cell;
 }
 
-/** A proportion as a percentage with one decimal; "—" for null. */
+/** A proportion as a percentage with one decimal; "—" for null (the one formatter, src/base). */
 export function pct(value: number | null | undefined): string {
-  return value === null || value === undefined || Number.isNaN(value) ? "—" : `${(100 * value).toFixed(1)}%`;
+  return formatPercent(value);
 }
 
 /** An interval of proportions as "[a–b]"; "" for null. */
