@@ -1,44 +1,14 @@
 /** `calibration.json`: what was chosen, how, on which data and model, and what it does on every frame. */
+import type { CalibrationJson } from "../contract/outputs.ts";
 import { FRAME_DEFINITIONS, FRAME_NAMES, type FrameName, MIN_LABELED } from "../evaluate/frames.ts";
-import type { BandCut } from "../model/mod.ts";
 import type { CalibrationMethod, CalibrationOutcome } from "./calibrate.ts";
 import type { UpperRule } from "./bands.ts";
 
 /** Identity of a model in outputs. */
-export interface ModelIdentity {
-  id: string;
-  version: string;
-  sha256: string;
-  file?: string;
-}
+export type ModelIdentity = CalibrationJson["model"]["input"];
 
-/** The calibration report as a plain object (keys in a fixed order). */
-export interface CalibrationFile {
-  command: "calibrate";
-  model: { input: ModelIdentity; output: ModelIdentity };
-  data: { folder: string; digest: string; households: number; labeled: Record<FrameName, number> };
-  method: {
-    mode: CalibrationMethod["mode"];
-    rule: string;
-    upper: UpperRule;
-    z: number;
-    min_labeled: number;
-    frames: Record<
-      FrameName,
-      { channel: string; name_zh: string; name_en: string; supports: Record<string, boolean>; description: string }
-    >;
-    bootstrap: CalibrationOutcome["bootstrap"]["settings"];
-  };
-  bands: { before: BandCut[]; after: BandCut[] };
-  fit: Record<string, unknown>;
-  threshold_stability: CalibrationOutcome["stability"];
-  fit_frame_bootstrap: CalibrationOutcome["bootstrap"]["fit_frame"];
-  side_by_side: CalibrationOutcome["side_by_side"];
-  band_counts: CalibrationOutcome["band_counts"];
-  workload: CalibrationOutcome["workload"];
-  notes: string[];
-  outputs: string[];
-}
+/** The calibration report as a plain object (keys in a fixed order): its type is its schema's (src/contract/outputs.ts). */
+export type CalibrationFile = CalibrationJson;
 
 /** Builds `calibration.json`. */
 export function calibrationFile(input: {

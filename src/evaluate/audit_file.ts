@@ -3,12 +3,13 @@
  * village-cluster bootstrap intervals, per batch, per group with disparities, department workload,
  * and batch-to-batch drift — with the method stated (frames, z, bootstrap, group definitions).
  */
-import { type BootstrapSettings, bootstrapSettings } from "./bootstrap.ts";
+import type { z } from "zod";
+import type { AuditJson, modelIdentitySchema } from "../contract/outputs.ts";
+import { bootstrapSettings } from "./bootstrap.ts";
 import {
   type BootstrapOptions,
   FRAME_DEFINITIONS,
   FRAME_NAMES,
-  type FrameBootstrap,
   frameBootstrap,
   frameLabelsOf,
   type FrameMetrics,
@@ -18,64 +19,19 @@ import {
   MIN_LABELED,
 } from "./frames.ts";
 import type { EvaluationContext } from "./context.ts";
-import {
-  auditDimension,
-  auditDimensions,
-  type DimensionAudit,
-  DISPARITY_BOUNDS,
-  type MemberGroups,
-  type SkippedDimension,
-} from "./audit.ts";
-import { type BatchDrift, batchDrift, PSI_EPSILON } from "./drift.ts";
+import { auditDimension, auditDimensions, DISPARITY_BOUNDS, type MemberGroups } from "./audit.ts";
+import { batchDrift, PSI_EPSILON } from "./drift.ts";
 import { bandCounts, departmentWorkloadOf } from "./population.ts";
 import { Z95 } from "./wilson.ts";
 
 /** A model's identity in outputs. */
-export interface ModelIdentity {
-  id: string;
-  version: string;
-  sha256: string;
-  file?: string;
-}
+export type ModelIdentity = z.infer<typeof modelIdentitySchema>;
 
-/** One frame's overall audit. */
-export interface FrameAudit {
-  name_zh: string;
-  name_en: string;
-  channel: string;
-  supports: Record<string, boolean>;
-  description: string;
-  /** False when the data has no verified rows of this channel: the frame's figures are then absent. */
-  present: boolean;
-  /** Villages with labeled households in the frame. */
-  villages: string[];
-  overall: FrameMetrics | null;
-  bootstrap: FrameBootstrap | null;
-}
+/** One frame's overall audit: its definition, whether the data has it, its figures and bootstrap. */
+export type FrameAudit = AuditFile["frames"][FrameName];
 
-/** `audit.json`. */
-export interface AuditFile {
-  command: "audit";
-  model: ModelIdentity;
-  data: { folder: string; digest: string; households: number; labeled: Record<FrameName, number> };
-  method: {
-    z: number;
-    min_labeled: number;
-    disparity_bounds: [number, number];
-    bootstrap: BootstrapSettings;
-    departments: string;
-    drift: { bins: string; epsilon: number; verdicts: string };
-    groups: { id: string; definition: string; reference: string; reference_rule: string; bootstrap: boolean }[];
-  };
-  frames: Record<FrameName, FrameAudit>;
-  bands: { cuts: { id: string; min: number }[]; counts: Record<string, number> };
-  workload: Record<string, number>;
-  batches: Record<string, Partial<Record<FrameName, FrameMetrics>>>;
-  groups: DimensionAudit[];
-  skipped_groups: SkippedDimension[];
-  drift: BatchDrift;
-  notes: string[];
-}
+/** `audit.json`: its type is its schema's (src/contract/outputs.ts). */
+export type AuditFile = AuditJson;
 
 /** Builds the audit. */
 export function auditOf(input: {

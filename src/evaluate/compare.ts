@@ -4,6 +4,7 @@
  * change in each frame's figures (precision, recall where the frame supports it, …) and in each
  * department's workload.
  */
+import type { ComparisonJson } from "../contract/outputs.ts";
 import { toCsv } from "../base/csv.ts";
 import type { ModelIdentity } from "./audit_file.ts";
 import {
@@ -189,21 +190,8 @@ export function changesCsv(changes: readonly BandChange[]): string {
   );
 }
 
-/** `comparison.json`. */
-export interface CompareFile {
-  command: "compare";
-  models: { a: ModelIdentity; b: ModelIdentity };
-  data: { folder: string; digest: string; households: number; labeled?: Record<FrameName, number> };
-  method: { z: number; min_labeled: number; frames: string; departments: string; change: string };
-  summary: Comparison["summary"];
-  transitions: Comparison["transitions"];
-  bands: { a: { id: string; min: number }[]; b: { id: string; min: number }[] };
-  frames: Comparison["frames"];
-  workload: Comparison["workload"];
-  by_category: Comparison["by_category"];
-  by_village: Comparison["by_village"];
-  changes: BandChange[];
-}
+/** `comparison.json`: its type is its schema's (src/contract/outputs.ts). */
+export type CompareFile = ComparisonJson;
 
 /** Builds `comparison.json`. */
 export function compareFileOf(input: {

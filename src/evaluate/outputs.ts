@@ -3,11 +3,12 @@
  * deterministically (fixed column and key order, numbers at full precision) so that the same data
  * and model give byte-identical files on either engine.
  */
+import type { EvaluationJson } from "../contract/outputs.ts";
 import { toCsv } from "../base/csv.ts";
 import type { Model } from "../contract/mod.ts";
 import type { Db } from "../db/mod.ts";
 import type { ScoredRow } from "../score/mod.ts";
-import { evaluateByBatch, type VerifiedRow, type WarningMetrics } from "./metrics.ts";
+import { evaluateByBatch, type VerifiedRow } from "./metrics.ts";
 
 /** `scores.csv`: one row per household in the given (contract) order; `band` empty where not warned. */
 export function scoresCsv(rows: readonly ScoredRow[]): string {
@@ -32,13 +33,8 @@ export async function readVerified(db: Pick<Db, "all">): Promise<VerifiedRow[]> 
   return rows as unknown as VerifiedRow[];
 }
 
-/** `evaluation.json` as an object, keys in the contract's order. */
-export interface EvaluationFile {
-  model: { id: string; version: string; sha256: string };
-  data: { digest: string };
-  overall: WarningMetrics;
-  batches: Record<string, WarningMetrics>;
-}
+/** `evaluation.json` as an object, keys in the contract's order: its type is its schema's (src/contract/outputs.ts). */
+export type EvaluationFile = EvaluationJson;
 
 /** Builds `evaluation.json` from the scored households and the verified rows. */
 export function evaluationOf(
