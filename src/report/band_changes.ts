@@ -1,6 +1,7 @@
 /** Who changes band: the matrix of households by baseline band (rows) and current band (columns). */
 import * as Plot from "@observablehq/plot";
 import { documentOf, type Figure, type PlotDocument, positiveInteger } from "./_options.ts";
+import { BAND_LABELS, labelText } from "./labels.ts";
 import { type BandTransition, NO_BAND } from "./prepare.ts";
 
 /** Options of {@link bandChangeFigure}. */
@@ -20,7 +21,7 @@ export interface BandChangeOptions {
 export function bandChangeSpec(cells: readonly BandTransition[], options: BandChangeOptions): Plot.PlotOptions {
   const order = [...options.bands, NO_BAND];
   const columns = options.columns ? [...options.columns, NO_BAND] : order;
-  const label = (b: string) => (b === NO_BAND ? "未预警 none" : b);
+  const label = (b: string) => (b === NO_BAND ? labelText(BAND_LABELS.none) : b);
   return {
     document: documentOf(options),
     width: positiveInteger(options.width, "width", 360),
