@@ -80,6 +80,48 @@ function diff(a: number | null, b: number | null): number | null {
   return a === null || b === null ? null : b - a;
 }
 
+/** Each frame's figures under both models, with B − A (frames without labeled households left out). */
+function frameComparisons(
+  a: Population,
+  b: Population,
+  frames: Partial<Record<FrameName, FrameLabels>>,
+): FrameComparison[] {
+  const frameList: FrameComparison[] = [];
+  for (const f of FRAME_NAMES) {
+    const labels = frames[f];
+    if (!labels || !labels.labeled.some((x) => x === 1)) continue;
+    const ma = frameMetrics(f, labels, a.bands), mb = frameMetrics(f, labels, b.bands);
+    frameList.push({
+      frame: f,
+      a: ma,
+      b: mb,
+      delta: {
+        warnings: mb.warnings - ma.warnings,
+        labeled_warnings: mb.labeled_warnings - ma.labeled_warnings,
+        true_positives: mb.true_positives - ma.true_positives,
+        precision: diff(ma.precision, mb.precision),
+        recall: diff(ma.recall, mb.recall),
+        miss_rate: diff(ma.miss_rate, mb.miss_rate),
+        coverage: diff(ma.coverage, mb.coverage),
+        missed_share: diff(ma.missed_share, mb.missed_share),
+      },
+    });
+  }
+  return frameList;
+}
+
+/** Warned households per department under both models (departments sorted). */
+function workloadComparison(a: Population, b: Population): Comparison["workload"] {
+  const wa = departmentWorkloadOf(a), wb = departmentWorkloadOf(b);
+  const departments = [...new Set([...Object.keys(wa), ...Object.keys(wb)])].sort();
+  return departments.map((d) => ({
+    department: d,
+    a: wa[d] ?? 0,
+    b: wb[d] ?? 0,
+    change: (wb[d] ?? 0) - (wa[d] ?? 0),
+  }));
+}
+
 /** Compares model B with model A on the same households (same ids in the same order). */
 export function comparePopulations(
   a: Population,
@@ -128,29 +170,6 @@ export function comparePopulations(
   for (const from of order(a)) {
     for (const to of order(b)) transitionList.push({ from, to, count: transitions.get(`${from}\u0000${to}`) ?? 0 });
   }
-  const frameList: FrameComparison[] = [];
-  for (const f of FRAME_NAMES) {
-    const labels = frames[f];
-    if (!labels || !labels.labeled.some((x) => x === 1)) continue;
-    const ma = frameMetrics(f, labels, a.bands), mb = frameMetrics(f, labels, b.bands);
-    frameList.push({
-      frame: f,
-      a: ma,
-      b: mb,
-      delta: {
-        warnings: mb.warnings - ma.warnings,
-        labeled_warnings: mb.labeled_warnings - ma.labeled_warnings,
-        true_positives: mb.true_positives - ma.true_positives,
-        precision: diff(ma.precision, mb.precision),
-        recall: diff(ma.recall, mb.recall),
-        miss_rate: diff(ma.miss_rate, mb.miss_rate),
-        coverage: diff(ma.coverage, mb.coverage),
-        missed_share: diff(ma.missed_share, mb.missed_share),
-      },
-    });
-  }
-  const wa = departmentWorkloadOf(a), wb = departmentWorkloadOf(b);
-  const departments = [...new Set([...Object.keys(wa), ...Object.keys(wb)])].sort();
   changes.sort((x, y) => (x.household_id < y.household_id ? -1 : x.household_id > y.household_id ? 1 : 0));
   return {
     summary,
@@ -163,13 +182,8 @@ export function comparePopulations(
       category,
       ...c,
     })),
-    frames: frameList,
-    workload: departments.map((d) => ({
-      department: d,
-      a: wa[d] ?? 0,
-      b: wb[d] ?? 0,
-      change: (wb[d] ?? 0) - (wa[d] ?? 0),
-    })),
+    frames: frameComparisons(a, b, frames),
+    workload: workloadComparison(a, b),
     changes,
   };
 }
