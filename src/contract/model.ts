@@ -4,6 +4,7 @@
  * indicators and categories) are checked here; the `when` expressions are checked in `src/model`.
  */
 import { z } from "zod";
+import { CATEGORY_CODES } from "./dataset.ts";
 
 /** An identifier of a parameter, category, indicator or band: what the contract allows as a name. */
 export const Identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
@@ -53,6 +54,43 @@ export const BandSchema = z.looseObject({
   min: finite,
 });
 
+/** A department id as indicators and routing name it. */
+const DepartmentId = z.string().min(1, { message: "Expected a non-empty department id" });
+
+/**
+ * Who a warned household is dispatched to (主管 competent, 主责 responsible, 主抓 executing): policy
+ * data a county may change. Every field is optional; `src/model/routing.ts` fills the documented
+ * defaults (`DEFAULT_ROUTING`), so a model without `routing` dispatches as the pilot does. Strict:
+ * a misspelt key is an error, not a silently ignored rule.
+ */
+export const RoutingSchema = z.strictObject({
+  /**
+   * The competent department (主管) of every warning: one id, or a default with overrides by the
+   * household's management category (contract §1 codes). Default "civil_affairs".
+   */
+  competent: z.union([
+    DepartmentId,
+    z.strictObject({
+      default: DepartmentId,
+      by_household_category: z.partialRecord(z.enum(CATEGORY_CODES), DepartmentId).optional(),
+    }),
+  ]).optional(),
+  /** How the responsible department (主责) is chosen: the one whose dispatched indicators add the most points. */
+  responsible: z.literal("most_points").optional(),
+  /**
+   * Fixed responsibility: the first entry whose indicator dispatches for the household (fired, positive
+   * weighted points) makes `department` responsible, whatever the points say.
+   */
+  responsible_overrides: z.array(z.strictObject({ indicator: Identifier, department: DepartmentId })).optional(),
+  /** Executing departments (主抓): `other_fired` = every other department an indicator dispatches to; `none`. */
+  executing: z.enum(["other_fired", "none"]).optional(),
+  /** Where indicators that name no department dispatch. Default "unassigned". */
+  unassigned: DepartmentId.optional(),
+  /** Departments routing may name that no indicator names (e.g. a competent department without indicators). */
+  departments: z.array(DepartmentId).optional(),
+  note: z.string().optional(),
+});
+
 function duplicates(ids: string[]): string[] {
   const seen = new Set<string>();
   const dup = new Set<string>();
@@ -70,6 +108,7 @@ export const ModelSchema = z
     categories: z.array(CategorySchema).min(1, { message: "Expected at least one category" }),
     indicators: z.array(IndicatorSchema).min(1, { message: "Expected at least one indicator" }),
     bands: z.array(BandSchema).default([]),
+    routing: RoutingSchema.optional(),
   })
   .superRefine((model, ctx) => {
     for (const issue of crossCheckModel(model)) ctx.addIssue({ code: "custom", ...issue });
@@ -121,6 +160,62 @@ export function crossCheckModel(model: Record<string, unknown>): { path: Propert
       });
     }
   }
+  out.push(...crossCheckRouting(model, list("indicators")));
+  return out;
+}
+
+/** Departments and indicators that `routing` names must exist: each unknown one is reported at its path. */
+function crossCheckRouting(
+  model: Record<string, unknown>,
+  indicators: Loose[],
+): { path: PropertyKey[]; message: string }[] {
+  const routing = model.routing;
+  if (!routing || typeof routing !== "object" || Array.isArray(routing)) return [];
+  const r = routing as Record<string, unknown>;
+  const out: { path: PropertyKey[]; message: string }[] = [];
+  const quoted = (ids: Iterable<string>) => [...ids].map((d) => `"${d}"`).join(", ");
+  const known = new Set<string>();
+  let unnamed = false;
+  for (const ind of indicators as { department?: unknown }[]) {
+    if (typeof ind.department === "string" && ind.department !== "") known.add(ind.department);
+    else unnamed = true;
+  }
+  if (Array.isArray(r.departments)) { for (const d of r.departments) if (typeof d === "string") known.add(d); }
+  if (unnamed) known.add(typeof r.unassigned === "string" ? r.unassigned : "unassigned");
+  const department = (value: unknown, path: PropertyKey[]) => {
+    if (typeof value === "string" && value !== "" && !known.has(value)) {
+      out.push({
+        path: ["routing", ...path],
+        message: `Routing names unknown department "${value}"; expected one of ${
+          quoted([...known].sort())
+        } (a department no indicator names must be listed in routing.departments)`,
+      });
+    }
+  };
+  if (typeof r.competent === "string") department(r.competent, ["competent"]);
+  else if (r.competent && typeof r.competent === "object") {
+    const c = r.competent as { default?: unknown; by_household_category?: unknown };
+    department(c.default, ["competent", "default"]);
+    if (c.by_household_category && typeof c.by_household_category === "object") {
+      for (const [k, v] of Object.entries(c.by_household_category)) {
+        department(v, ["competent", "by_household_category", k]);
+      }
+    }
+  }
+  const indicatorIds = new Set(indicators.map((i) => i.id).filter((id): id is string => typeof id === "string"));
+  if (Array.isArray(r.responsible_overrides)) {
+    r.responsible_overrides.forEach((o: unknown, i: number) => {
+      if (!o || typeof o !== "object") return;
+      const { indicator, department: d } = o as { indicator?: unknown; department?: unknown };
+      if (typeof indicator === "string" && !indicatorIds.has(indicator)) {
+        out.push({
+          path: ["routing", "responsible_overrides", i, "indicator"],
+          message: `Routing names unknown indicator "${indicator}"; expected one of the model's indicator ids`,
+        });
+      }
+      department(d, ["responsible_overrides", i, "department"]);
+    });
+  }
   return out;
 }
 
@@ -132,3 +227,5 @@ export type Parameter = z.infer<typeof ParameterSchema>;
 export type Category = z.infer<typeof CategorySchema>;
 export type Indicator = z.infer<typeof IndicatorSchema>;
 export type Band = z.infer<typeof BandSchema>;
+/** The `routing` section as written (no defaults: `src/model/routing.ts` normalizes it). */
+export type RoutingInput = z.infer<typeof RoutingSchema>;

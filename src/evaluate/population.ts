@@ -4,12 +4,21 @@
  * (equal bit for bit to `deno task score`), and the departments a warning about it is dispatched
  * to.
  *
- * Department of a warning: a warned household counts once for each department named (the model's
- * `department` field) by an indicator that fired for it (hits > 0) with positive weighted points.
- * Indicators without a department count under {@link UNASSIGNED}.
+ * Departments of a warning: a warned household counts once for each department its case is
+ * dispatched to by the model's routing (`src/model/routing.ts`; by default every department named by
+ * an indicator that fired for it with positive weighted points, "unassigned" for indicators naming none).
  */
 import type { Db } from "../db/mod.ts";
 import { type BandCut, type CompiledModel, type IndicatorCoefficient } from "../model/mod.ts";
+import {
+  DEFAULT_ROUTING,
+  householdDepartmentsOf,
+  type Routing,
+  routingOf,
+  type RoutingTable,
+  routingTableOf,
+  UNASSIGNED,
+} from "../model/routing.ts";
 import { readHits } from "../score/mod.ts";
 import {
   assignBands,
@@ -20,8 +29,8 @@ import {
   type ScoreFrame,
 } from "../simulate/mod.ts";
 
-/** The department of indicators that name none. */
-export const UNASSIGNED = "unassigned";
+/** The department of indicators that name none (default routing). */
+export { UNASSIGNED };
 
 /** Every household scored, in household-id order. */
 export interface Population {
@@ -34,7 +43,9 @@ export interface Population {
   bandCuts: BandCut[];
   /** Band index per household: 0 = first band, −1 = not warned. */
   bands: Int8Array;
-  /** Department ids, sorted. */
+  /** The model's routing compiled against its indicators (`src/model/routing.ts`). */
+  routing: RoutingTable;
+  /** Department ids, sorted (= `routing.departments`). */
   departments: string[];
   /** Department index of each indicator. */
   departmentOf: Int32Array;
@@ -42,54 +53,17 @@ export interface Population {
   householdDepartments: { offsets: Int32Array; index: Int32Array };
 }
 
-/** Department index of each indicator and the sorted department list. */
-export function departmentsOf(
-  coefficients: readonly IndicatorCoefficient[],
-): { departments: string[]; departmentOf: Int32Array } {
-  const departments = [...new Set(coefficients.map((c) => c.department || UNASSIGNED))].sort();
-  const index = new Map(departments.map((d, i) => [d, i]));
-  return { departments, departmentOf: Int32Array.from(coefficients, (c) => index.get(c.department || UNASSIGNED)!) };
-}
-
-/** The departments of each household: those of its fired indicators with positive weighted points. */
-export function householdDepartmentsOf(
-  frame: ScoreFrame,
-  packed: PackedCoefficients,
-  departmentOf: Int32Array,
-  departmentCount: number,
-): { offsets: Int32Array; index: Int32Array } {
-  const offsets = new Int32Array(frame.size + 1);
-  const out: number[] = [];
-  const seen = new Uint8Array(departmentCount);
-  const list: number[] = [];
-  for (let h = 0; h < frame.size; h++) {
-    offsets[h] = out.length;
-    list.length = 0;
-    for (let e = frame.offsets[h]; e < frame.offsets[h + 1]; e++) {
-      const i = frame.indicatorIndex[e];
-      if (frame.hitCount[e] > 0 && packed.weightedPoints[i] > 0) {
-        const d = departmentOf[i];
-        if (!seen[d]) {
-          seen[d] = 1;
-          list.push(d);
-        }
-      }
-    }
-    list.sort((a, b) => a - b);
-    for (const d of list) {
-      out.push(d);
-      seen[d] = 0;
-    }
-  }
-  offsets[frame.size] = out.length;
-  return { offsets, index: Int32Array.from(out) };
-}
-
 /** Builds the population from a score frame (pure: tests build frames by hand). */
-export function populationOf(frame: ScoreFrame, coefficients: IndicatorCoefficient[], bandCuts: BandCut[]): Population {
+export function populationOf(
+  frame: ScoreFrame,
+  coefficients: IndicatorCoefficient[],
+  bandCuts: BandCut[],
+  routing: Routing = DEFAULT_ROUTING,
+): Population {
   const packed = packCoefficients(coefficients);
   const { total, perCapita } = rescore(frame, packed);
-  const { departments, departmentOf } = departmentsOf(coefficients);
+  const table = routingTableOf(routing, coefficients);
+  const { departments, departmentOf } = table;
   return {
     frame,
     coefficients,
@@ -98,9 +72,10 @@ export function populationOf(frame: ScoreFrame, coefficients: IndicatorCoefficie
     perCapita,
     bandCuts,
     bands: assignBands(perCapita, bandCuts),
+    routing: table,
     departments,
     departmentOf,
-    householdDepartments: householdDepartmentsOf(frame, packed, departmentOf, departments.length),
+    householdDepartments: householdDepartmentsOf(table, frame, packed.weightedPoints),
   };
 }
 
@@ -110,7 +85,7 @@ export async function scorePopulation(
   compiled: CompiledModel,
 ): Promise<Population> {
   const hits = await readHits(db, compiled);
-  return populationOf(buildFrame(hits), compiled.coefficients, compiled.bands);
+  return populationOf(buildFrame(hits), compiled.coefficients, compiled.bands, routingOf(compiled.model.routing));
 }
 
 /** The same population under other bands. */

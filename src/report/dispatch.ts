@@ -3,26 +3,25 @@
  * data, or an application) → dispatch (派单) to the departments whose indicators drove the score,
  * by the rule 主管、主责、主抓 → acceptance (接单) and the verified outcome.
  *
- * How this toolkit reads the rule: the civil-affairs bureau, which runs the platform, is the
- * competent department (主管) of every warning; the department whose fired indicators add the
- * most points is the responsible one (主责); every other department with a fired indicator of
- * positive points is an executing one (主抓). An indicator dispatches where it fired (hits > 0)
- * with positive weighted points, as `deno task audit` counts department workload; indicators
- * without a department go to "unassigned".
+ * The dispatch step is the model's routing (`src/model/routing.ts`, the one definition of the rule):
+ * by default the civil-affairs bureau, which runs the platform, is the competent department (主管)
+ * of every warning; the department whose fired indicators add the most points is the responsible
+ * one (主责); every other department with a fired indicator of positive points is an executing one
+ * (主抓). This file adds discovery and the verified outcome around it.
  */
+import {
+  COMPETENT_DEPARTMENT,
+  DEFAULT_ROUTING,
+  ROLE_LABELS,
+  type RoutedDepartment,
+  routeHousehold,
+  type Routing,
+  type RoutingIndicator,
+  UNASSIGNED,
+} from "../model/routing.ts";
 
 /** One indicator of the household, as dispatch reads it. */
-export interface DispatchIndicator {
-  id: string;
-  name?: string;
-  name_zh?: string;
-  department?: string;
-  /** Members for whom the rule fired (member level), or 1/0 (household level). */
-  hits: number;
-  /** The category weight × the indicator's points. */
-  weight: number;
-  points: number;
-}
+export type DispatchIndicator = RoutingIndicator;
 
 /** One verified row of the household. */
 export interface DispatchOutcome {
@@ -35,13 +34,7 @@ export interface DispatchOutcome {
 }
 
 /** A department's place in the chain. */
-export interface DispatchedDepartment {
-  department: string;
-  roles: ("competent" | "responsible" | "executing")[];
-  /** The indicators that send the case to it, with their points, largest first. */
-  indicators: { id: string; label: string; points: number }[];
-  points: number;
-}
+export type DispatchedDepartment = RoutedDepartment;
 
 /** The whole chain. */
 export interface DispatchChain {
@@ -53,45 +46,23 @@ export interface DispatchChain {
   status: "not_warned" | "awaiting" | "assisted" | "no_need";
 }
 
-/** Where indicators without a department are dispatched (as src/evaluate names it). */
-export const UNASSIGNED = "unassigned";
+export { COMPETENT_DEPARTMENT, ROLE_LABELS, UNASSIGNED };
 
-/** The competent department of every warning. */
-export const COMPETENT_DEPARTMENT = "civil_affairs";
-
-/** Builds the chain of one household. */
+/**
+ * Builds the chain of one household: its case routed by `options.routing` (default: the model
+ * without a `routing` section) when warned, nowhere otherwise. `options.category` is the household's
+ * management category, for a routing that names the competent department by category.
+ */
 export function dispatchChain(
   indicators: readonly DispatchIndicator[],
   band: string | null,
   outcomes: readonly DispatchOutcome[],
+  options: { routing?: Routing; category?: string | null } = {},
 ): DispatchChain {
-  const byDepartment = new Map<string, DispatchedDepartment>();
-  for (const ind of indicators) {
-    const weighted = ind.weight * ind.points;
-    if (!(ind.hits > 0 && weighted > 0)) continue;
-    const department = ind.department || UNASSIGNED;
-    let d = byDepartment.get(department);
-    if (!d) byDepartment.set(department, d = { department, roles: [], indicators: [], points: 0 });
-    d.indicators.push({ id: ind.id, label: ind.name_zh ?? ind.name ?? ind.id, points: ind.hits * weighted });
-    d.points += ind.hits * weighted;
-  }
-  const departments = [...byDepartment.values()].sort((a, b) =>
-    b.points - a.points || (a.department < b.department ? -1 : 1)
-  );
-  for (const d of departments) d.indicators.sort((a, b) => b.points - a.points || (a.id < b.id ? -1 : 1));
   const warned = band !== null;
-  if (warned) {
-    if (!byDepartment.has(COMPETENT_DEPARTMENT)) {
-      departments.push({ department: COMPETENT_DEPARTMENT, roles: [], indicators: [], points: 0 });
-    }
-    departments.forEach((d, i) => {
-      if (d.department === COMPETENT_DEPARTMENT) d.roles.push("competent");
-      if (i === 0 && d.points > 0) d.roles.push("responsible");
-      else if (d.points > 0) d.roles.push("executing");
-    });
-    // The competent department leads the list.
-    departments.sort((a, b) => Number(b.roles.includes("competent")) - Number(a.roles.includes("competent")));
-  }
+  const departments = warned
+    ? routeHousehold(options.routing ?? DEFAULT_ROUTING, indicators, { category: options.category }).departments
+    : [];
   const discovery: ("data" | "application")[] = ["data"];
   if (outcomes.some((o) => o.channel === "application")) discovery.push("application");
   const status = outcomes.some((o) => o.need)
@@ -101,12 +72,5 @@ export function dispatchChain(
     : warned
     ? "awaiting"
     : "not_warned";
-  return { warned, band, discovery, departments: warned ? departments : [], outcomes: [...outcomes], status };
+  return { warned, band, discovery, departments, outcomes: [...outcomes], status };
 }
-
-/** Chinese and English names of the roles. */
-export const ROLE_LABELS = {
-  competent: "主管 competent",
-  responsible: "主责 responsible",
-  executing: "主抓 executing",
-} as const;

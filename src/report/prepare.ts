@@ -4,6 +4,7 @@
  * page can recompute all of them on every slider tick.
  */
 import { wilsonInterval } from "../evaluate/wilson.ts";
+import { DEFAULT_ROUTING, departmentWorkload as routedWorkload, type RoutingTable } from "../model/routing.ts";
 import type { FrameLabels, PackedCoefficients, ScoreFrame } from "../simulate/mod.ts";
 import { sweep } from "../simulate/sweep.ts";
 import { finiteNumber, positiveInteger } from "./_options.ts";
@@ -141,35 +142,45 @@ export function thresholdCurves(
 }
 
 /**
- * Departments a warned household is dispatched to: those of its fired indicators (hits > 0) with
- * positive weighted points — the indicators that drove its score — counted once per household (the
- * rule of `src/evaluate/population.ts`, so the page and `deno task audit` agree). Returns the number
- * of warned households per department index (`departmentOf[i]` is indicator i's).
+ * Warned households per department: the routing's workload (`src/model/routing.ts`, the rule
+ * `deno task audit` counts). Pass the model's `RoutingTable` (`routingTableOf(routingOf(model.routing),
+ * model.indicators)`); the older form (`departmentOf[i]` is indicator i's department index, out of
+ * `departments`) routes by the default rule. Index-aligned with the table's departments.
  */
+export function departmentWorkload(
+  frame: ScoreFrame,
+  k: PackedCoefficients,
+  table: RoutingTable,
+  warned: Int8Array,
+): Int32Array;
 export function departmentWorkload(
   frame: ScoreFrame,
   k: PackedCoefficients,
   departmentOf: Int32Array,
   departments: number,
   warned: Int8Array,
+): Int32Array;
+export function departmentWorkload(
+  frame: ScoreFrame,
+  k: PackedCoefficients,
+  tableOrDepartmentOf: RoutingTable | Int32Array,
+  departmentsOrWarned: number | Int8Array,
+  warned?: Int8Array,
 ): Int32Array {
-  const counts = new Int32Array(departments);
-  const stamp = new Int32Array(departments).fill(-1);
-  const { offsets, indicatorIndex, hitCount } = frame;
-  for (let h = 0; h < frame.size; h++) {
-    if (warned[h] < 0) continue;
-    for (let e = offsets[h]; e < offsets[h + 1]; e++) {
-      const i = indicatorIndex[e];
-      if (hitCount[e] > 0 && k.weightedPoints[i] > 0) {
-        const d = departmentOf[i];
-        if (stamp[d] !== h) {
-          stamp[d] = h;
-          counts[d]++;
-        }
-      }
-    }
+  if (tableOrDepartmentOf instanceof Int32Array) {
+    const departmentOf = tableOrDepartmentOf;
+    const n = departmentOf.length;
+    const table: RoutingTable = {
+      routing: DEFAULT_ROUTING,
+      departments: Array.from({ length: departmentsOrWarned as number }, (_, d) => String(d)),
+      departmentOf,
+      overrideRank: new Int32Array(n).fill(-1),
+      overrideDepartment: new Int32Array(n).fill(-1),
+      simple: true,
+    };
+    return routedWorkload(table, frame, k.weightedPoints, warned!);
   }
-  return counts;
+  return routedWorkload(tableOrDepartmentOf, frame, k.weightedPoints, departmentsOrWarned as Int8Array);
 }
 
 /** Households and warnings per village (villages in the order first seen). */
