@@ -4,6 +4,7 @@
  * the total, members, per-capita score, band, and the departments the warning is routed to.
  */
 import { InputError } from "../src/contract/mod.ts";
+import { dispatches, indicatorDepartment, routeHousehold, routingOf } from "../src/model/routing.ts";
 import { explainHousehold } from "../src/score/mod.ts";
 import { parseArgs, required, runCommand, writeOut } from "./_cli.ts";
 import { prepareRun } from "./_scoring.ts";
@@ -73,11 +74,19 @@ await runCommand(USAGE, async () => {
   lines.push(`Total points 总分: ${h.total_points}`);
   lines.push(`Per-capita score 人均分: ${h.total_points} / ${h.members} = ${h.per_capita}`);
   lines.push(`Band 预警等级: ${band ? `${band.id} ${band.name_zh ?? ""} (min ${band.min})` : "not warned 未预警"}`);
-  const departments = [...new Set(fired.filter((i) => i.points_total > 0 && i.department).map((i) => i.department!))];
+  // The model's routing (src/model/routing.ts): the departments the case is dispatched to, listed in
+  // the order of their first dispatching indicator in the model.
+  const routing = routingOf(run.model.routing);
+  const routed = routeHousehold(routing, indicators, { category: h.category });
+  const departments = [
+    ...new Set(
+      indicators.filter((i) => dispatches(i.hits, i.weight * i.points)).map((i) => indicatorDepartment(routing, i)),
+    ),
+  ].filter((d) => routed.dispatched.includes(d));
   lines.push(
     `Dispatch 派单: ${
       h.band
-        ? (departments.length > 0 ? departments.join(", ") : "civil_affairs (no fired indicator names a department)")
+        ? (departments.length > 0 ? departments.join(", ") : `${routed.competent} (no fired indicator adds points)`)
         : "none (not warned)"
     }`,
   );
@@ -86,7 +95,7 @@ await runCommand(USAGE, async () => {
     await writeOut(
       args.out,
       `explain_${h.household_id.replaceAll(/[^A-Za-z0-9_-]/g, "_")}.json`,
-      JSON.stringify({ ...explanation, departments }, null, 2) + "\n",
+      JSON.stringify({ ...explanation, departments, dispatch: routed }, null, 2) + "\n",
     );
   }
 });

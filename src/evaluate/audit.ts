@@ -5,10 +5,11 @@
  * bootstrap interval, small-sample flags, and the disparity ratio against a reference group,
  * flagged outside [0.8, 1.25].
  *
- * Group definitions from member columns (documented in every report; a definition whose columns
- * the data lacks is skipped with a note):
- * - elderly: some member has `age` ≥ 60 (the age of 老年人 in Chinese law);
- * - child: some member has `age` < 18 (未成年人);
+ * Group definitions from member columns are `when` expressions compiled by the model compiler
+ * (`src/model/groups.ts`; documented in every report; a definition whose columns the data lacks is
+ * skipped with a note):
+ * - elderly: `any_member(age >= 60)` (the age of 老年人 in Chinese law);
+ * - child: `any_member(age < 18)` (未成年人);
  * - disabled: some member has a non-null `disability_grade`, a non-empty `disability_type` or a
  *   true `disabled` (whichever of these columns exist);
  * - single: the household has exactly one member row (always available).
@@ -31,6 +32,7 @@ import {
   MIN_LABELED,
 } from "./frames.ts";
 import { ratio, wilsonInterval } from "./wilson.ts";
+import { compileGroups, MEMBER_GROUP_NAMES, memberGroupDefinitions, type MemberGroupId } from "../model/groups.ts";
 
 /** Disparity ratios outside these bounds are flagged (the four-fifths rule and its reciprocal). */
 export const DISPARITY_BOUNDS: [number, number] = [0.8, 1.25];
@@ -71,76 +73,45 @@ export interface MemberGroups {
   skipped: SkippedDimension[];
 }
 
-const MEMBER_DIMENSIONS = {
-  elderly: { name_zh: "有老年人家庭", name_en: "Households with elderly members" },
-  disabled: { name_zh: "有残疾人家庭", name_en: "Households with disabled members" },
-  child: { name_zh: "有未成年人家庭", name_en: "Households with children" },
-  single: { name_zh: "单人户", name_en: "Single-member households" },
-} as const;
+const MEMBER_DIMENSIONS = MEMBER_GROUP_NAMES;
 
-/** The SQL conditions of the member groups that the member columns allow, and the skipped ones. */
+/**
+ * The member groups that the member columns allow, as `when` text (`src/model/groups.ts`), and the
+ * skipped ones.
+ */
 export function memberGroupConditions(members: ColumnTypes): {
-  conditions: Partial<Record<"elderly" | "child" | "disabled", { sql: string; definition: string }>>;
+  conditions: Partial<Record<MemberGroupId, { when: string; definition: string }>>;
   skipped: SkippedDimension[];
 } {
-  const conditions: Partial<Record<"elderly" | "child" | "disabled", { sql: string; definition: string }>> = {};
-  const skipped: SkippedDimension[] = [];
-  const skip = (id: "elderly" | "child" | "disabled", reason: string) =>
-    skipped.push({ id, ...MEMBER_DIMENSIONS[id], reason });
-  if (members.age === "number") {
-    conditions.elderly = { sql: `"age" >= 60`, definition: "some member has age ≥ 60" };
-    conditions.child = { sql: `"age" < 18`, definition: "some member has age < 18" };
-  } else {
-    const why = members.age === undefined
-      ? "the members table has no `age` column"
-      : `the members column \`age\` is ${members.age}, not a number`;
-    skip("elderly", `Skipped: ${why}.`);
-    skip("child", `Skipped: ${why}.`);
-  }
-  const parts: string[] = [], words: string[] = [];
-  if (members.disability_grade !== undefined) {
-    parts.push(`"disability_grade" IS NOT NULL`);
-    words.push("a non-null disability_grade");
-  }
-  if (members.disability_type === "text") {
-    parts.push(`coalesce("disability_type", '') <> ''`);
-    words.push("a non-empty disability_type");
-  }
-  if (members.disabled === "boolean") {
-    parts.push(`coalesce("disabled", false)`);
-    words.push("disabled = true");
-  }
-  if (parts.length > 0) {
-    conditions.disabled = { sql: parts.join(" OR "), definition: `some member has ${words.join(" or ")}` };
-  } else {skip(
-      "disabled",
-      "Skipped: the members table has none of `disability_grade`, `disability_type` (text), `disabled` (boolean).",
-    );}
+  const { groups, skipped } = memberGroupDefinitions(members);
+  const conditions: Partial<Record<MemberGroupId, { when: string; definition: string }>> = {};
+  for (const g of groups) conditions[g.id] = { when: g.when, definition: g.definition };
   return { conditions, skipped };
 }
 
-/** Reads the member flags of every household (aligned with `householdIds`). */
+/** Reads the member flags of every household (aligned with `householdIds`), compiling the groups' `when`. */
 export async function readMemberGroups(
   db: Pick<Db, "all">,
   schema: DatasetSchema,
   householdIds: readonly string[],
 ): Promise<MemberGroups> {
-  const { conditions, skipped } = memberGroupConditions(schema.members);
-  const ids = Object.keys(conditions) as ("elderly" | "child" | "disabled")[];
+  const { groups, skipped } = memberGroupDefinitions(schema.members);
   const flags: MemberGroups["flags"] = {};
   const definitions: MemberGroups["definitions"] = {};
-  if (ids.length > 0) {
-    const select = ids.map((id) => `coalesce(bool_or(${conditions[id]!.sql}), false) AS "${id}"`).join(", ");
-    const rows = await db.all(`SELECT household_id, ${select} FROM members GROUP BY household_id`);
+  if (groups.length > 0) {
+    const { compiled, sql } = compileGroups(groups, schema, "audit groups");
+    const rows = await db.all(sql);
     const position = new Map(householdIds.map((id, i) => [id, i]));
-    for (const id of ids) {
-      flags[id] = new Uint8Array(householdIds.length);
-      definitions[id] = conditions[id]!.definition;
+    for (const g of groups) {
+      flags[g.id] = new Uint8Array(householdIds.length);
+      definitions[g.id] = g.definition;
     }
     for (const r of rows) {
       const h = position.get(String(r.household_id));
       if (h === undefined) continue;
-      for (const id of ids) if (r[id] === true) flags[id]![h] = 1;
+      groups.forEach((g, i) => {
+        if (Number(r[compiled.coefficients[i].column]) > 0) flags[g.id]![h] = 1;
+      });
     }
   }
   return { flags, definitions, skipped };
