@@ -8,10 +8,11 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseModel } from "../src/contract/mod.ts";
+import { InputError, parseModel } from "../src/contract/mod.ts";
 import { openDb } from "../src/db/mod.ts";
 import { loadDataset, readDatasetFolder } from "../src/ingest/mod.ts";
 import { compileModel } from "../src/model/mod.ts";
+import { compileGroups, memberGroupDefinitions } from "../src/model/groups.ts";
 import { scoreHouseholds } from "../src/score/mod.ts";
 import {
   allFrameLabels,
@@ -21,6 +22,7 @@ import {
   loadContext,
   memberGroupConditions,
   parseReferences,
+  readMemberGroups,
   valueDimension,
   type VerifiedRow,
 } from "../src/evaluate/mod.ts";
@@ -62,6 +64,98 @@ describe("group definitions from member columns", () => {
     const none = memberGroupConditions({ person_id: "text", household_id: "text", age: "text" });
     expect(none.skipped.map((s) => s.id)).toEqual(["elderly", "child", "disabled"]);
     expect(none.skipped[0].reason).toMatch(/`age` is text, not a number/);
+  });
+});
+
+/** The member flags as audit.ts computed them before groups were `when` text (issue 8's SQL). */
+async function flagsBefore(
+  db: { all: (sql: string) => Promise<Record<string, unknown>[]> },
+  members: Record<string, string>,
+  ids: readonly string[],
+): Promise<Record<string, number[]>> {
+  const sql: Record<string, string> = {};
+  if (members.age === "number") {
+    sql.elderly = `"age" >= 60`;
+    sql.child = `"age" < 18`;
+  }
+  const parts: string[] = [];
+  if (members.disability_grade !== undefined) parts.push(`"disability_grade" IS NOT NULL`);
+  if (members.disability_type === "text") parts.push(`coalesce("disability_type", '') <> ''`);
+  if (members.disabled === "boolean") parts.push(`coalesce("disabled", false)`);
+  if (parts.length > 0) sql.disabled = parts.join(" OR ");
+  const out: Record<string, number[]> = {};
+  const keys = Object.keys(sql);
+  if (keys.length === 0) return out;
+  const select = keys.map((k) => `coalesce(bool_or(${sql[k]}), false) AS "${k}"`).join(", ");
+  const rows = await db.all(`SELECT household_id, ${select} FROM members GROUP BY household_id`);
+  const position = new Map(ids.map((id, i) => [id, i]));
+  for (const k of keys) out[k] = new Array(ids.length).fill(0);
+  for (const r of rows) {
+    const h = position.get(String(r.household_id));
+    if (h !== undefined) { for (const k of keys) if (r[k] === true) out[k][h] = 1; }
+  }
+  return out;
+}
+
+describe("audit groups as \`when\` expressions", () => {
+  it("the default groups are the model language's any_member(…) text", () => {
+    const { groups } = memberGroupDefinitions({
+      person_id: "text",
+      household_id: "text",
+      age: "number",
+      disability_grade: "number",
+      disability_type: "text",
+      disabled: "boolean",
+    });
+    expect(groups.map((g) => [g.id, g.when])).toEqual([
+      ["elderly", "any_member(age >= 60)"],
+      ["child", "any_member(age < 18)"],
+      [
+        "disabled",
+        "any_member(disability_grade is not null or coalesce(disability_type, '') <> '' or coalesce(disabled, false))",
+      ],
+    ]);
+  });
+
+  it("compiled by the model compiler, they give the same members as the SQL they replace, on the sample and the demo county", async () => {
+    for (const folder of ["data/sample", "data/demo"]) {
+      const db = await openDb("native");
+      try {
+        const report = await loadDataset(db, await readDatasetFolder(folder), { folder });
+        const ids = (await db.all(`SELECT household_id FROM households ORDER BY household_id`)).map((r) =>
+          String(r.household_id)
+        );
+        const now = await readMemberGroups(db, report.schema, ids);
+        const before = await flagsBefore(db, report.schema.members, ids);
+        expect(Object.keys(now.flags)).toEqual(Object.keys(before));
+        for (const [k, flags] of Object.entries(now.flags)) {
+          expect(Array.from(flags!)).toEqual(before[k]);
+          expect(flags!.some((f) => f === 1)).toBe(true);
+        }
+      } finally {
+        await db.close();
+      }
+    }
+  });
+
+  it("a group's \`when\` is checked like an indicator's: an unknown column is an error naming the group", () => {
+    const schema = {
+      households: { household_id: "text", village: "text", category: "text" },
+      members: { person_id: "text", household_id: "text", age: "number" },
+    } as const;
+    const group = {
+      id: "pensioners",
+      name_zh: "有领养老金者家庭",
+      name_en: "Households with pensioners",
+      definition: "",
+    };
+    expect(() => compileGroups([{ ...group, when: "any_member(pension > 0)" }], schema)).toThrow(InputError);
+    try {
+      compileGroups([{ ...group, when: "any_member(pension > 0)" }], schema);
+    } catch (error) {
+      expect((error as InputError).problems[0].indicator).toBe("pensioners");
+    }
+    expect(compileGroups([{ ...group, when: "count_members() = 1" }], schema).sql).toMatch(/^WITH/);
   });
 });
 
