@@ -15,7 +15,7 @@
  * } as const;
  * const { groups, skipped } = memberGroupDefinitions(schema.members);
  * console.log(groups.map((g) => `${g.id}: ${g.when}`)); // elderly: any_member(age >= 60), child: …
- * console.log(skipped.map((s) => s.reason)); // disabled: no disability column
+ * console.log(skipped.map((s) => s.reason)); // disabled skipped: no disability column
  * const compiled = compileGroups(groups, schema); // throws InputError on a bad `when`
  * console.log(compiled.sql); // household_id and one 0/1 hit column per group, by household_id
  * ```

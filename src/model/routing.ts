@@ -275,13 +275,28 @@ export function departmentWorkload(
   warned: ArrayLike<number>,
 ): Int32Array {
   const counts = new Int32Array(table.departments.length);
+  if (table.simple) {
+    // The default shape: every department an indicator dispatches to, once per household (no points needed).
+    const stamp = new Int32Array(table.departments.length).fill(-1);
+    const { offsets, indicatorIndex, hitCount } = rows;
+    for (let h = 0; h < rows.size; h++) {
+      if (warned[h] < 0) continue;
+      for (let e = offsets[h]; e < offsets[h + 1]; e++) {
+        const i = indicatorIndex[e];
+        if (!dispatches(hitCount[e], weightedPoints[i])) continue;
+        const d = table.departmentOf[i];
+        if (stamp[d] !== h) {
+          stamp[d] = h;
+          counts[d]++;
+        }
+      }
+    }
+    return counts;
+  }
   const scratch = new Scratch(table.departments.length);
   for (let h = 0; h < rows.size; h++) {
     if (warned[h] < 0) continue;
-    if (table.simple) {
-      scratch.gather(table, rows, weightedPoints, h);
-      for (const d of scratch.touched) counts[d]++;
-    } else for (const d of dispatchedOf(table, scratch, rows, weightedPoints, h)) counts[d]++;
+    for (const d of dispatchedOf(table, scratch, rows, weightedPoints, h)) counts[d]++;
   }
   return counts;
 }
