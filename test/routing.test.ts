@@ -19,6 +19,7 @@ import {
   type RoutingIndicator,
   routingOf,
   routingTableOf,
+  workloadRule,
 } from "../src/model/routing.ts";
 import { dispatchChain } from "../src/report/dispatch.ts";
 import { buildFrame, packCoefficients } from "../src/simulate/mod.ts";
@@ -340,5 +341,16 @@ describe("the default routing on the committed sample", () => {
     } finally {
       await db.close();
     }
+  });
+});
+
+describe("the workload rule in words", () => {
+  it("is the sentence audit.json prints for the default routing", () => {
+    expect(workloadRule(DEFAULT_ROUTING)).toBe(
+      "A warned household counts once for each department (the model's `department` field) of its fired indicators (hits > 0) with positive weighted points; indicators without one count as `unassigned`.",
+    );
+    expect(workloadRule(routingOf({ executing: "none" }))).toMatch(
+      /^A warned household counts once, for its responsible/,
+    );
   });
 });

@@ -393,3 +393,24 @@ export function routeHousehold(
     dispatched: dispatchedIds.sort(),
   };
 }
+
+/**
+ * The workload rule in words, for a report's method section. For the default routing it is the
+ * sentence `audit.json` has always printed.
+ */
+export function workloadRule(routing: Routing): string {
+  const base =
+    "A warned household counts once for each department (the model's `department` field) of its fired indicators (hits > 0) with positive weighted points";
+  const unassigned = `indicators without one count as \`${routing.unassigned}\``;
+  if (routing.executing === "other_fired" && routing.responsibleOverrides.length === 0) {
+    return `${base}; ${unassigned}.`;
+  }
+  const overrides = routing.responsibleOverrides.length === 0
+    ? ""
+    : `, or the department named by the first of ${
+      routing.responsibleOverrides.map((o) => `${o.indicator} → ${o.department}`).join(", ")
+    } whose indicator dispatches`;
+  return routing.executing === "none"
+    ? `A warned household counts once, for its responsible department: the department with the most points from its fired indicators (hits > 0) with positive weighted points${overrides}; ${unassigned}.`
+    : `${base}, and for its responsible department${overrides}; ${unassigned}.`;
+}
