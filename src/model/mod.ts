@@ -30,7 +30,9 @@
  * console.log(compiled.sql); // one WITH … query: the scored households in order
  * ```
  *
- * Run the SQL with `src/score`.
+ * Run the SQL with `src/score`. The model also owns the rules that are data: routing a warned
+ * household to its departments (`routing.ts`: 主管、主责、主抓, the model's optional `routing`
+ * section) and the audit groups as `when` expressions (`groups.ts`).
  */
 export * from "./syntax.ts";
 export { parseWhen, type Token, tokenize, WhenError } from "./parse.ts";
@@ -48,3 +50,5 @@ export {
 export * from "./scoring.ts";
 export * from "./compile.ts";
 export { doubleLiteral, ident, numberText, textLiteral } from "./_sql.ts";
+export * from "./routing.ts";
+export * from "./groups.ts";
