@@ -7,9 +7,21 @@
  */
 import type { Model } from "../../src/contract/mod.ts";
 import { evaluateByBatch, type WarningMetrics } from "../../src/evaluate/mod.ts";
-import { bandCutsOf, coefficientsOf } from "../../src/model/mod.ts";
-import { assignBands, packCoefficients, type PackedCoefficients, rescore, Simulator } from "../../src/simulate/mod.ts";
+import { bandCutsOf, coefficientsOf, compileModel } from "../../src/model/mod.ts";
+import { type Hits, readHits } from "../../src/score/mod.ts";
+import {
+  assignBands,
+  buildFrame,
+  packCoefficients,
+  type PackedCoefficients,
+  rescore,
+  type ScoreFrame,
+  Simulator,
+} from "../../src/simulate/mod.ts";
 import type { Session } from "./session.ts";
+
+/** What scoring reads: the score frame (hit counts), the compiled model's indicators, the verified cases. */
+export type ScoringBasis = Pick<Session, "compiled" | "verified"> & { frame: ScoreFrame };
 
 /** One model's scores of every household, in frame (household_id) order. */
 export interface PageScores {
@@ -24,23 +36,23 @@ export interface PageScores {
   batches: Record<string, WarningMetrics>;
 }
 
-/** The slider state of each session: re-scores only what a change touches (src/simulate). */
-const simulators = new WeakMap<Session, Simulator>();
+/** The slider state of each score frame: re-scores only what a change touches (src/simulate). */
+const simulators = new WeakMap<ScoreFrame, Simulator>();
 
 /**
  * Re-scores with the fast path (no SQL) and evaluates the warnings against the verified cases.
- * With `reuse` (a tick of the same session) the session's simulator re-scores incrementally and
+ * With `reuse` (a tick on the same frame) the frame's simulator re-scores incrementally and
  * the result's score arrays are the simulator's own; without it, fresh arrays.
  */
-export function scoreModel(session: Session, model: Model, reuse?: PageScores): PageScores {
+export function scoreModel(session: ScoringBasis, model: Model, reuse?: PageScores): PageScores {
   const coefficients = coefficientsOf(model, session.compiled.indicators);
   const packed = packCoefficients(coefficients);
   let total: Float64Array, perCapita: Float64Array;
   if (reuse) {
-    let simulator = simulators.get(session);
-    if (!simulator || simulator.frame !== session.frame) {
+    let simulator = simulators.get(session.frame);
+    if (!simulator) {
       simulator = new Simulator(session.frame, coefficients);
-      simulators.set(session, simulator);
+      simulators.set(session.frame, simulator);
     } else simulator.update(coefficients);
     ({ total, perCapita } = simulator);
   } else ({ total, perCapita } = rescore(session.frame, packed));
@@ -51,4 +63,39 @@ export function scoreModel(session: Session, model: Model, reuse?: PageScores): 
   for (let h = 0; h < band.length; h++) if (band[h] >= 0) warned.add(ids[h]);
   const { overall, batches } = evaluateByBatch(warned, session.verified);
   return { packed, total, perCapita, band, bandIds: cuts.map((b) => b.id), warnings: warned.size, overall, batches };
+}
+
+/** Hit counts evaluated with some parameter values, and their score frame. */
+export interface EvaluatedHits {
+  hits: Hits;
+  frame: ScoreFrame;
+  /** The parameter values the hit counts were evaluated with. */
+  parameters: Record<string, number>;
+}
+
+/** The parameter values of a model, by id. */
+export const parameterValues = (model: Model): Record<string, number> =>
+  Object.fromEntries((model.parameters ?? []).map((p) => [p.id, p.value]));
+
+/**
+ * The hit counts for `model`'s parameter values: `previous` itself when they are unchanged, else
+ * re-evaluated with SQL for only the rules that read a changed parameter (a new frame).
+ */
+export async function hitsFor(
+  session: Pick<Session, "db" | "compiled" | "report" | "modelFile">,
+  previous: EvaluatedHits,
+  model: Model,
+  progress: (affected: string[]) => void = () => {},
+): Promise<EvaluatedHits> {
+  const parameters = parameterValues(model);
+  const changed = Object.keys(parameters).filter((id) => previous.parameters[id] !== parameters[id]);
+  if (changed.length === 0) return previous;
+  const affected = session.compiled.indicators.filter((i) => i.parameters.some((p) => changed.includes(p)));
+  if (affected.length === 0) return { ...previous, parameters };
+  progress(affected.map((i) => i.id));
+  const sub: Model = { ...model, indicators: affected.map((i) => model.indicators[i.index]) };
+  const fresh = await readHits(session.db, compileModel(sub, session.report.schema, session.modelFile));
+  const hits: Hits = { ...previous.hits, hits: [...previous.hits.hits] };
+  affected.forEach((ind, j) => (hits.hits[ind.index] = fresh.hits[j]));
+  return { hits, frame: buildFrame(hits), parameters };
 }

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { extname, join, normalize, resolve } from "node:path";
 import { spawn } from "node:child_process";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
+import type { NotebookHook } from "../../notebooks/lib/hook.ts";
 
 /** Where Debian installs Chromium (CI installs it; the tests skip without it). */
 export const CHROMIUM = "/usr/bin/chromium";
@@ -130,4 +131,39 @@ export async function openPage(context: BrowserContext): Promise<{ page: Page; l
 export function foreignRequests(log: PageLog, base: string): string[] {
   const origin = new URL(base).origin;
   return log.requests.filter((u) => !/^(data|blob|about):/.test(u) && new URL(u).origin !== origin);
+}
+
+/** The page's one test hook (`globalThis.__notebook`, see notebooks/lib/hook.ts), or undefined before the page installs it. */
+export function readHook(page: Page): Promise<NotebookHookView | undefined> {
+  return page.evaluate(() => {
+    const hook = (globalThis as { __notebook?: NotebookHook }).__notebook;
+    // Only what crosses to the test as JSON: cells holding DOM or databases stay in the page.
+    return hook && { ...hook, values: undefined };
+  }) as Promise<NotebookHookView | undefined>;
+}
+
+/** The hook without its cell values (read those one by one with {@link readValue}). */
+export type NotebookHookView = Omit<NotebookHook, "values">;
+
+/** The latest value of one named cell of the page, as JSON. */
+export function readValue<T = unknown>(page: Page, name: string): Promise<T> {
+  return page.evaluate(
+    (n) => JSON.parse(JSON.stringify((globalThis as { __notebook?: NotebookHook }).__notebook?.values[n] ?? null)),
+    name,
+  ) as Promise<T>;
+}
+
+/** Waits until the page's hook says every cell has settled. */
+export async function waitReady(page: Page, timeout = 90_000): Promise<void> {
+  await page.waitForFunction(() => (globalThis as { __notebook?: NotebookHook }).__notebook?.ready === true, null, {
+    timeout,
+  });
+}
+
+/** Waits until the page has recorded more than `count` ticks. */
+export async function waitTicks(page: Page, count: number): Promise<void> {
+  await page.waitForFunction(
+    (n) => ((globalThis as { __notebook?: NotebookHook }).__notebook?.ticks.length ?? 0) > n,
+    count,
+  );
 }

@@ -19,9 +19,13 @@ import {
   launch,
   openPage,
   type PageLog,
+  readHook,
+  readValue,
   ROOT,
   run,
   serveStatic,
+  waitReady,
+  waitTicks,
 } from "./_harness.ts";
 
 const ARTIFACTS = join(ROOT, "test-artifacts");
@@ -65,11 +69,7 @@ describe.skipIf(!HAS_CHROMIUM)("the notebooks in Chromium", () => {
     const opened = await openPage(browser.context);
     logs.push({ page: path, log: opened.log });
     await opened.page.goto(server.url + path);
-    await opened.page.waitForFunction(
-      () => (globalThis as { __notebook?: { ready?: boolean } }).__notebook?.ready === true,
-      null,
-      { timeout: 90_000 },
-    );
+    await waitReady(opened.page);
     return opened;
   }
 
@@ -88,10 +88,11 @@ describe.skipIf(!HAS_CHROMIUM)("the notebooks in Chromium", () => {
 
   it("moving a points slider changes the warnings count and the figures, and the numbers equal deno task evaluate", async () => {
     const { page, log } = await visit("calibrate.html");
-    const state = () =>
-      page.evaluate(() =>
-        (globalThis as unknown as { __notebook: { warnings: number; overall: unknown; ticks: unknown[] } }).__notebook
-      );
+    const state = async () => ({
+      warnings: await readValue<number>(page, "warnings"),
+      overall: await readValue(page, "overall"),
+      ticks: (await readHook(page))!.ticks,
+    });
     const before = await state();
     // The page's contract §3 figures for the default model equal the command line's.
     expect(before.overall).toEqual(cli.overall);
@@ -104,10 +105,7 @@ describe.skipIf(!HAS_CHROMIUM)("the notebooks in Chromium", () => {
       el.dispatchEvent(new Event("input", { bubbles: true }));
       el.dispatchEvent(new Event("change", { bubbles: true }));
     });
-    await page.waitForFunction(
-      (n) => (globalThis as unknown as { __notebook: { ticks: unknown[] } }).__notebook.ticks.length > n,
-      before.ticks.length,
-    );
+    await waitTicks(page, before.ticks.length);
     const after = await state();
     expect(after.warnings).toBeGreaterThan(before.warnings);
     await expect(page.getByTestId("warnings").textContent()).resolves.toBe(after.warnings.toLocaleString("en-US"));
@@ -120,10 +118,7 @@ describe.skipIf(!HAS_CHROMIUM)("the notebooks in Chromium", () => {
       el.value = "900";
       el.dispatchEvent(new Event("change", { bubbles: true }));
     });
-    await page.waitForFunction(
-      (n) => (globalThis as unknown as { __notebook: { ticks: unknown[] } }).__notebook.ticks.length > n,
-      ticks,
-    );
+    await waitTicks(page, ticks);
     const withParameter = await state();
     expect(withParameter.warnings).not.toBe(after.warnings);
 
@@ -145,10 +140,7 @@ describe.skipIf(!HAS_CHROMIUM)("the notebooks in Chromium", () => {
     for (let n = 0; n < 2; n++) {
       const count = (await state()).ticks.length;
       await page.locator("#undo").click();
-      await page.waitForFunction(
-        (k) => (globalThis as unknown as { __notebook: { ticks: unknown[] } }).__notebook.ticks.length > k,
-        count,
-      );
+      await waitTicks(page, count);
     }
     expect((await state()).overall).toEqual(cli.overall);
     expect(log.errors).toEqual([]);
@@ -159,21 +151,18 @@ describe.skipIf(!HAS_CHROMIUM)("the notebooks in Chromium", () => {
     const { page, log } = await visit("household.html");
     await page.locator("#waterfall svg").first().waitFor();
     await expect(page.locator("#chain").textContent()).resolves.toContain("Dispatch");
-    const band = await page.evaluate(() =>
-      (globalThis as unknown as { __notebook: { band: string | null } }).__notebook.band
-    );
+    const band = await readValue<string | null>(page, "band");
     expect(band).not.toBeNull();
     await shot(page, "household-page");
     // What-if: one more member-level fact changes the per-capita score at once.
-    const score = async () =>
-      await page.evaluate(() => (globalThis as unknown as { __notebook: { perCapita: number } }).__notebook.perCapita);
+    const score = () => readValue<number>(page, "perCapita");
     const before = await score();
     await page.locator('input[data-column="major_illness"]').first().evaluate((el: HTMLInputElement) => {
       el.value = el.value === "true" ? "false" : "true";
       el.dispatchEvent(new Event("change", { bubbles: true }));
     });
     await page.waitForFunction(
-      (b) => (globalThis as unknown as { __notebook: { perCapita: number } }).__notebook.perCapita !== b,
+      (b) => (globalThis as { __notebook?: { values: Record<string, unknown> } }).__notebook?.values.perCapita !== b,
       before,
     );
     expect(await score()).not.toBe(before);
@@ -190,8 +179,11 @@ describe.skipIf(!HAS_CHROMIUM)("the notebooks in Chromium", () => {
     // The same figures as deno task audit (same seed and replicates).
     await run(deno, ["task", "-q", "audit", "--data", DATA, "--model", MODEL, "--out", join(tmp, "cli-audit")]);
     const cliAudit = JSON.parse(await readFile(join(tmp, "cli-audit", "audit.json"), "utf8"));
-    const pageAudit = await page.evaluate(() =>
-      JSON.parse(JSON.stringify((globalThis as unknown as { __notebook: { audit: unknown } }).__notebook.audit))
+    const pageAudit = await readValue<
+      Record<string, unknown> & { model: { sha256: string }; data: { digest: string } }
+    >(
+      page,
+      "audit",
     );
     for (const key of ["frames", "batches", "groups", "drift", "workload", "bands"]) {
       expect(pageAudit[key], key).toEqual(cliAudit[key]);
@@ -267,21 +259,84 @@ describe.skipIf(!HAS_CHROMIUM)("the notebooks in Chromium", () => {
     await page.locator("#folder").setInputFiles(DATA);
     await page.getByTestId("stored").waitFor({ timeout: 60_000 });
     await page.reload();
-    await page.waitForFunction(
-      () => (globalThis as { __notebook?: { ready?: boolean } }).__notebook?.ready === true,
-      null,
-      { timeout: 90_000 },
-    );
+    await waitReady(page);
     await expect(page.locator("#current-label").textContent()).resolves.toContain("opened in this browser");
     // The button forgets the dataset and reloads the page.
     await Promise.all([page.waitForEvent("load"), page.locator("#back-to-demo").click()]);
-    await page.waitForFunction(
-      () => (globalThis as { __notebook?: { ready?: boolean } }).__notebook?.ready === true,
-      null,
-      { timeout: 90_000 },
-    );
+    await waitReady(page);
     await expect(page.locator("#current-label").textContent()).resolves.not.toContain("opened in this browser");
     expect(log.errors).toEqual([]);
+    await page.close();
+  });
+
+  it("village and indicator names holding HTML are shown as text on every page: no element injected, no dialog", async () => {
+    // A small dataset whose village and town names are HTML payloads, and a model whose indicator names are.
+    const IMG = "<img src=x onerror=alert(1)>", SCRIPT = "</script><script>alert(2)</script>";
+    const folder = join(tmp, "payload");
+    await mkdir(folder);
+    const [households, ...lines] = (await readFile(join(DATA, "households.csv"), "utf8")).trimEnd().split("\n");
+    const columns = households.split(",");
+    const village = columns.indexOf("village"), town = columns.indexOf("town");
+    const rows = lines.map((line, i) => {
+      const cells = line.split(",");
+      cells[village] = `${i % 2 === 0 ? IMG : SCRIPT}${cells[village]}`;
+      cells[town] = `${SCRIPT}${cells[town]}`;
+      return cells.join(",");
+    });
+    await writeFile(join(folder, "households.csv"), [households, ...rows].join("\n") + "\n");
+    for (const table of ["members", "verified"]) {
+      await writeFile(join(folder, `${table}.csv`), await readFile(join(DATA, `${table}.csv`)));
+    }
+    const model = JSON.parse(await readFile(MODEL, "utf8"));
+    for (const [i, indicator] of model.indicators.entries()) {
+      indicator.name = `${i % 2 === 0 ? IMG : SCRIPT} ${indicator.name}`;
+      indicator.name_zh = `${IMG}${indicator.name_zh ?? ""}`;
+    }
+    const { page, log } = await visit("index.html");
+    const dialogs: string[] = [];
+    page.on("dialog", (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    // The payload model becomes the notebooks' model, as the calibrate page's "use in all notebooks" stores it.
+    await page.evaluate(async (text) => {
+      const db = await new Promise<IDBDatabase>((ok, fail) => {
+        const r = indexedDB.open("civic-notebooks", 2);
+        r.onsuccess = () => ok(r.result);
+        r.onerror = () => fail(r.error);
+      });
+      await new Promise<void>((ok, fail) => {
+        const tx = db.transaction("session", "readwrite");
+        tx.objectStore("session").put({ text, file: "payload.json", savedAt: new Date().toISOString() }, "model");
+        tx.oncomplete = () => ok();
+        tx.onerror = () => fail(tx.error);
+      });
+      db.close();
+    }, JSON.stringify(model));
+    await page.locator("#folder").setInputFiles(folder);
+    await page.getByTestId("stored").waitFor({ timeout: 60_000 });
+    const injected = () =>
+      page.evaluate(() => ({
+        elements: document.querySelectorAll("main img, main script, svg img, svg script").length,
+        text: document.body.textContent ?? "",
+      }));
+    for (const path of ["index.html", "calibrate.html", "household.html", "audit.html"]) {
+      await page.goto(server.url + path);
+      await waitReady(page);
+      if (path === "audit.html") await page.locator("#cases table").waitFor();
+      const { elements, text } = await injected();
+      expect(elements, path).toBe(0);
+      expect(text, path).toContain(path === "index.html" ? "payload" : IMG);
+      if (path !== "index.html") expect(text, path).toContain(SCRIPT);
+      const hook = await readHook(page);
+      expect(hook?.errors, path).toEqual({});
+    }
+    await shot(page, "payload-audit");
+    await page.waitForTimeout(300);
+    expect(dialogs).toEqual([]);
+    expect(log.errors).toEqual([]);
+    // Back to the demo dataset and the default model for any later test.
+    await page.evaluate(() => indexedDB.deleteDatabase("civic-notebooks"));
     await page.close();
   });
 

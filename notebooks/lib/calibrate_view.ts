@@ -1,0 +1,198 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+/// <reference lib="deno.ns" />
+/**
+ * The calibrate page's figures, each a pure function of cell values returning DOM (the page's
+ * cells call them; the numbers come from src/). Plot figures are built by src/report.
+ */
+import type { Model } from "../../src/contract/mod.ts";
+import { frameCounts, type FrameLabels, type FrameName } from "../../src/evaluate/frames.ts";
+import {
+  bandChangeFigure,
+  bandTransitions,
+  categoryLabel,
+  extent,
+  scoreDistributionFigure,
+  scoreHistogram,
+  thresholdCurves,
+  thresholdMetricsFigure,
+  type ThresholdPoint,
+  warningsCurveFigure,
+  workloadFigure,
+} from "../../src/report/mod.ts";
+import type { ScoreFrame } from "../../src/simulate/mod.ts";
+import type { PageScores } from "./scoring.ts";
+import { h, int, interval, pct } from "./ui.ts";
+
+function kpi(label: string, value: string, sub?: string, testid?: string): HTMLElement {
+  return h(
+    "div",
+    { class: "kpi" },
+    h("div", { class: "label" }, label),
+    h("div", { class: "value", "data-testid": testid }, value),
+    sub ? h("div", { class: "sub" }, sub) : null,
+  );
+}
+
+function delta(now: number, before: number): string {
+  const d = now - before;
+  return d === 0 ? "baseline unchanged" : `baseline ${int(before)} (${d > 0 ? "+" : ""}${int(d)})`;
+}
+
+const ratioText = (a: number, b: number) => (b === 0 ? "—" : pct(a / b));
+
+/** The headline figures: warnings, precision and recall overall, and each frame's own figure. */
+export function kpisView(s: PageScores, base: PageScores, labels: Record<FrameName, FrameLabels>): HTMLElement[] {
+  const o = s.overall;
+  const perBand = s.bandIds.map((id, i) => `${id} ${int(s.band.filter((b) => b === i).length)}`).join(" · ");
+  const sv = frameCounts(labels.survey, s.band), wf = frameCounts(labels.warning, s.band);
+  const ap = frameCounts(labels.application, s.band);
+  return [
+    kpi("预警户数 Warnings", int(s.warnings), `${delta(s.warnings, base.warnings)} · ${perBand}`, "warnings"),
+    kpi(
+      "精确率 Precision (all verified, = deno task evaluate)",
+      pct(o.precision),
+      `95% CI ${interval(o.precision_ci95)} · ${o.true_positives}/${o.labeled_warnings}`,
+      "precision",
+    ),
+    kpi(
+      "召回率 Recall (all verified)",
+      pct(o.recall),
+      `coverage ${pct(o.coverage)} · ${o.true_positives}/${o.labeled_positives}`,
+    ),
+    kpi(
+      "预警核实 Warning frame",
+      ratioText(wf.truePositives, wf.labeledWarnings),
+      `precision among ${wf.labeledWarnings} verified warnings`,
+    ),
+    sv.labeled > 0
+      ? kpi(
+        "样本村摸排 Survey frame",
+        ratioText(sv.truePositives, sv.labeledWarnings),
+        `precision ${sv.truePositives}/${sv.labeledWarnings} · recall ${
+          ratioText(sv.truePositives, sv.labeledPositives)
+        } (${sv.truePositives}/${sv.labeledPositives})`,
+      )
+      : null,
+    kpi(
+      "主动申请 Application frame",
+      `${int(ap.labeledPositives - ap.truePositives)}`,
+      `applicants in need the model does not warn (of ${int(ap.labeledPositives)})`,
+    ),
+  ].filter((x): x is HTMLElement => x !== null);
+}
+
+/** The per-capita score histogram by management category, with the band cut-offs. */
+export function distributionView(s: PageScores, frame: ScoreFrame, model: Model, width: number): HTMLElement {
+  const { bins } = scoreHistogram(s.perCapita, frame.categories);
+  return h(
+    "div",
+    {},
+    h("h3", {}, "人均得分分布 Score distribution by management category"),
+    scoreDistributionFigure(bins, { bands: model.bands, width }),
+  );
+}
+
+/** Precision, recall and warnings at each threshold, from a little below the lowest band to the top score. */
+export function curvesOf(s: PageScores, model: Model, labels: Record<FrameName, FrameLabels>): ThresholdPoint[] {
+  const frames = [];
+  if (labels.survey.labeled.some((x) => x === 1)) frames.push({ name: "survey", labels: labels.survey, recall: true });
+  frames.push({ name: "warning", labels: labels.warning, recall: false });
+  const lowest = model.bands.at(-1)?.min;
+  const [lo, hi] = extent(s.perCapita);
+  const domain: [number, number] = [Math.max(lo, Math.min((lowest ?? lo) - 10, hi - 1)), hi];
+  return thresholdCurves(s.perCapita, frames, { points: 120, domain });
+}
+
+/** Precision and recall against the threshold, with interval ribbons. */
+export function thresholdsView(curves: ThresholdPoint[], model: Model, width: number): HTMLElement {
+  return h(
+    "div",
+    {},
+    h("h3", {}, "精确率 / 召回率 vs 预警线 Precision and recall against the threshold"),
+    thresholdMetricsFigure(curves, { threshold: model.bands.at(-1)?.min, width }),
+    h(
+      "p",
+      { class: "small muted" },
+      "Recall only from the survey frame (fully surveyed sample villages); the warning frame only knows outcomes of households that were warned. Ribbons: 95% Wilson intervals.",
+    ),
+  );
+}
+
+/** Warnings against the threshold. */
+export function warningsCurveView(curves: ThresholdPoint[], model: Model, width: number): HTMLElement {
+  return h(
+    "div",
+    {},
+    h("h3", {}, "预警户数 vs 预警线 Warnings against the threshold"),
+    warningsCurveFigure(curves, { threshold: model.bands.at(-1)?.min, width }),
+  );
+}
+
+/** Households moving between bands, baseline → adjusted. */
+export function bandChangesView(base: PageScores, s: PageScores): HTMLElement {
+  const cells = bandTransitions(base.band, s.band, s.bandIds);
+  const moved = cells.filter((c) => c.from !== c.to).reduce((a, c) => a + c.count, 0);
+  return h(
+    "div",
+    {},
+    h("h3", {}, `谁换了档 Who changes band: ${int(moved)} households`),
+    bandChangeFigure(cells, { bands: s.bandIds }),
+  );
+}
+
+/** A workload bar chart (departments or villages), current against baseline. */
+export function workloadView(
+  title: string,
+  rows: { name: string; current: number; baseline: number }[],
+  width: number,
+  options: { limit?: number; note?: string } = {},
+): HTMLElement {
+  return h(
+    "div",
+    {},
+    h("h3", {}, title),
+    workloadFigure(rows, { width: Math.min(width, 640), limit: options.limit }),
+    options.note ? h("p", { class: "small muted" }, options.note) : null,
+  );
+}
+
+/** The households changing band, largest score change first (first 100). */
+export function changersView(s: PageScores, base: PageScores, f: ScoreFrame): HTMLElement {
+  const rows: number[] = [];
+  for (let i = 0; i < s.band.length; i++) if (s.band[i] !== base.band[i]) rows.push(i);
+  rows.sort((a, b) => Math.abs(s.perCapita[b] - base.perCapita[b]) - Math.abs(s.perCapita[a] - base.perCapita[a]));
+  const name = (b: number) => (b < 0 ? "—" : s.bandIds[b]);
+  const head = ["户 Household", "村 Village", "类别 Category", "基线 Baseline", "现 Adjusted", "基线得分 Score before"];
+  return h(
+    "div",
+    {},
+    h("h3", {}, `换档名单 Households changing band (${int(rows.length)}; largest score change first, first 100)`),
+    rows.length === 0 ? h("p", { class: "muted" }, "No household changes band.") : h(
+      "table",
+      { class: "grid" },
+      h("thead", {}, h("tr", {}, [...head, "现得分 Score now"].map((t) => h("th", {}, t)))),
+      h(
+        "tbody",
+        {},
+        rows.slice(0, 100).map((i) =>
+          h(
+            "tr",
+            {},
+            h(
+              "td",
+              {},
+              h("a", { href: `./household.html?id=${encodeURIComponent(f.householdIds[i])}` }, f.householdIds[i]),
+            ),
+            h("td", {}, f.villages[i] ?? ""),
+            h("td", {}, categoryLabel(f.categories[i])),
+            h("td", {}, name(base.band[i])),
+            h("td", {}, name(s.band[i])),
+            h("td", { class: "num" }, base.perCapita[i].toFixed(3)),
+            h("td", { class: "num" }, s.perCapita[i].toFixed(3)),
+          )
+        ),
+      ),
+    ),
+  );
+}

@@ -1,0 +1,198 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+/// <reference lib="deno.ns" />
+/**
+ * A page as a graph of named cells on Observable's runtime (`@observablehq/runtime`, the engine of
+ * Observable notebooks, bundled: nothing is fetched). Each cell names its inputs; the runtime
+ * recomputes a cell when an input changes, in dependency order, once per animation frame. A
+ * slider becomes a redrawn chart like this: the control's `input` event → its view cell
+ * ({@link view}) yields a new value → every cell reading it (scores, then figures) recomputes →
+ * a cell with `show` puts its DOM value into its container.
+ *
+ * ```ts
+ * const page = notebook<{ n: number; doubled: number; figure: HTMLElement }>("example");
+ * page.cell("n", [], () => view(slider)); // an input element whose value is a cell
+ * page.cell("doubled", ["n"], (n) => 2 * n);
+ * page.cell("figure", ["doubled"], (d) => h("p", {}, String(d)), { show: "figure", figure: true });
+ * ```
+ *
+ * Every page exposes ONE test hook, {@link NotebookHook}, at `globalThis.__notebook`, derived from
+ * the graph: every cell's latest value, `ready` once every cell has settled, and the tick timings.
+ */
+import { Runtime } from "@observablehq/runtime";
+import type { NotebookHook, Tick } from "./hook.ts";
+import { fail } from "./ui.ts";
+
+export type { NotebookHook, Tick } from "./hook.ts";
+
+/** The values of the named inputs `I` of a page whose cells have values `V`. */
+type Inputs<V, I extends readonly (keyof V)[]> = { [j in keyof I]: V[I[j]] };
+
+/** What a cell's definition may return: a value, a promise of one, or a generator of values (a view). */
+type Output<T> = T | Promise<T> | AsyncGenerator<T> | Generator<T | Promise<T>>;
+
+/** How a cell takes part in the page. */
+export interface CellOptions {
+  /** Id of the element its value (a DOM node) replaces the children of. */
+  show?: string;
+  /** Its time counts as drawing (`renderMs`). */
+  figure?: boolean;
+  /** Its time counts as computing (`computeMs`). */
+  compute?: boolean;
+}
+
+/** The page's graph: define cells with {@link Notebook.cell}. */
+export interface Notebook<V> {
+  readonly hook: NotebookHook;
+  /**
+   * Defines the cell `name` from the cells `inputs`. `value` is called with their values (and with
+   * `this` = the cell's previous value) whenever one of them changes.
+   */
+  cell<N extends keyof V & string, const I extends readonly (keyof V & string)[]>(
+    name: N,
+    inputs: I,
+    value: (this: V[N] | undefined, ...inputs: Inputs<V, I>) => Output<V[N]>,
+    options?: CellOptions,
+  ): void;
+  /** Sets an input cell from outside (e.g. a button): recomputes what depends on it. */
+  set<N extends keyof V & string>(name: N, value: V[N]): void;
+  /**
+   * Records a {@link Tick} each time cell `name` settles after an input: `since()` gives the input
+   * event's time (undefined when the recomputation was not caused by one); `then` sees the tick.
+   */
+  tickOn(name: keyof V & string, since: () => number | undefined, then?: (tick: Tick) => void): void;
+}
+
+/**
+ * Whether a cell's error is news: not one passed on from an input (the runtime wraps those as
+ * `RuntimeError`s naming the input) and not a session failure (the page's opening shows those).
+ */
+function shouldShow(error: unknown): boolean {
+  const e = error as { name?: string; input?: unknown } | null;
+  return !(e?.name === "RuntimeError" && e.input !== undefined) && e?.name !== "SessionError";
+}
+
+/** Opens the page's graph and installs its hook. */
+export function notebook<V>(page: string): Notebook<V> {
+  const start = performance.now();
+  const runtime = new Runtime();
+  const module = runtime.module();
+  const hook: NotebookHook = { page, ready: false, values: {}, errors: {}, ticks: [], parts: {} };
+  (globalThis as Record<string, unknown>).__notebook = hook;
+  const pending = new Set<string>();
+  const settled = new Set<string>();
+  const figures = new Set<string>(), computes = new Set<string>();
+  const variables = new Map<string, ReturnType<typeof module.variable>>();
+  let tickCell: { name: string; since: () => number | undefined; then?: (tick: Tick) => void } | undefined;
+  let round = { compute: 0, render: 0 };
+
+  const settle = (name: string) => {
+    settled.add(name);
+    if (!hook.ready && [...pending].every((n) => settled.has(n))) {
+      hook.firstChartMs = performance.now() - start;
+      hook.ready = true;
+    }
+  };
+
+  const observer = (name: string, options: CellOptions) => ({
+    fulfilled(value: unknown) {
+      hook.values[name] = value;
+      delete hook.errors[name];
+      if (options.show) {
+        const el = document.getElementById(options.show);
+        if (el) el.replaceChildren(...(value instanceof Node ? [value] : []));
+      }
+      if (tickCell?.name === name) recordTick();
+      settle(name);
+    },
+    rejected(error: unknown) {
+      hook.errors[name] = String((error as Error)?.message ?? error);
+      if (shouldShow(error)) {
+        const box = document.getElementById("error");
+        if (box) fail(box, error);
+      }
+      settle(name);
+    },
+  });
+
+  function recordTick(): void {
+    const since = tickCell!.since();
+    if (since !== undefined && hook.ready) {
+      const tick = { computeMs: round.compute, renderMs: round.render, latencyMs: performance.now() - since };
+      hook.ticks.push(tick);
+      tickCell!.then?.(tick);
+    }
+    round = { compute: 0, render: 0 };
+  }
+
+  return {
+    hook,
+    cell(name, inputs, value, options = {}) {
+      pending.add(name);
+      if (options.figure) figures.add(name);
+      if (options.compute) computes.add(name);
+      const timed = function (this: unknown, ...args: unknown[]) {
+        const t = performance.now();
+        try {
+          return (value as unknown as (...a: unknown[]) => unknown).apply(this, args);
+        } finally {
+          const ms = performance.now() - t;
+          hook.parts[name] = ms;
+          if (figures.has(name)) round.render += ms;
+          if (computes.has(name)) round.compute += ms;
+        }
+      };
+      const variable = module.variable(observer(name, options)).define(name, [...inputs], timed);
+      variables.set(name, variable);
+    },
+    set(name, value) {
+      const variable = variables.get(name);
+      if (!variable) throw new RangeError(`Expected a cell named "${name}" but found none`);
+      variable.define(name, [], () => value);
+    },
+    tickOn(name, since, then) {
+      tickCell = { name, since, then };
+    },
+  };
+}
+
+/** An element that shows a value and says when it changes (Observable's "view" convention). */
+export interface ViewElement<T> extends HTMLElement {
+  value: T;
+}
+
+/**
+ * A view cell's definition (Observable's `Generators.input`): yields the element's `value` now and
+ * after every `input` event on it. Call it as `page.cell("x", [], () => view(el))`.
+ */
+export async function* view<T>(element: ViewElement<T>): AsyncGenerator<T> {
+  let resolve: ((v: T) => void) | undefined;
+  let queued: { value: T } | undefined;
+  const onInput = () => {
+    if (resolve) {
+      resolve(element.value);
+      resolve = undefined;
+    } else queued = { value: element.value };
+  };
+  element.addEventListener("input", onInput);
+  try {
+    yield element.value;
+    for (;;) {
+      if (queued) {
+        const { value } = queued;
+        queued = undefined;
+        yield value;
+      } else yield await new Promise<T>((ok) => (resolve = ok));
+    }
+  } finally {
+    element.removeEventListener("input", onInput);
+  }
+}
+
+/**
+ * Keeps the `input` events of controls inside a view from reaching it, for views whose value
+ * changes only on a completed action (a picked folder, a "Re-run" click), not on every keystroke.
+ */
+export function quiet(...elements: Element[]): void {
+  for (const el of elements) el.addEventListener("input", (e) => e.stopPropagation());
+}
