@@ -8,6 +8,7 @@
  * it) → one cell per section; the group audit and the case list each with their own view.
  */
 import "./style.css";
+import { toCsv } from "../src/base/csv.ts";
 import { type AuditFile, auditOf } from "../src/evaluate/audit_file.ts";
 import { type MemberGroups, readMemberGroups, readTowns } from "../src/evaluate/audit.ts";
 import { DEFAULT_REPLICATES, DEFAULT_SEED } from "../src/evaluate/bootstrap.ts";
@@ -187,13 +188,9 @@ cell("exports", ["audit", "cases"], (audit, cases) => {
   return cases.length;
 });
 
+/** The case list as CSV (the one CSV writer, src/base/csv.ts); empty without cases, as before. */
 function csv(rows: Record<string, unknown>[]): string {
   if (rows.length === 0) return "";
-  const cols = Object.keys(rows[0]);
-  const field = (v: unknown) => {
-    if (v === null || v === undefined) return "";
-    const t = String(v);
-    return /[",\r\n]/.test(t) ? `"${t.replaceAll('"', '""')}"` : t;
-  };
-  return [cols.join(","), ...rows.map((r) => cols.map((c) => field(r[c])).join(","))].join("\n") + "\n";
+  const columns = Object.keys(rows[0]);
+  return toCsv(columns, rows.map((r) => columns.map((c) => r[c])));
 }

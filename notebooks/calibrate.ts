@@ -7,9 +7,9 @@
  * scores (the typed-array fast path) → figures. Moving a slider recomputes only what depends on it.
  */
 import "./style.css";
-import { type Model, modelDigest, parseModel } from "../src/contract/mod.ts";
+import type { Model } from "../src/contract/mod.ts";
 import { allFrameLabels, departmentsOf, type FrameLabels, type FrameName } from "../src/evaluate/mod.ts";
-import { coefficientsOf, compileModel } from "../src/model/mod.ts";
+import { coefficientsOf } from "../src/model/mod.ts";
 import { departmentLabel, departmentWorkload, type ThresholdPoint, villageWarnings } from "../src/report/mod.ts";
 import { notebook, view } from "./lib/cells.ts";
 import {
@@ -26,8 +26,8 @@ import { type ModelControls, modelControls } from "./lib/controls.ts";
 import { openPageSession } from "./lib/page.ts";
 import { type EvaluatedHits, hitsFor, type PageScores, parameterValues, scoreModel } from "./lib/scoring.ts";
 import type { Session } from "./lib/session.ts";
-import { setStoredModel } from "./lib/store.ts";
-import { download, fail, h, int, problemList, renderHeader, show } from "./lib/ui.ts";
+import { save, suggestVersion, use } from "./lib/model_file.ts";
+import { h, int, renderHeader } from "./lib/ui.ts";
 
 renderHeader("calibrate");
 const $ = (id: string) => document.getElementById(id)!;
@@ -198,68 +198,3 @@ page.tickOn("tick", () => (page.hook.values.controls as ModelControls | undefine
     t.computeMs.toFixed(1)
   } ms (fast path, no SQL) + figures ${t.renderMs.toFixed(1)} ms; input → figures ${t.latencyMs.toFixed(0)} ms.`;
 });
-
-// ---------------------------------------------------------------------------------------------
-// Saving the adjusted model
-
-function suggestVersion(version: string): string {
-  const d = new Date();
-  const two = (n: number) => String(n).padStart(2, "0");
-  const stamp = `${d.getFullYear()}${two(d.getMonth() + 1)}${two(d.getDate())}-${two(d.getHours())}${
-    two(d.getMinutes())
-  }`;
-  return `${version.replace(/-calibrated-\d{8}-\d{4}$/, "")}-calibrated-${stamp}`;
-}
-
-/** The adjusted model as a file: new version, checked against the contract and the data. */
-async function adjustedModelFile(
-  session: Session,
-  baseline: Model,
-  model: Model,
-): Promise<{ text: string; file: string; sha256: string }> {
-  const version = ($("version") as HTMLInputElement).value.trim() || suggestVersion(baseline.version);
-  const out = { ...structuredClone(model), version };
-  const file = `${out.id}-${version}.json`.replace(/[^\w.\-]+/g, "_");
-  const text = JSON.stringify(out, null, 2) + "\n";
-  const parsed = parseModel(text, file);
-  compileModel(parsed, session.report.schema, file);
-  return { text, file, sha256: await modelDigest(parsed) };
-}
-
-async function save(session: Session, baseline: Model, model: Model): Promise<void> {
-  try {
-    const { text, file, sha256 } = await adjustedModelFile(session, baseline, model);
-    download(file, text);
-    show(
-      $("saved"),
-      h(
-        "div",
-        { class: "ok", "data-testid": "saved" },
-        `✓ Saved ${file} · sha256 ${sha256}. Check it with `,
-        h("code", {}, `deno task evaluate --data <folder> --model ${file} --out <folder>`),
-      ),
-    );
-  } catch (error) {
-    const problems = (error as { problems?: [] }).problems;
-    if (problems) {
-      show($("saved"), h("div", { class: "error" }, "The adjusted model is not valid:"), problemList(problems));
-    } else fail($("saved"), error);
-  }
-}
-
-async function use(session: Session, baseline: Model, model: Model): Promise<void> {
-  try {
-    const { text, file, sha256 } = await adjustedModelFile(session, baseline, model);
-    await setStoredModel({ text, file, savedAt: new Date().toISOString() });
-    show(
-      $("saved"),
-      h(
-        "div",
-        { class: "ok" },
-        `✓ The audit and household pages now use ${file} (sha256 ${sha256.slice(0, 16)}…), kept in this browser only.`,
-      ),
-    );
-  } catch (error) {
-    fail($("saved"), error);
-  }
-}

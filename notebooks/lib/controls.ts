@@ -87,96 +87,122 @@ function knobsOf(model: Model): { bands: Knob[]; categories: { title: string; kn
   return { bands, categories };
 }
 
+/** The adjusted model being edited, its undo history and the time of the last input. */
+class Editing {
+  current: Model;
+  readonly history: string[] = [];
+  readonly refreshers: (() => void)[] = [];
+  inputAt: number | undefined;
+  #gesture = false;
+  constructor(readonly baseline: Model, readonly root: HTMLElement) {
+    this.current = structuredClone(baseline);
+  }
+  /** Records the model before a change (once per state). */
+  snapshot(): void {
+    const s = JSON.stringify(this.current);
+    if (this.history.at(-1) !== s) this.history.push(s);
+  }
+  /** One undo step per gesture: the state before a slider drag (or a typed value) starts. */
+  begin(): void {
+    if (!this.#gesture) this.snapshot();
+    this.#gesture = true;
+  }
+  end(): void {
+    this.#gesture = false;
+  }
+  /** The model changed: note when, and tell the view's readers (controls' own input events bubble). */
+  changed(event?: Event): void {
+    this.inputAt = event?.timeStamp ?? performance.now();
+    if (!event || event.type !== "input") this.root.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+  refresh(): void {
+    this.refreshers.forEach((r) => r());
+  }
+  /** Values that differ from the baseline. */
+  changeCount(): number {
+    const [m, b] = [this.current, this.baseline];
+    let n = 0;
+    m.categories.forEach((c, i) => (n += Number(c.weight !== b.categories[i].weight)));
+    m.indicators.forEach((c, i) => (n += Number(c.points !== b.indicators[i].points)));
+    m.parameters.forEach((c, i) => (n += Number(c.value !== b.parameters[i].value)));
+    m.bands.forEach((c, i) => (n += Number(c.min !== b.bands[i].min)));
+    return n;
+  }
+}
+
+/** A labelled slider with a number box for one knob. */
+function slider(state: Editing, knob: Knob): HTMLElement {
+  const value = knob.get(state.current), base = knob.get(state.baseline);
+  const attrs = { min: knob.min, max: knob.max, step: knob.step, value, "data-id": knob.id };
+  const range = h("input", { type: "range", ...attrs, "aria-label": knob.id });
+  const box = h("input", { type: "number", step: knob.step, value, "data-id": knob.id });
+  const row = h("div", { class: "slider", "data-search": knob.search.toLowerCase() }, [
+    h("div", { class: "name" }, ...knob.label),
+    range,
+    box,
+  ]);
+  const mark = (v: number) => row.classList.toggle("changed", v !== base);
+  for (const input of [range, box]) {
+    input.addEventListener("input", (e) => {
+      const v = Number(input.value);
+      if (!Number.isFinite(v) || input.value === "") return e.stopPropagation();
+      state.begin();
+      (input === range ? box : range).value = String(v);
+      knob.set(state.current, v);
+      mark(v);
+      state.changed(e);
+    });
+    input.addEventListener("change", () => state.end());
+  }
+  state.refreshers.push(() => {
+    const v = knob.get(state.current);
+    range.value = box.value = String(v);
+    mark(v);
+  });
+  return row;
+}
+
+/** A number box for parameter `i`, naming the rules that read it. */
+function parameterBox(state: Editing, i: number, compiled: Pick<CompiledModel, "indicators">): HTMLElement {
+  const p = state.baseline.parameters[i];
+  const readers = compiled.indicators.filter((ind) => ind.parameters.includes(p.id)).map((ind) => ind.id);
+  const box = h("input", { type: "number", value: p.value, step: "any", "data-id": `param:${p.id}` });
+  const row = h(
+    "div",
+    { class: "slider", "data-search": name(p.name_zh, p.name, p.id).toLowerCase() },
+    h(
+      "div",
+      { class: "name" },
+      h("span", { class: "id" }, `$${p.id}`),
+      `${p.name_zh ?? ""} `,
+      h("span", { class: "en" }, `${p.name ?? ""} (${p.unit ?? ""}) · read by ${readers.join(", ") || "no rule"}`),
+    ),
+    box,
+  );
+  // A parameter re-evaluates rules with SQL: only on change (Enter or leaving the box), not per key.
+  box.addEventListener("input", (e) => e.stopPropagation());
+  box.addEventListener("change", (e) => {
+    const v = Number(box.value);
+    if (!Number.isFinite(v) || box.value === "") return;
+    state.snapshot();
+    state.current.parameters[i].value = v;
+    row.classList.toggle("changed", v !== p.value);
+    state.changed(e);
+  });
+  state.refreshers.push(() => {
+    box.value = String(state.current.parameters[i].value);
+    row.classList.toggle("changed", state.current.parameters[i].value !== p.value);
+  });
+  return row;
+}
+
 /**
  * The controls of `baseline`: every weight, points, parameter and band. `compiled` names the
  * rules that read each parameter.
  */
 export function modelControls(baseline: Model, compiled: Pick<CompiledModel, "indicators">): ModelControls {
-  let current: Model = structuredClone(baseline);
-  const history: string[] = [];
-  let editing = false, inputAt: number | undefined;
-  const refreshers: (() => void)[] = [];
   const root = h("div", { class: "model-controls" }) as unknown as ModelControls;
-
-  const snapshot = () => {
-    const s = JSON.stringify(current);
-    if (history.at(-1) !== s) history.push(s);
-  };
-  const begin = () => {
-    if (!editing) snapshot();
-    editing = true;
-  };
-  const changed = (event?: Event) => {
-    inputAt = event?.timeStamp ?? performance.now();
-    // Controls inside fire their own (bubbling) input events; programmatic changes need one.
-    if (!event || event.type !== "input") root.dispatchEvent(new Event("input", { bubbles: true }));
-  };
-  const refresh = () => refreshers.forEach((r) => r());
-
-  const slider = (knob: Knob): HTMLElement => {
-    const value = knob.get(current), base = knob.get(baseline);
-    const attrs = { min: knob.min, max: knob.max, step: knob.step, value, "data-id": knob.id };
-    const range = h("input", { type: "range", ...attrs, "aria-label": knob.id });
-    const box = h("input", { type: "number", step: knob.step, value, "data-id": knob.id });
-    const row = h("div", { class: "slider", "data-search": knob.search.toLowerCase() }, [
-      h("div", { class: "name" }, ...knob.label),
-      range,
-      box,
-    ]);
-    const mark = (v: number) => row.classList.toggle("changed", v !== base);
-    for (const input of [range, box]) {
-      input.addEventListener("input", (e) => {
-        const v = Number(input.value);
-        if (!Number.isFinite(v) || input.value === "") return e.stopPropagation();
-        begin();
-        (input === range ? box : range).value = String(v);
-        knob.set(current, v);
-        mark(v);
-        changed(e);
-      });
-      input.addEventListener("change", () => (editing = false));
-    }
-    refreshers.push(() => {
-      const v = knob.get(current);
-      range.value = box.value = String(v);
-      mark(v);
-    });
-    return row;
-  };
-
-  const parameter = (i: number): HTMLElement => {
-    const p = baseline.parameters[i];
-    const readers = compiled.indicators.filter((ind) => ind.parameters.includes(p.id)).map((ind) => ind.id);
-    const box = h("input", { type: "number", value: p.value, step: "any", "data-id": `param:${p.id}` });
-    const row = h(
-      "div",
-      { class: "slider", "data-search": name(p.name_zh, p.name, p.id).toLowerCase() },
-      h(
-        "div",
-        { class: "name" },
-        h("span", { class: "id" }, `$${p.id}`),
-        `${p.name_zh ?? ""} `,
-        h("span", { class: "en" }, `${p.name ?? ""} (${p.unit ?? ""}) · read by ${readers.join(", ") || "no rule"}`),
-      ),
-      box,
-    );
-    // A parameter re-evaluates rules with SQL: only on change (Enter or leaving the box), not per key.
-    box.addEventListener("input", (e) => e.stopPropagation());
-    box.addEventListener("change", (e) => {
-      const v = Number(box.value);
-      if (!Number.isFinite(v) || box.value === "") return;
-      snapshot();
-      current.parameters[i].value = v;
-      row.classList.toggle("changed", v !== p.value);
-      changed(e);
-    });
-    refreshers.push(() => {
-      box.value = String(current.parameters[i].value);
-      row.classList.toggle("changed", current.parameters[i].value !== p.value);
-    });
-    return row;
-  };
-
+  const state = new Editing(baseline, root);
   const knobs = knobsOf(baseline);
   const search = h("input", {
     type: "search",
@@ -194,7 +220,7 @@ export function modelControls(baseline: Model, compiled: Pick<CompiledModel, "in
       "details",
       { open: true },
       h("summary", {}, "预警线 Band cut-offs (per-capita score)"),
-      knobs.bands.map(slider),
+      knobs.bands.map((k) => slider(state, k)),
       h("div", { id: "band-error" }),
     ),
     baseline.parameters.length > 0
@@ -202,54 +228,50 @@ export function modelControls(baseline: Model, compiled: Pick<CompiledModel, "in
         "details",
         {},
         h("summary", {}, "参数 Parameters (re-evaluates the rules that read them)"),
-        baseline.parameters.map((_, i) => parameter(i)),
+        baseline.parameters.map((_, i) => parameterBox(state, i, compiled)),
       )
       : null,
     knobs.categories.map((c, ci) =>
-      h("details", { class: "category", open: ci === 0 }, h("summary", {}, c.title), c.knobs.map(slider))
+      h(
+        "details",
+        { class: "category", open: ci === 0 },
+        h("summary", {}, c.title),
+        c.knobs.map((k) => slider(state, k)),
+      )
     ),
   );
-
-  const count = (m: Model) => {
-    let n = 0;
-    m.categories.forEach((c, i) => (n += Number(c.weight !== baseline.categories[i].weight)));
-    m.indicators.forEach((c, i) => (n += Number(c.points !== baseline.indicators[i].points)));
-    m.parameters.forEach((c, i) => (n += Number(c.value !== baseline.parameters[i].value)));
-    m.bands.forEach((c, i) => (n += Number(c.min !== baseline.bands[i].min)));
-    return n;
-  };
   return Object.defineProperties(root, {
     value: {
-      get: () => structuredClone(current),
+      get: () => structuredClone(state.current),
       set: (m: Model) => {
-        current = structuredClone(m);
-        refresh();
+        state.current = structuredClone(m);
+        state.refresh();
       },
     },
-    undoSteps: { get: () => history.length },
+    undoSteps: { get: () => state.history.length },
     undo: {
       value: (event?: Event) => {
-        let previous = history.pop();
-        if (previous === JSON.stringify(current)) previous = history.pop();
+        let previous = state.history.pop();
+        if (previous === JSON.stringify(state.current)) previous = state.history.pop();
         if (previous === undefined) return;
-        current = JSON.parse(previous);
-        refresh();
-        changed(event);
+        state.current = JSON.parse(previous);
+        state.refresh();
+        state.changed(event);
       },
     },
     reset: {
       value: (event?: Event) => {
-        snapshot();
-        current = structuredClone(baseline);
-        refresh();
-        changed(event);
+        state.snapshot();
+        state.current = structuredClone(baseline);
+        state.refresh();
+        state.changed(event);
       },
     },
-    changeCount: { value: () => count(current) },
+    changeCount: { value: () => state.changeCount() },
     takeInputAt: {
       value: () => {
-        const at = inputAt;
-        inputAt = undefined;
+        const at = state.inputAt;
+        state.inputAt = undefined;
         return at;
       },
     },

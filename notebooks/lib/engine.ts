@@ -13,7 +13,7 @@ import mvpWasm from "@duckdb/duckdb-wasm/dist/duckdb-mvp.wasm?url";
 import mvpWorker from "@duckdb/duckdb-wasm/dist/duckdb-browser-mvp.worker.js?url";
 import { tableToIPC } from "apache-arrow";
 import type { Db } from "../../src/db/types.ts";
-import { quoteIdent } from "../../src/db/types.ts";
+import { quoteIdent } from "../../src/base/sql.ts";
 import { wrapAsyncDuckDB } from "../../src/db/wasm_async.ts";
 
 const BUNDLES: duckdb.DuckDBBundles = {

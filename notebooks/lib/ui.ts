@@ -96,20 +96,8 @@ export function problemList(problems: readonly Problem[], total = problems.lengt
   );
 }
 
-/** An integer with thousands separators. */
-export function int(n: number): string {
-  return n.toLocaleString("en-US");
-}
-
-/** A proportion as a percentage, "—" for null. */
-export function pct(x: number | null | undefined, digits = 1): string {
-  return x === null || x === undefined || Number.isNaN(x) ? "—" : `${(100 * x).toFixed(digits)}%`;
-}
-
-/** A 95% interval as "a–b%". */
-export function interval(ci: readonly [number, number] | null | undefined): string {
-  return ci ? `${(100 * ci[0]).toFixed(1)}–${(100 * ci[1]).toFixed(1)}%` : "—";
-}
+/** Numbers as the pages show them: the one number formatter (src/base/format.ts), under short names. */
+export { formatInt as int, formatInterval as interval, formatPercent as pct } from "../../src/base/format.ts";
 
 /** Offers text as a file download (made in the page; nothing is sent anywhere). */
 export function download(name: string, text: string, type = "application/json"): void {

@@ -11,7 +11,7 @@
  * ```
  */
 import type { ColumnType, DatasetSchema } from "../contract/mod.ts";
-import { quoteIdent, quoteText } from "../db/types.ts";
+import { quoteIdent, quoteText } from "../base/sql.ts";
 import type { CompiledModel } from "../model/mod.ts";
 import { explainHousehold, type HouseholdExplanation, type SqlDb } from "../score/mod.ts";
 

@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildNotebooks, HAS_CHROMIUM, launch, openPage, serveStatic } from "./_harness.ts";
 import { isDataset, notebookDataFolder, ROOT } from "../../scripts/_notebook_data.ts";
+import type { NotebookHook } from "../../notebooks/lib/hook.ts";
 
 const arg = (name: string, fallback: number) => {
   const i = Deno.args.indexOf(`--${name}`);
@@ -35,12 +36,8 @@ const median = (xs: number[]) => {
 };
 const round = (x: number) => Math.round(x * 10) / 10;
 
-type NotebookState = {
-  ready?: boolean;
-  firstChartMs?: number;
-  ticks?: { computeMs: number; renderMs: number; latencyMs: number }[];
-  warnings?: number;
-};
+/** The pages' one test hook (notebooks/lib/hook.ts). */
+type NotebookState = Partial<NotebookHook>;
 
 const tmp = await mkdtemp(join(tmpdir(), "civic-bench-"));
 const dist = join(tmp, "dist");
