@@ -54,8 +54,6 @@ export interface Notebook<V> {
     value: (this: V[N] | undefined, ...inputs: Inputs<V, I>) => Output<V[N]>,
     options?: CellOptions,
   ): void;
-  /** Sets an input cell from outside (e.g. a button): recomputes what depends on it. */
-  set<N extends keyof V & string>(name: N, value: V[N]): void;
   /**
    * Records a {@link Tick} each time cell `name` settles after an input: `since()` gives the input
    * event's time (undefined when the recomputation was not caused by one); `then` sees the tick.
@@ -82,7 +80,6 @@ export function notebook<V>(page: string): Notebook<V> {
   const pending = new Set<string>();
   const settled = new Set<string>();
   const figures = new Set<string>(), computes = new Set<string>();
-  const variables = new Map<string, ReturnType<typeof module.variable>>();
   let tickCell: { name: string; since: () => number | undefined; then?: (tick: Tick) => void } | undefined;
   let round = { compute: 0, render: 0 };
 
@@ -131,28 +128,30 @@ export function notebook<V>(page: string): Notebook<V> {
       pending.add(name);
       if (options.figure) figures.add(name);
       if (options.compute) computes.add(name);
-      const timed = function (this: unknown, ...args: unknown[]) {
-        const t = performance.now();
-        try {
-          return (value as unknown as (...a: unknown[]) => unknown).apply(this, args);
-        } finally {
-          const ms = performance.now() - t;
-          hook.parts[name] = ms;
-          if (figures.has(name)) round.render += ms;
-          if (computes.has(name)) round.compute += ms;
-        }
-      };
-      const variable = module.variable(observer(name, options)).define(name, [...inputs], timed);
-      variables.set(name, variable);
-    },
-    set(name, value) {
-      const variable = variables.get(name);
-      if (!variable) throw new RangeError(`Expected a cell named "${name}" but found none`);
-      variable.define(name, [], () => value);
+      const timed = timedDefinition(value as unknown as Definition, (ms) => {
+        hook.parts[name] = ms;
+        if (figures.has(name)) round.render += ms;
+        if (computes.has(name)) round.compute += ms;
+      });
+      module.variable(observer(name, options)).define(name, [...inputs], timed);
     },
     tickOn(name, since, then) {
       tickCell = { name, since, then };
     },
+  };
+}
+
+type Definition = (this: unknown, ...inputs: unknown[]) => unknown;
+
+/** The definition, timed: `time(ms)` after each (synchronous part of a) computation. `this` is the previous value. */
+function timedDefinition(value: Definition, time: (ms: number) => void): Definition {
+  return function (this: unknown, ...args: unknown[]) {
+    const t = performance.now();
+    try {
+      return value.apply(this, args);
+    } finally {
+      time(performance.now() - t);
+    }
   };
 }
 

@@ -147,6 +147,27 @@ export function waterfallView(ex: HouseholdExplanation, bands: readonly BandCut[
 const step = (title: string, ...body: (Node | string | null)[]) =>
   h("div", { class: "step" }, h("h3", {}, title), ...body);
 
+/** One verified outcome of the household, as the acceptance step lists it. */
+function outcomeItem(o: VerifiedRow): HTMLElement {
+  return (
+    h(
+      "li",
+      {},
+      `${o.batch} · ${o.channel}: `,
+      o.need
+        ? h(
+          "strong",
+          {},
+          `需要救助 in need${o.assistance ? ` — ${o.assistance}` : ""}${
+            o.amount_yuan ? `, ${int(o.amount_yuan)} yuan` : ""
+          }`,
+        )
+        : "核实后无需救助 verified: no need",
+      (o as { verified_on?: string }).verified_on ? ` (${(o as { verified_on?: string }).verified_on})` : "",
+    )
+  );
+}
+
 /** The warning's path: discovery → dispatch → acceptance (the dispatch rule of src/report/dispatch.ts). */
 export function chainView(ex: HouseholdExplanation, verified: readonly VerifiedRow[]): HTMLElement {
   const outcomes = verified.filter((r) => r.household_id === ex.household.household_id);
@@ -176,23 +197,7 @@ export function chainView(ex: HouseholdExplanation, verified: readonly VerifiedR
         : null,
     )
   );
-  const accepted = outcomes.map((o) =>
-    h(
-      "li",
-      {},
-      `${o.batch} · ${o.channel}: `,
-      o.need
-        ? h(
-          "strong",
-          {},
-          `需要救助 in need${o.assistance ? ` — ${o.assistance}` : ""}${
-            o.amount_yuan ? `, ${int(o.amount_yuan)} yuan` : ""
-          }`,
-        )
-        : "核实后无需救助 verified: no need",
-      (o as { verified_on?: string }).verified_on ? ` (${(o as { verified_on?: string }).verified_on})` : "",
-    )
-  );
+  const accepted = outcomes.map(outcomeItem);
   const waiting = chain.warned
     ? "待核实 Awaiting acceptance and verification by the departments."
     : "No verification on record.";

@@ -21,9 +21,17 @@ import { type DatasetFile, loadDataset, type LoadReport } from "../../src/ingest
 import { readVerified, type VerifiedRow } from "../../src/evaluate/mod.ts";
 import { type CompiledModel, compileModel } from "../../src/model/mod.ts";
 import { type Hits, readHits } from "../../src/score/mod.ts";
-import { buildFrame, type FrameLabels, type ScoreFrame } from "../../src/simulate/mod.ts";
+import { buildFrame, type ScoreFrame } from "../../src/simulate/mod.ts";
 import { type BrowserDb, openBrowserDb } from "./engine.ts";
-import { datasetFilesOf, getCached, getStoredDataset, getStoredModel, putCached } from "./store.ts";
+import {
+  datasetFilesOf,
+  getCached,
+  getStoredDataset,
+  getStoredModel,
+  putCached,
+  type StoredDataset,
+  type StoredModel,
+} from "./store.ts";
 
 /** Reports what a long step is doing. */
 export type ProgressFn = (step: string) => void;
@@ -134,27 +142,77 @@ export function frameOf(hits: Hits): { frame: ScoreFrame; position: Map<string, 
   return { frame, position: new Map(hits.householdIds.map((id, i) => [id, i])) };
 }
 
-/** Labels of one channel's verified rows ("survey", "warning", "application"), by frame position. */
-export function channelLabels(
-  session: Pick<Session, "verified" | "position" | "frame">,
-  channel: string | null,
-): FrameLabels {
-  const labeled = new Uint8Array(session.frame.size);
-  const need = new Uint8Array(session.frame.size);
-  for (const row of session.verified) {
-    if (channel !== null && row.channel !== channel) continue;
-    const h = session.position.get(row.household_id);
-    if (h === undefined) continue;
-    labeled[h] = 1;
-    if (row.need === true) need[h] = 1;
+/** Runs one named step of opening, reporting it and keeping its time. */
+type Timed = <T>(step: string, f: () => Promise<T>) => Promise<T>;
+
+/** Step: the validated tables, restored from this browser's cache or loaded and validated now. */
+async function loadTables(
+  db: BrowserDb,
+  source: { cached?: CachedTables; stored?: StoredDataset; index: ServedIndex; origin: DatasetOrigin },
+  timed: Timed,
+): Promise<LoadReport> {
+  const { cached, stored, index, origin } = source;
+  if (cached) {
+    // Validated before, in this browser, by this build: restore the tables instead of validating again.
+    await timed("恢复已校验数据 Restoring the validated tables from this browser's cache", async () => {
+      for (const [table, ipc] of Object.entries(cached.tables)) await db.importTable(table, ipc);
+    });
+    return cached.report;
   }
-  return { labeled, need };
+  const files = stored
+    ? datasetFilesOf(stored)
+    : await timed("下载演示数据 Fetching the demo county", () => fetchDemoFiles(index));
+  const report = await timed(
+    "加载并校验数据 Loading and validating the data",
+    () => loadDataset(db, files, { folder: origin.label, lenient: origin.lenient }),
+  );
+  const loadable = report.valid ||
+    (report.lenient && report.tables.some((t) => t.table === "households" && t.accepted > 0));
+  if (!loadable) {
+    await db.close();
+    throw new SessionError(
+      `The dataset ${origin.label} has ${report.problemCount} problem(s) and was not loaded`,
+      report.problems,
+      report,
+    );
+  }
+  return report;
 }
 
-/** Opens the page's session; throws {@link SessionError} when the data or the model cannot be used. */
+/** Step: the model (the adjusted one stored in this browser, else the default), compiled against the data. */
+function compiledModelOf(
+  defaults: { model: Model; file: string },
+  storedModel: StoredModel | undefined,
+  report: LoadReport,
+  origin: DatasetOrigin,
+): Pick<Session, "model" | "modelFile" | "modelSource" | "compiled"> {
+  let model = defaults.model, modelFile = defaults.file, modelSource: Session["modelSource"] = "default";
+  if (storedModel) {
+    try {
+      model = parseModel(storedModel.text, storedModel.file);
+      modelFile = storedModel.file;
+      modelSource = "adjusted";
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      throw new SessionError(`The adjusted model ${storedModel.file} is not valid`, error.problems, report);
+    }
+  }
+  try {
+    return { model, modelFile, modelSource, compiled: compileModel(model, report.schema, modelFile) };
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    throw new SessionError(`The model ${modelFile} does not fit the dataset ${origin.label}`, error.problems, report);
+  }
+}
+
+/**
+ * Opens the page's session in named steps (index → DuckDB, cached tables, default and stored
+ * model → tables → model → hit counts → verified cases); throws {@link SessionError} when the data
+ * or the model cannot be used.
+ */
 export async function openSession(progress: ProgressFn): Promise<Session> {
   const timings: { step: string; ms: number }[] = [];
-  const timed = async <T>(step: string, f: () => Promise<T>): Promise<T> => {
+  const timed: Timed = async (step, f) => {
     progress(step);
     const start = performance.now();
     const value = await f();
@@ -173,56 +231,12 @@ export async function openSession(progress: ProgressFn): Promise<Session> {
     fetchDefaultModel(index),
     getStoredModel(),
   ]);
-  const cached = { tables: cachedTables !== undefined, hits: false };
-  let report: LoadReport;
-  if (cachedTables) {
-    // Validated before, in this browser, by this build: restore the tables instead of validating again.
-    report = cachedTables.report;
-    await timed("恢复已校验数据 Restoring the validated tables from this browser's cache", async () => {
-      for (const [table, ipc] of Object.entries(cachedTables.tables)) await db.importTable(table, ipc);
-    });
-  } else {
-    const files = stored
-      ? datasetFilesOf(stored)
-      : await timed("下载演示数据 Fetching the demo county", () => fetchDemoFiles(index));
-    report = await timed(
-      "加载并校验数据 Loading and validating the data",
-      () => loadDataset(db, files, { folder: origin.label, lenient: origin.lenient }),
-    );
-  }
-  const loadable = report.valid ||
-    (report.lenient && report.tables.some((t) => t.table === "households" && t.accepted > 0));
-  if (!loadable) {
-    await db.close();
-    throw new SessionError(
-      `The dataset ${origin.label} has ${report.problemCount} problem(s) and was not loaded`,
-      report.problems,
-      report,
-    );
-  }
-  let model = defaults.model, modelFile = defaults.file, modelSource: Session["modelSource"] = "default";
-  if (storedModel) {
-    try {
-      model = parseModel(storedModel.text, storedModel.file);
-      modelFile = storedModel.file;
-      modelSource = "adjusted";
-    } catch (error) {
-      if (!(error instanceof InputError)) throw error;
-      throw new SessionError(`The adjusted model ${storedModel.file} is not valid`, error.problems, report);
-    }
-  }
-  let compiled: CompiledModel;
-  try {
-    compiled = compileModel(model, report.schema, modelFile);
-  } catch (error) {
-    if (!(error instanceof InputError)) throw error;
-    throw new SessionError(`The model ${modelFile} does not fit the dataset ${origin.label}`, error.problems, report);
-  }
-  const hitsCacheKey = await hitsKey(dataKey, model);
-  let hits = await getCached<Hits>(hitsCacheKey);
-  cached.hits = hits !== undefined;
-  if (!hits) hits = await timed("计算指标命中 Evaluating the indicators (SQL)", () => readHits(db, compiled));
-  const { frame, position } = frameOf(hits);
+  const report = await loadTables(db, { cached: cachedTables, stored, index, origin }, timed);
+  const chosen = compiledModelOf(defaults, storedModel, report, origin);
+  const hitsCacheKey = await hitsKey(dataKey, chosen.model);
+  const cachedHits = await getCached<Hits>(hitsCacheKey);
+  const hits = cachedHits ??
+    await timed("计算指标命中 Evaluating the indicators (SQL)", () => readHits(db, chosen.compiled));
   const verified = await timed("读取核实结果 Reading verified cases", () => readVerified(db));
   const session: Session = {
     db,
@@ -230,20 +244,16 @@ export async function openSession(progress: ProgressFn): Promise<Session> {
     report,
     defaultModel: defaults.model,
     defaultModelFile: defaults.file,
-    model,
-    modelFile,
-    modelSource,
-    modelSha256: await modelDigest(model),
-    compiled,
+    ...chosen,
+    modelSha256: await modelDigest(chosen.model),
     hits,
-    frame,
+    ...frameOf(hits),
     verified,
-    position,
     timings,
-    cached,
+    cached: { tables: cachedTables !== undefined, hits: cachedHits !== undefined },
   };
   // Fill the cache in the background, once the page is drawn; a failure only costs speed next time.
-  if (!cached.tables || !cached.hits) {
+  if (!session.cached.tables || !session.cached.hits) {
     const hitsAtOpen: Hits = { ...hits, hits: [...hits.hits] };
     setTimeout(
       () =>
