@@ -14,21 +14,19 @@ import { type MemberGroups, readMemberGroups, readTowns } from "../src/evaluate/
 import { DEFAULT_REPLICATES, DEFAULT_SEED } from "../src/evaluate/bootstrap.ts";
 import { contextOf, type EvaluationContext } from "../src/evaluate/context.ts";
 import { type Population, populationOf } from "../src/evaluate/population.ts";
+import { auditReport, type Report } from "../src/report/mod.ts";
 import {
   type AuditCase,
-  batchesSection,
   type CaseFilter,
   caseFilterView,
   caseListView,
   casesOf,
-  driftSection,
   filterCases,
-  framesSection,
   type GroupChoice,
   groupChoiceView,
-  groupsView,
-  workloadSection,
+  oneDimension,
 } from "./lib/audit_view.ts";
+import { renderSection } from "./lib/render.ts";
 import { notebook, quiet, view, type ViewElement } from "./lib/cells.ts";
 import { openPageSession } from "./lib/page.ts";
 import type { Session } from "./lib/session.ts";
@@ -54,14 +52,16 @@ interface Cells {
   settings: AuditOptions;
   audit: AuditFile;
   width: number;
-  notes: HTMLElement;
-  frames: HTMLElement;
+  report: Report;
+  method: HTMLElement;
+  overall: HTMLElement;
   batches: HTMLElement;
+  workload: HTMLElement;
+  drift: HTMLElement;
+  notes: HTMLElement;
   groupChoice: ViewElement<GroupChoice>;
   choice: GroupChoice;
   groups: HTMLElement;
-  drift: HTMLElement;
-  workload: HTMLElement;
   cases: AuditCase[];
   caseFilter: ViewElement<CaseFilter>;
   filter: CaseFilter;
@@ -137,25 +137,33 @@ cell("audit", ["session", "context", "groupData", "settings"], async (session, c
 }, { compute: true });
 cell("width", ["session"], () => Math.max(420, Math.min(700, ($("audit").clientWidth || 900) / 2 - 40)));
 
-// The sections.
-const figure = { figure: true };
-cell("notes", ["audit"], (audit) =>
-  audit.notes.length === 0 ? h("div", {}) : h(
-    "div",
-    { class: "card small" },
-    h("strong", {}, "说明 Notes: "),
-    h("ul", {}, audit.notes.map((n) => h("li", {}, n))),
-  ), { show: "notes" });
-cell("frames", ["audit"], framesSection, { ...figure, show: "frames-box" });
-cell("batches", ["audit", "width"], batchesSection, { ...figure, show: "batches-box" });
+// The sections: the report view-model of src/report (the same tree `deno task audit` writes as
+// audit.html), each section drawn by its DOM renderer (lib/render.ts); groups one dimension at a time.
+cell("report", ["audit"], (audit) => auditReport(audit), { compute: true });
+/** Report section id → the page's container for it. */
+const SECTIONS = [
+  ["method", "report-method"],
+  ["overall", "frames"],
+  ["batches", "report-batches"],
+  ["workload", "report-workload"],
+  ["drift", "report-drift"],
+  ["notes", "report-notes"],
+] as const;
+for (const [id, container] of SECTIONS) {
+  cell(id, ["report", "width"], (report, width) => {
+    const found = report.sections.find((s) => s.id === id);
+    return found ? renderSection(found, document, { width }) : h("div", {});
+  }, { figure: true, show: container });
+}
 cell("groupChoice", ["audit"], (audit) => {
-  $("groups").hidden = false;
+  $("group-choice").hidden = audit.groups.length === 0;
   return groupChoiceView(audit);
 }, { show: "group-choice" });
 cell("choice", ["groupChoice"], (groupChoice) => view(groupChoice));
-cell("groups", ["audit", "choice", "width"], groupsView, { ...figure, show: "group-body" });
-cell("drift", ["audit"], driftSection, { ...figure, show: "drift-box" });
-cell("workload", ["audit"], workloadSection, { ...figure, show: "workload-box" });
+cell("groups", ["report", "choice", "width"], (report, choice, width) => {
+  const groups = report.sections.find((s) => s.id === "groups");
+  return groups ? renderSection(oneDimension(groups, choice), document, { width }) : h("div", {});
+}, { figure: true, show: "report-groups" });
 cell(
   "cases",
   ["session", "population"],
@@ -167,7 +175,7 @@ cell("caseFilter", ["cases"], (cases) => {
 }, { show: "case-filter" });
 cell("filter", ["caseFilter"], (caseFilter) => view(caseFilter));
 cell("caseList", ["cases", "filter"], (cases, filter) => caseListView(filterCases(cases, filter)), {
-  ...figure,
+  figure: true,
   show: "case-list",
 });
 
