@@ -8,9 +8,9 @@
  */
 import "./style.css";
 import type { Model } from "../src/contract/mod.ts";
-import { allFrameLabels, departmentsOf, type FrameLabels, type FrameName } from "../src/evaluate/mod.ts";
-import { coefficientsOf } from "../src/model/mod.ts";
-import { departmentLabel, departmentWorkload, type ThresholdPoint, villageWarnings } from "../src/report/mod.ts";
+import { allFrameLabels, type FrameLabels, type FrameName } from "../src/evaluate/mod.ts";
+import { departmentWorkload, routingOf, type RoutingTable, routingTableOf, workloadRule } from "../src/model/mod.ts";
+import { departmentLabel, type ThresholdPoint, villageWarnings } from "../src/report/mod.ts";
 import { notebook, view } from "./lib/cells.ts";
 import {
   bandChangesView,
@@ -37,7 +37,7 @@ interface Cells {
   session: Session;
   baseline: Model;
   labels: Record<FrameName, FrameLabels>;
-  departments: { departments: string[]; departmentOf: Int32Array };
+  departments: RoutingTable;
   baseScores: PageScores;
   baseDepartments: Int32Array;
   baseVillages: Map<string, number>;
@@ -77,13 +77,13 @@ cell("session", [], async () => {
 });
 cell("baseline", ["session"], (session) => session.model);
 cell("labels", ["session"], (session) => allFrameLabels(session.frame.householdIds, session.verified));
-// Departments as `deno task audit` lists them: sorted ids, "unassigned" for indicators naming none.
-cell("departments", ["session", "baseline"], (s, b) => departmentsOf(coefficientsOf(b, s.compiled.indicators)));
+// Departments by the model's routing rule (src/model/routing.ts), as `deno task audit` counts them.
+cell("departments", ["baseline"], (baseline) => routingTableOf(routingOf(baseline.routing), baseline.indicators));
 cell("baseScores", ["session", "baseline"], (session, baseline) => scoreModel(session, baseline));
 cell(
   "baseDepartments",
   ["session", "baseScores", "departments"],
-  (session, base, d) => departmentWorkload(session.frame, base.packed, d.departmentOf, d.departments.length, base.band),
+  (session, base, table) => departmentWorkload(table, session.frame, base.packed.weightedPoints, base.band),
 );
 cell(
   "baseVillages",
@@ -154,11 +154,10 @@ cell("thresholds", ["curves", "adjusted", "width"], thresholdsView, { ...figure,
 cell("warningsCurve", ["curves", "adjusted", "width"], warningsCurveView, { ...figure, show: "fig-warnings" });
 cell("bandChanges", ["baseScores", "scores"], bandChangesView, { ...figure, show: "fig-changes" });
 cell("workload", ["evaluated", "scores", "departments", "baseDepartments", "width"], (e, s, d, base, width) => {
-  const counts = departmentWorkload(e.frame, s.packed, d.departmentOf, d.departments.length, s.band);
+  const counts = departmentWorkload(d, e.frame, s.packed.weightedPoints, s.band);
   const rows = d.departments.map((id, i) => ({ name: departmentLabel(id), current: counts[i], baseline: base[i] }));
   return workloadView("各部门派单 Warnings dispatched per department", rows, width, {
-    note:
-      "A warned household is dispatched to each department of its fired indicators with positive points (as deno task audit counts workload). Black tick: baseline.",
+    note: `${workloadRule(d.routing)} Black tick: baseline.`,
   });
 }, { ...figure, show: "fig-departments" });
 cell("villages", ["evaluated", "scores", "baseVillages", "width"], (e, s, base, width) => {

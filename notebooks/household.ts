@@ -10,6 +10,7 @@
 import "./style.css";
 import type { HouseholdExplanation } from "../src/score/mod.ts";
 import { explainHousehold } from "../src/score/mod.ts";
+import { type Routing, routingOf } from "../src/model/mod.ts";
 import { explainWhatIf, householdRows, modelColumns, type WhatIfEdit } from "../src/simulate/whatif.ts";
 import { notebook, view, type ViewElement } from "./lib/cells.ts";
 import {
@@ -42,6 +43,7 @@ interface WhatIf {
 interface Cells {
   session: Session;
   scores: PageScores;
+  routing: Routing;
   picker: ViewElement<string>;
   householdId: string;
   explanation: HouseholdExplanation;
@@ -65,6 +67,7 @@ cell("session", [], async () => {
   return session;
 });
 cell("scores", ["session"], (session) => scoreModel(session, session.model));
+cell("routing", ["session"], (session) => routingOf(session.model.routing));
 
 // The household: asked for in the address (?id=…), else the highest-scoring warned one.
 cell("picker", ["session", "scores"], (session, scores) => {
@@ -117,7 +120,7 @@ cell("waterfall", ["session", "whatIf"], (session, w) => {
   const width = Math.max(520, Math.min(1000, $("household").clientWidth - 40));
   return waterfallView(w.ex, session.compiled.bands, width);
 }, { show: "waterfall-box", figure: true });
-cell("chain", ["session", "whatIf"], (session, w) => chainView(w.ex, session.verified), {
+cell("chain", ["session", "routing", "whatIf"], (session, routing, w) => chainView(w.ex, session.verified, routing), {
   show: "chain-box",
   figure: true,
 });

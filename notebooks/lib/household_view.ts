@@ -7,7 +7,7 @@
  * (a view whose value is the list of what-if edits).
  */
 import type { VerifiedRow } from "../../src/evaluate/mod.ts";
-import type { BandCut } from "../../src/model/mod.ts";
+import type { BandCut, Routing } from "../../src/model/mod.ts";
 import {
   categoryLabel,
   departmentLabel,
@@ -168,10 +168,13 @@ function outcomeItem(o: VerifiedRow): HTMLElement {
   );
 }
 
-/** The warning's path: discovery → dispatch → acceptance (the dispatch rule of src/report/dispatch.ts). */
-export function chainView(ex: HouseholdExplanation, verified: readonly VerifiedRow[]): HTMLElement {
+/** The warning's path: discovery → dispatch (the model's routing rule, src/model/routing.ts) → acceptance. */
+export function chainView(ex: HouseholdExplanation, verified: readonly VerifiedRow[], routing: Routing): HTMLElement {
   const outcomes = verified.filter((r) => r.household_id === ex.household.household_id);
-  const chain = dispatchChain(ex.indicators, ex.household.band, outcomes as never);
+  const chain = dispatchChain(ex.indicators, ex.household.band, outcomes as never, {
+    routing,
+    category: ex.household.category,
+  });
   const score = fmt(ex.household.per_capita);
   const discovery = chain.discovery.map((d) =>
     h(
