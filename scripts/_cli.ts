@@ -1,10 +1,32 @@
 /**
- * What every command shares: argument parsing, opening the engine, loading a dataset, and turning
- * user mistakes into a clear message and exit status 2 (never a stack trace).
+ * What every command shares: argument parsing, opening the engine, loading a dataset, printing
+ * (control characters escaped), and turning user mistakes into a clear message and exit status 2
+ * (never a stack trace). Writing files is scripts/_output.ts.
  */
+import { toCsv } from "../src/base/csv.ts";
+import { terminalSafe } from "../src/base/terminal.ts";
 import { formatProblem, InputError, type Model, parseModel } from "../src/contract/mod.ts";
 import { type Db, type EngineName, openDb } from "../src/db/mod.ts";
-import { assertLoadable, loadDataset, type LoadReport, readDatasetFolder, rejectedCsv } from "../src/ingest/mod.ts";
+import {
+  assertLoadable,
+  loadDataset,
+  type LoadReport,
+  readDatasetFolder,
+  type RejectedRow,
+} from "../src/ingest/mod.ts";
+import { checkOut, type OutPlan, writeOut } from "./_output.ts";
+
+export { checkOut, writeOut } from "./_output.ts";
+
+/** Prints to standard output, control characters escaped (line breaks kept). */
+export function print(text: string): void {
+  console.log(terminalSafe(text, { lines: true }));
+}
+
+/** Prints to standard error, control characters escaped (line breaks kept). */
+export function printError(text: string): void {
+  console.error(terminalSafe(text, { lines: true }));
+}
 
 /** A mistake in how a command was called. */
 export class UsageError extends Error {}
@@ -109,24 +131,58 @@ export async function openDataset(
   }
   if (!options.quiet) {
     for (const t of report.tables) {
-      console.error(`${t.file}: ${t.rowsRead} rows read, ${t.accepted} accepted, ${t.rejected} rejected`);
+      printError(`${t.file}: ${t.rowsRead} rows read, ${t.accepted} accepted, ${t.rejected} rejected`);
     }
   }
   if (report.lenient && typeof args.out === "string") {
     const path = await writeOut(args.out, "rejected.csv", rejectedCsv(report.rejected));
-    if (report.rejected.length > 0) console.error(`Rejected rows with their reasons: ${path}`);
+    if (report.rejected.length > 0) printError(`Rejected rows with their reasons: ${path}`);
   }
   return { db, report };
 }
 
-/** Writes a file, creating its folder. */
-export async function writeOut(folder: string, name: string, content: string | Uint8Array): Promise<string> {
-  await Deno.mkdir(folder, { recursive: true });
-  const path = `${folder.replace(/\/+$/, "")}/${name}`;
-  if (typeof content === "string") await Deno.writeTextFile(path, content);
-  else await Deno.writeFile(path, content);
-  return path;
+/**
+ * `rejected.csv`: one line per reason, through the one CSV writer (formula-like values
+ * neutralised, as in every output a spreadsheet opens).
+ */
+export function rejectedCsv(rows: readonly RejectedRow[]): string {
+  return toCsv(
+    ["file", "row", "column", "value", "reason"],
+    rows.map((r) => [r.file, r.row, r.column, r.value, r.reason]),
+  );
 }
+
+/**
+ * Checks `--out` before any work (scripts/_output.ts `checkOut`): the files the command writes
+ * (plus `rejected.csv` under `--lenient`) must not replace the dataset, a model or a folder unless
+ * `--force`. Returns the folder.
+ */
+export async function outFolder(
+  args: Args,
+  files: readonly string[],
+  inputs: readonly string[] = [],
+): Promise<string> {
+  const out = required(args, "out");
+  const plan: OutPlan = {
+    out,
+    files: args.lenient === true ? [...files, "rejected.csv"] : files,
+    data: typeof args.data === "string" ? args.data : undefined,
+    inputs,
+    force: args.force === true,
+  };
+  await checkOut(plan);
+  return out;
+}
+
+/** File-system failures that come from the user's paths or permissions, not from a bug. */
+const FILE_ERRORS = [
+  Deno.errors.NotFound,
+  Deno.errors.PermissionDenied,
+  Deno.errors.AlreadyExists,
+  Deno.errors.IsADirectory,
+  Deno.errors.NotADirectory,
+  Deno.errors.NotCapable,
+];
 
 /**
  * Runs a command's main function: user mistakes (bad input, bad usage) print a clear message and
@@ -140,11 +196,15 @@ export async function runCommand(usage: string, main: () => Promise<void>): Prom
       const lines = error.message.includes("\n") || error.problems.length === 0
         ? error.message
         : error.problems.map(formatProblem).join("\n");
-      console.error(`Error: ${lines}`);
+      printError(`Error: ${lines}`);
       Deno.exit(2);
     }
     if (error instanceof UsageError) {
-      console.error(`Error: ${error.message}\n\n${usage}`);
+      printError(`Error: ${error.message}\n\n${usage}`);
+      Deno.exit(2);
+    }
+    if (FILE_ERRORS.some((kind) => kind !== undefined && error instanceof kind)) {
+      printError(`Error: ${(error as Error).message}; check the paths given to the command`);
       Deno.exit(2);
     }
     throw error;

@@ -13,7 +13,7 @@ import { DEFAULT_REPLICATES, DEFAULT_SEED } from "../src/evaluate/bootstrap.ts";
 import { loadContext } from "../src/evaluate/context.ts";
 import { FRAME_NAMES } from "../src/evaluate/frames.ts";
 import { auditHtml } from "../src/report/audit_html.ts";
-import { integerOption, parseArgs, required, runCommand, UsageError, writeOut } from "./_cli.ts";
+import { integerOption, outFolder, parseArgs, print, required, runCommand, UsageError, writeOut } from "./_cli.ts";
 import { manifest, prepareRun } from "./_scoring.ts";
 
 const USAGE = `Usage: deno task audit --data <dataset folder> --model <model.json> --out <folder> [options]
@@ -26,14 +26,14 @@ Options:
                             application, or any
   --seed S                  seed of the village-cluster bootstrap (default ${DEFAULT_SEED})
   --replicates B            bootstrap replicates (default ${DEFAULT_REPLICATES})
-  --engine native|wasm, --lenient as for deno task score`;
+  --engine native|wasm, --lenient, --force as for deno task score`;
 
 await runCommand(USAGE, async () => {
   const args = parseArgs(Deno.args, {
     values: ["data", "model", "out", "engine", "reference", "drift-channel", "seed", "replicates"],
-    flags: ["lenient"],
+    flags: ["lenient", "force"],
   });
-  const out = required(args, "out");
+  required(args, "out");
   const seed = integerOption(args, "seed", DEFAULT_SEED, 0, 4294967295);
   const replicates = integerOption(args, "replicates", DEFAULT_REPLICATES, 1);
   const driftChannel = String(args["drift-channel"] ?? "warning");
@@ -48,6 +48,7 @@ await runCommand(USAGE, async () => {
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+  const out = await outFolder(args, ["audit.json", "audit.html", "run.json"], [required(args, "model")]);
   const run = await prepareRun(args);
   let audit;
   try {
@@ -79,7 +80,7 @@ await runCommand(USAGE, async () => {
 
   const pct = (x: number | null | undefined) => (x === null || x === undefined ? "n/a" : `${(100 * x).toFixed(1)}%`);
   const range = (c: [number, number] | null | undefined) => (c ? ` [${pct(c[0])}–${pct(c[1])}]` : "");
-  console.log(
+  print(
     `Audit of ${run.model.id} ${run.model.version} (sha256 ${
       run.modelSha256.slice(0, 12)
     }…) on ${audit.data.households} households`,
@@ -87,7 +88,7 @@ await runCommand(USAGE, async () => {
   for (const f of FRAME_NAMES) {
     const fr = audit.frames[f];
     if (!fr.present || !fr.overall) {
-      console.log(`  ${f} frame: no verified rows`);
+      print(`  ${f} frame: no verified rows`);
       continue;
     }
     const m = fr.overall;
@@ -102,17 +103,17 @@ await runCommand(USAGE, async () => {
     if (m.coverage !== null) parts.push(`coverage ${pct(m.coverage)}`);
     if (f === "application") parts.push(`needs missed ${m.needs_missed}/${m.labeled_positives}`);
     if (m.flags.length) parts.push(`flags: ${m.flags.join(", ")}`);
-    console.log(`  ${f} frame: ${parts.join(", ")}`);
+    print(`  ${f} frame: ${parts.join(", ")}`);
   }
   for (const g of audit.groups) {
     const flagged = g.rows.filter((r) => r.flagged.length > 0);
-    console.log(
+    print(
       `  groups by ${g.id}: ${g.rows.length} groups, reference ${g.reference}, ${flagged.length} with a flagged disparity`,
     );
   }
-  for (const s of audit.skipped_groups) console.log(`  groups by ${s.id}: ${s.reason}`);
+  for (const s of audit.skipped_groups) print(`  groups by ${s.id}: ${s.reason}`);
   for (const c of audit.drift.comparisons) {
-    console.log(
+    print(
       `  drift ${c.baseline} → ${c.batch}: score PSI ${
         c.score.psi.toFixed(4)
       } (${c.score.verdict}); indicators major: ${c.major.join(", ") || "none"}; moderate: ${
@@ -120,6 +121,6 @@ await runCommand(USAGE, async () => {
       }`,
     );
   }
-  for (const n of audit.drift.notes) console.log(`  ${n}`);
-  console.log(`Wrote ${out}/audit.json, ${out}/audit.html, ${out}/run.json`);
+  for (const n of audit.drift.notes) print(`  ${n}`);
+  print(`Wrote ${out}/audit.json, ${out}/audit.html, ${out}/run.json`);
 });

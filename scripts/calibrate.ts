@@ -29,7 +29,9 @@ import {
   type Args,
   integerOption,
   numberOption,
+  outFolder,
   parseArgs,
+  print,
   required,
   runCommand,
   UsageError,
@@ -54,7 +56,11 @@ Options:
   --version V                   version of the calibrated model (default <version>+cal.<rule>.<data digest>)
   --seed S                      seed of the village-cluster bootstrap (default ${DEFAULT_SEED})
   --replicates B                bootstrap replicates (default ${DEFAULT_REPLICATES})
-  --engine native|wasm, --lenient as for deno task score`;
+  --engine native|wasm, --lenient, --force as for deno task score (--force: allowed to overwrite the
+                                input model when --out is its folder)`;
+
+/** The files calibrate writes into --out. */
+const OUTPUTS = ["model.json", "calibration.json", "calibration.html", "sweep.csv", "sweep_villages.csv", "run.json"];
 
 function methodOf(args: Args): CalibrationMethod {
   const target = numberOption(args, "target-precision");
@@ -98,7 +104,7 @@ function methodOf(args: Args): CalibrationMethod {
     c.overall = capacity;
   }
   if (departments !== undefined) {
-    c.departments = {};
+    c.departments = Object.create(null) as Record<string, number>; // a department named `__proto__` is a key
     for (const part of departments.split(",")) {
       const m = /^\s*([A-Za-z0-9_]+)\s*=\s*(\d+)\s*$/.exec(part);
       if (!m) {
@@ -129,9 +135,9 @@ await runCommand(USAGE, async () => {
       "seed",
       "replicates",
     ],
-    flags: ["lenient"],
+    flags: ["lenient", "force"],
   });
-  const out = required(args, "out");
+  required(args, "out");
   const modelFile = required(args, "model");
   const method = methodOf(args);
   const upper = String(args.upper ?? "shift");
@@ -139,6 +145,7 @@ await runCommand(USAGE, async () => {
   const seed = integerOption(args, "seed", DEFAULT_SEED, 0);
   if (seed > 4294967295) throw new UsageError(`Option --seed needs a 32-bit whole number but found ${seed}`);
   const replicates = integerOption(args, "replicates", DEFAULT_REPLICATES, 1);
+  const out = await outFolder(args, OUTPUTS, [modelFile]);
 
   const run = await prepareRun(args);
   let context;
@@ -174,7 +181,7 @@ await runCommand(USAGE, async () => {
     method: outcome.rule,
   }, `${out}/model.json`);
   const sha = await modelDigest(model);
-  const outputs = ["model.json", "calibration.json", "calibration.html", "sweep.csv", "sweep_villages.csv", "run.json"];
+  const outputs = [...OUTPUTS];
   const file = calibrationFile({
     outcome,
     method,
@@ -193,9 +200,9 @@ await runCommand(USAGE, async () => {
   await writeOut(out, "run.json", manifest(run, "calibrate"));
 
   const pct = (x: number | null | undefined) => (x === null || x === undefined ? "n/a" : `${(100 * x).toFixed(1)}%`);
-  console.log(`Calibrated ${run.model.id} ${run.model.version} → ${model.version} (sha256 ${sha.slice(0, 12)}…)`);
-  console.log(`Rule: ${outcome.rule}`);
-  console.log(
+  print(`Calibrated ${run.model.id} ${run.model.version} → ${model.version} (sha256 ${sha.slice(0, 12)}…)`);
+  print(`Rule: ${outcome.rule}`);
+  print(
     `Bands: ${outcome.before.map((b) => `${b.id} ≥ ${b.min}`).join(", ") || "(none)"} → ${
       outcome.after.map((b) => `${b.id} ≥ ${b.min}`).join(", ")
     }`,
@@ -207,8 +214,8 @@ await runCommand(USAGE, async () => {
       (x.recall !== null ? `, recall ${pct(x.recall)}` : "") +
       (x.coverage !== null ? `, coverage ${pct(x.coverage)}` : "") +
       (x.frame === "application" ? `, needs warned ${x.true_positives}/${x.labeled_positives}` : "");
-    console.log(`  ${s.frame} [${s.role}; ${s.scope}]: before ${m(s.before)} | after ${m(s.after)}`);
+    print(`  ${s.frame} [${s.role}; ${s.scope}]: before ${m(s.before)} | after ${m(s.after)}`);
   }
-  for (const note of outcome.notes) console.log(`  ${note}`);
-  console.log(`Wrote ${outputs.map((o) => `${out}/${o}`).join(", ")}`);
+  for (const note of outcome.notes) print(`  ${note}`);
+  print(`Wrote ${outputs.map((o) => `${out}/${o}`).join(", ")}`);
 });

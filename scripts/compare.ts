@@ -13,10 +13,20 @@ import { readVerified } from "../src/evaluate/outputs.ts";
 import { scorePopulation } from "../src/evaluate/population.ts";
 import { compileModel } from "../src/model/mod.ts";
 import { compareHtml } from "../src/report/audit_html.ts";
-import { openDataset, parseArgs, readModel, required, runCommand, UsageError, writeOut } from "./_cli.ts";
+import {
+  openDataset,
+  outFolder,
+  parseArgs,
+  print,
+  readModel,
+  required,
+  runCommand,
+  UsageError,
+  writeOut,
+} from "./_cli.ts";
 
 const USAGE =
-  `Usage: deno task compare --data <dataset folder> --model <A.json> --model <B.json> --out <folder> [--engine native|wasm] [--lenient]
+  `Usage: deno task compare --data <dataset folder> --model <A.json> --model <B.json> --out <folder> [--engine native|wasm] [--lenient] [--force]
 Scores both models on the same data and writes <out>/comparison.json, <out>/changes.csv (every household
 whose band changes) and <out>/comparison.html: band transitions, by village and category; change in
 precision, recall (survey frame only) and department workload.`;
@@ -41,8 +51,8 @@ function splitModels(argv: string[]): { models: string[]; rest: string[] } {
 
 await runCommand(USAGE, async () => {
   const { models, rest } = splitModels(Deno.args);
-  const args = parseArgs(rest, { values: ["data", "out", "engine"], flags: ["lenient"] });
-  const out = required(args, "out");
+  const args = parseArgs(rest, { values: ["data", "out", "engine"], flags: ["lenient", "force"] });
+  required(args, "out");
   const folder = required(args, "data");
   if (models.length !== 2) {
     throw new UsageError(
@@ -52,6 +62,7 @@ await runCommand(USAGE, async () => {
     );
   }
   const [fileA, fileB] = models;
+  const out = await outFolder(args, ["comparison.json", "changes.csv", "comparison.html"], models);
   const [a, b] = [await readModel(fileA), await readModel(fileB)];
   const { db, report } = await openDataset(args);
   let popA, popB, verified;
@@ -84,12 +95,12 @@ await runCommand(USAGE, async () => {
   const pct = (x: number | null) => (x === null ? "n/a" : `${(100 * x).toFixed(1)}%`);
   const pp = (x: number | null) => (x === null ? "n/a" : `${x >= 0 ? "+" : ""}${(100 * x).toFixed(1)} pp`);
   const s = comparison.summary;
-  console.log(
+  print(
     `A = ${a.model.id} ${a.model.version} (sha256 ${
       shaA.slice(0, 12)
     }…), B = ${b.model.id} ${b.model.version} (sha256 ${shaB.slice(0, 12)}…), ${s.households} households`,
   );
-  console.log(
+  print(
     `Warned: A ${s.warned_a}, B ${s.warned_b}; newly warned ${s.newly_warned}, no longer warned ${s.no_longer_warned}, band changed ${s.band_changed}, unchanged ${s.unchanged}`,
   );
   for (const f of comparison.frames) {
@@ -103,9 +114,9 @@ await runCommand(USAGE, async () => {
     if (f.frame === "application") {
       parts.push(`needs warned ${f.a.true_positives} → ${f.b.true_positives} of ${f.a.labeled_positives}`);
     }
-    console.log(`  ${f.frame} frame: ${parts.join(", ")}`);
+    print(`  ${f.frame} frame: ${parts.join(", ")}`);
   }
   const moved = comparison.workload.filter((w) => w.change !== 0).map((w) => `${w.department} ${w.a}→${w.b}`);
-  console.log(`  department workload changes: ${moved.join(", ") || "none"}`);
-  console.log(`Wrote ${out}/comparison.json, ${out}/changes.csv, ${out}/comparison.html`);
+  print(`  department workload changes: ${moved.join(", ") || "none"}`);
+  print(`Wrote ${out}/comparison.json, ${out}/changes.csv, ${out}/comparison.html`);
 });

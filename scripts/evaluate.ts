@@ -5,19 +5,19 @@
  */
 import { outputJson } from "../src/contract/outputs.ts";
 import { evaluationOf, readVerified, scoresCsv } from "../src/evaluate/mod.ts";
-import { parseArgs, required, runCommand, writeOut } from "./_cli.ts";
+import { outFolder, parseArgs, print, required, runCommand, writeOut } from "./_cli.ts";
 import { manifest, prepareRun, scoreAll } from "./_scoring.ts";
 
 const USAGE =
-  `Usage: deno task evaluate --data <dataset folder> --model <model.json> --out <folder> [--lenient] [--engine native|wasm]
+  `Usage: deno task evaluate --data <dataset folder> --model <model.json> --out <folder> [--lenient] [--force] [--engine native|wasm]
 Scores every household and measures the warnings against the verified cases: writes <out>/scores.csv,
-<out>/evaluation.json and <out>/run.json.`;
+<out>/evaluation.json and <out>/run.json (--force: allowed to overwrite an input or write into the dataset folder).`;
 
 const pct = (x: number | null) => (x === null ? "n/a" : `${(100 * x).toFixed(1)}%`);
 
 await runCommand(USAGE, async () => {
-  const args = parseArgs(Deno.args, { values: ["data", "model", "out", "engine"], flags: ["lenient"] });
-  const out = required(args, "out");
+  const args = parseArgs(Deno.args, { values: ["data", "model", "out", "engine"], flags: ["lenient", "force"] });
+  const out = await outFolder(args, ["scores.csv", "evaluation.json", "run.json"], [required(args, "model")]);
   const run = await prepareRun(args);
   const rows = await scoreAll(run);
   const verified = await readVerified(run.db);
@@ -27,10 +27,10 @@ await runCommand(USAGE, async () => {
   await writeOut(out, "evaluation.json", outputJson("evaluation.json", evaluation));
   await writeOut(out, "run.json", manifest(run, "evaluate"));
   const o = evaluation.overall;
-  console.log(
+  print(
     `Model ${run.model.id} ${run.model.version} (sha256 ${run.modelSha256.slice(0, 12)}…) on ${rows.length} households`,
   );
-  console.log(
+  print(
     `Overall: ${o.warnings} warnings, ${o.labeled_warnings} verified, ${o.true_positives} in need: precision ${
       pct(o.precision)
     }` +
@@ -38,11 +38,11 @@ await runCommand(USAGE, async () => {
       `, recall ${pct(o.recall)}, coverage ${pct(o.coverage)}`,
   );
   for (const [batch, m] of Object.entries(evaluation.batches)) {
-    console.log(
+    print(
       `  batch ${batch}: ${m.labeled_warnings} verified warnings, precision ${pct(m.precision)}, recall ${
         pct(m.recall)
       }`,
     );
   }
-  console.log(`Wrote ${out}/scores.csv, ${out}/evaluation.json`);
+  print(`Wrote ${out}/scores.csv, ${out}/evaluation.json`);
 });

@@ -6,7 +6,7 @@
 import { InputError } from "../src/contract/mod.ts";
 import { dispatches, indicatorDepartment, routeHousehold, routingOf } from "../src/model/routing.ts";
 import { explainHousehold } from "../src/score/mod.ts";
-import { parseArgs, required, runCommand, writeOut } from "./_cli.ts";
+import { outFolder, parseArgs, print, required, runCommand, writeOut } from "./_cli.ts";
 import { prepareRun } from "./_scoring.ts";
 
 const USAGE =
@@ -15,8 +15,13 @@ Prints why one household scored what it did: each fired indicator, points × wei
 per-capita score, band and the departments its warning is routed to.`;
 
 await runCommand(USAGE, async () => {
-  const args = parseArgs(Deno.args, { values: ["data", "model", "household", "engine", "out"], flags: ["lenient"] });
+  const args = parseArgs(Deno.args, {
+    values: ["data", "model", "household", "engine", "out"],
+    flags: ["lenient", "force"],
+  });
   const id = required(args, "household");
+  const jsonName = `explain_${id.replaceAll(/[^A-Za-z0-9_-]/g, "_")}.json`;
+  if (typeof args.out === "string") await outFolder(args, [jsonName], [required(args, "model")]);
   const run = await prepareRun(args);
   const explanation = await explainHousehold(run.db, run.compiled, id);
   await run.db.close();
@@ -90,11 +95,11 @@ await runCommand(USAGE, async () => {
         : "none (not warned)"
     }`,
   );
-  console.log(lines.join("\n"));
+  print(lines.join("\n"));
   if (typeof args.out === "string") {
     await writeOut(
       args.out,
-      `explain_${h.household_id.replaceAll(/[^A-Za-z0-9_-]/g, "_")}.json`,
+      jsonName,
       JSON.stringify({ ...explanation, departments, dispatch: routed }, null, 2) + "\n",
     );
   }

@@ -2,6 +2,7 @@
  * How user mistakes are reported everywhere: a list of problems, each naming the file, the row,
  * the column or indicator, the bad value and the fix. Commands print them and exit 2.
  */
+import { terminalSafe } from "../base/terminal.ts";
 
 /** One thing wrong with a user's input. */
 export interface Problem {
@@ -21,14 +22,18 @@ export interface Problem {
   message: string;
 }
 
-/** Renders one problem as a single line: `file:row column "value": message`. */
+/**
+ * Renders one problem as a single line: `file:row column "value": message`. Control characters
+ * in any part (a file name, a value, an indicator id from the file) are shown escaped
+ * (`\u001b`), so printing the line never runs an escape sequence.
+ */
 export function formatProblem(p: Problem): string {
-  const where = [p.file + (p.row !== undefined ? `:${p.row}` : "")];
-  if (p.indicator !== undefined) where.push(`indicator ${p.indicator}`);
+  const where = [terminalSafe(p.file) + (p.row !== undefined ? `:${p.row}` : "")];
+  if (p.indicator !== undefined) where.push(`indicator ${terminalSafe(p.indicator)}`);
   if (p.position !== undefined) where.push(`position ${p.position}`);
-  if (p.column !== undefined) where.push(`column ${p.column}`);
-  if (p.value !== undefined) where.push(`value ${JSON.stringify(p.value)}`);
-  return `${where.join(", ")}: ${p.message}`;
+  if (p.column !== undefined) where.push(`column ${terminalSafe(p.column)}`);
+  if (p.value !== undefined) where.push(`value ${terminalSafe(JSON.stringify(p.value))}`);
+  return `${where.join(", ")}: ${terminalSafe(p.message, { lines: true })}`;
 }
 
 /** An error caused by the user's input, not by a bug: commands print its problems and exit 2. */

@@ -66,16 +66,18 @@ export function auditOf(input: {
       bootstrap: has ? frameBootstrap(f, context.frames[f], pop.bands, context.clusters, input.bootstrap) : null,
     };
   }
-  const batches: AuditFile["batches"] = {};
-  for (const batch of [...new Set(context.verified.map((r) => r.batch))].sort()) {
-    const entry: Partial<Record<FrameName, FrameMetrics>> = {};
-    for (const f of FRAME_NAMES) {
-      if (!context.verified.some((r) => r.batch === batch && r.channel === f)) continue;
-      const labels = frameLabelsOf(pop.frame.householdIds, context.verified, f, { batch });
-      entry[f] = frameMetrics(f, labels, pop.bands);
-    }
-    batches[batch] = entry;
-  }
+  // Object.fromEntries: a batch named `__proto__` is an own key like any other.
+  const batches: AuditFile["batches"] = Object.fromEntries(
+    [...new Set(context.verified.map((r) => r.batch))].sort().map((batch) => {
+      const entry: Partial<Record<FrameName, FrameMetrics>> = {};
+      for (const f of FRAME_NAMES) {
+        if (!context.verified.some((r) => r.batch === batch && r.channel === f)) continue;
+        const labels = frameLabelsOf(pop.frame.householdIds, context.verified, f, { batch });
+        entry[f] = frameMetrics(f, labels, pop.bands);
+      }
+      return [batch, entry];
+    }),
+  );
   const { dimensions, skipped } = auditDimensions(
     {
       villages: pop.frame.villages,

@@ -16,7 +16,7 @@ import {
   MIN_LABELED,
 } from "./frames.ts";
 import { Z95 } from "./wilson.ts";
-import { departmentWorkloadOf, type Population } from "./population.ts";
+import { departmentWarnings, type Population } from "./population.ts";
 
 /** The label of "not warned" in transitions and lists. */
 export const NOT_WARNED = "none";
@@ -112,13 +112,18 @@ function frameComparisons(
 
 /** Warned households per department under both models (departments sorted). */
 function workloadComparison(a: Population, b: Population): Comparison["workload"] {
-  const wa = departmentWorkloadOf(a), wb = departmentWorkloadOf(b);
-  const departments = [...new Set([...Object.keys(wa), ...Object.keys(wb)])].sort();
+  // Maps: department ids come from the models (a department named `constructor` is just a name).
+  const workload = (p: Population) => {
+    const counts = departmentWarnings(p);
+    return new Map(p.departments.map((d, i) => [d, counts[i]]));
+  };
+  const wa = workload(a), wb = workload(b);
+  const departments = [...new Set([...wa.keys(), ...wb.keys()])].sort();
   return departments.map((d) => ({
     department: d,
-    a: wa[d] ?? 0,
-    b: wb[d] ?? 0,
-    change: (wb[d] ?? 0) - (wa[d] ?? 0),
+    a: wa.get(d) ?? 0,
+    b: wb.get(d) ?? 0,
+    change: (wb.get(d) ?? 0) - (wa.get(d) ?? 0),
   }));
 }
 

@@ -72,7 +72,9 @@ export function evaluateByBatch(
     list.push(row);
     byBatch.set(row.batch, list);
   }
-  const batches: Record<string, WarningMetrics> = {};
-  for (const batch of [...byBatch.keys()].sort()) batches[batch] = warningMetrics(warned, byBatch.get(batch)!);
+  // Object.fromEntries: a batch named `__proto__` is an own key like any other.
+  const batches: Record<string, WarningMetrics> = Object.fromEntries(
+    [...byBatch.keys()].sort().map((batch) => [batch, warningMetrics(warned, byBatch.get(batch)!)]),
+  );
   return { overall: warningMetrics(warned, rows), batches };
 }

@@ -1,5 +1,6 @@
 /** The score distribution by management category, with the band cut-offs as vertical lines. */
 import * as Plot from "@observablehq/plot";
+import { ownValue } from "../base/lookup.ts";
 import type { BandCut } from "../model/scoring.ts";
 import { documentOf, type Figure, type PlotDocument, positiveInteger } from "./_options.ts";
 import { bandColor, CATEGORY_COLORS, CATEGORY_ORDER, categoryLabel } from "./labels.ts";
@@ -33,7 +34,7 @@ export function scoreDistributionSpec(
     y: { label: "↑ 户数 Households", grid: true },
     color: {
       domain: categories,
-      range: categories.map((c) => CATEGORY_COLORS[c] ?? "#9d9d9d"),
+      range: categories.map((c) => ownValue(CATEGORY_COLORS, c) ?? "#9d9d9d"),
       legend: options.document === undefined,
       tickFormat: categoryLabel,
     },

@@ -176,7 +176,7 @@ export function bandLabel(id: string | null | undefined): string {
 /** The colour of a band by its position in the model (first band = most severe). */
 export function bandColor(index: number, id?: string): string {
   const named: Record<string, string> = { red: "#d62728", orange: "#f28e2b", yellow: "#e8b500" };
-  if (id && named[id]) return named[id];
+  if (id && Object.hasOwn(named, id)) return named[id];
   const scale = ["#d62728", "#f28e2b", "#e8b500", "#9c755f", "#bab0ac"];
   return scale[Math.min(index, scale.length - 1)];
 }

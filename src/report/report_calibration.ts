@@ -3,6 +3,7 @@
  * `calibration.json` and the outcome's curve and sweep table — bands before and after, the fit,
  * in-sample and out-of-sample figures side by side, department workload.
  */
+import { ownValue } from "../base/lookup.ts";
 import type { CalibrationOutcome } from "../calibrate/calibrate.ts";
 import type { CalibrationFile } from "../calibrate/output.ts";
 import type { FrameName } from "../evaluate/frames.ts";
@@ -46,8 +47,8 @@ function bandsSection(file: CalibrationFile): Section {
     band: bandLabel(id),
     min_before: file.bands.before.find((b) => b.id === id)?.min ?? null,
     min_after: file.bands.after.find((b) => b.id === id)?.min ?? null,
-    households_before: file.band_counts.before[id] ?? null,
-    households_after: file.band_counts.after[id] ?? null,
+    households_before: ownValue(file.band_counts.before, id) ?? null,
+    households_after: ownValue(file.band_counts.after, id) ?? null,
   }));
   rows.push({
     band: bandLabel(null),
@@ -200,8 +201,8 @@ function workloadSection(file: CalibrationFile): Section {
   const depts = Object.keys(file.workload.after);
   const rows = depts.map((d) => ({
     name: departmentLabel(d),
-    baseline: file.workload.before[d] ?? 0,
-    current: file.workload.after[d] ?? 0,
+    baseline: ownValue(file.workload.before, d) ?? 0,
+    current: ownValue(file.workload.after, d) ?? 0,
   }));
   return {
     id: "workload",
