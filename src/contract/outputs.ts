@@ -12,7 +12,19 @@ const num = z.number();
 const ratio = num.nullable();
 const interval = z.tuple([num, num]);
 const ci = interval.nullable();
-const counts = z.record(z.string(), num);
+/**
+ * A record keyed by data (batches, departments, bands). zod's `z.record` refuses an object with an
+ * own key `constructor` (its plain-object test reads `o.constructor`), so a department or band named
+ * "constructor" would fail validation: this checks the own entries instead.
+ */
+const dataRecord = <T extends z.ZodType>(value: T) =>
+  z.custom<Record<string, z.output<T>>>(
+    (v) =>
+      typeof v === "object" && v !== null && !Array.isArray(v) &&
+      Object.values(v).every((x) => value.safeParse(x).success),
+    { message: "Expected an object of values keyed by name" },
+  );
+const counts = dataRecord(num);
 
 /** The three evaluation frames (contract: verified channels). */
 export const frameNameSchema = z.enum(["survey", "warning", "application"]);
@@ -50,7 +62,7 @@ export const evaluationFileSchema = z.strictObject({
   model: z.strictObject({ id: z.string(), version: z.string(), sha256: z.string() }),
   data: z.strictObject({ digest: z.string() }),
   overall: warningMetricsSchema,
-  batches: z.record(z.string(), warningMetricsSchema),
+  batches: dataRecord(warningMetricsSchema),
 });
 
 // ---------------------------------------------------------------- frames and bootstrap
@@ -211,7 +223,7 @@ export const auditFileSchema = z.strictObject({
   })),
   bands: z.strictObject({ cuts: z.array(bandCut), counts }),
   workload: counts,
-  batches: z.record(z.string(), someFrames(frameMetricsSchema)),
+  batches: dataRecord(someFrames(frameMetricsSchema)),
   groups: z.array(dimensionAuditSchema),
   skipped_groups: z.array(
     z.strictObject({ id: z.string(), name_zh: z.string(), name_en: z.string(), reason: z.string() }),
