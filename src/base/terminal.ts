@@ -5,18 +5,26 @@
  * character as a `\uXXXX` escape instead, so the terminal prints it and never runs it.
  */
 
-// C0 controls (with tab and line feed), DEL, C1 controls, the bidirectional marks and overrides,
-// line and paragraph separators, the byte-order mark.
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g;
-const CONTROL_BUT_NEWLINE =
-  /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g;
+/**
+ * C0 controls (with tab and line feed), DEL, C1 controls, the bidirectional marks and overrides,
+ * line and paragraph separators, the byte-order mark.
+ */
+function isControl(code: number): boolean {
+  return code < 0x20 || (code >= 0x7f && code <= 0x9f) || code === 0x061c || code === 0x200e || code === 0x200f ||
+    (code >= 0x2028 && code <= 0x202e) || (code >= 0x2066 && code <= 0x2069) || code === 0xfeff;
+}
 
-const escape = (ch: string) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`;
+const escape = (code: number) => `\\u${code.toString(16).padStart(4, "0")}`;
 
 /**
  * A value as a terminal may print it: every control character as `\uXXXX` (`"\x1b[2J"` →
  * `"\u001b[2J"`). With `{ lines: true }` line feeds are kept, for a whole message of several lines.
  */
 export function terminalSafe(text: string, options: { lines?: boolean } = {}): string {
-  return String(text).replace(options.lines ? CONTROL_BUT_NEWLINE : CONTROL, escape);
+  let out = "";
+  for (const ch of String(text)) {
+    const code = ch.charCodeAt(0);
+    out += isControl(code) && !(options.lines && code === 0x0a) ? escape(code) : ch;
+  }
+  return out;
 }
