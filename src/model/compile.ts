@@ -40,6 +40,7 @@ import {
   bandSql,
   coefficientsOf,
   type IndicatorCoefficient,
+  LONG_SUM,
   MAX_WEIGHTED_POINTS,
   perCapitaSql,
   totalSql,
@@ -152,6 +153,17 @@ export function compileModel(model: Model, schema: DatasetSchema, file = "model.
         `(the limit is ${plainNumber(MAX_WEIGHTED_POINTS)} in size, so that totals stay finite)`,
     })));
   }
+  const betweens = indicators.map((ind) => ({ ind, depth: betweenNesting(ind.expr) }))
+    .filter((x) => x.depth > MAX_BETWEEN_NESTING);
+  if (betweens.length > 0) {
+    throw new InputError(betweens.map(({ ind, depth }) => ({
+      file,
+      indicator: ind.id,
+      value: String(depth),
+      message: `\`when\` nests \`between\` inside the value of another \`between\` ${depth} deep, and the ` +
+        `limit is ${MAX_BETWEEN_NESTING}; compare with \`and\` instead`,
+    })));
+  }
   const tooDeep = indicators.map((ind) => ({ ind, nesting: sqlNesting(whenSqlForLimits(ind)) }))
     .filter((x) => x.nesting > MAX_WHEN_SQL_NESTING);
   if (tooDeep.length > 0) {
@@ -176,6 +188,49 @@ export function compileModel(model: Model, schema: DatasetSchema, file = "model.
   compiled.steps = buildSteps(compiled);
   compiled.sql = scoredSql(compiled);
   return compiled;
+}
+
+/**
+ * How many `between`s may sit one inside the value of the next (`(x between a and b) between …`):
+ * the database evaluates the value twice, so the work doubles with each level.
+ */
+export const MAX_BETWEEN_NESTING = 8;
+
+/** The longest run of `between`s each inside the value of the one before. */
+function betweenNesting(root: Checked): number {
+  const nodes: Checked[] = [];
+  walk(root, (n) => nodes.push(n));
+  const depth = new Map<Checked, number>();
+  const of = (n: Checked | null) => (n ? depth.get(n) ?? 0 : 0);
+  for (let i = nodes.length - 1; i >= 0; i--) {
+    const n = nodes[i];
+    let d = 0;
+    switch (n.kind) {
+      case "between":
+        d = Math.max(1 + of(n.operand), of(n.low), of(n.high));
+        break;
+      case "neg":
+      case "not":
+      case "isNull":
+        d = of(n.operand);
+        break;
+      case "arith":
+      case "compare":
+      case "logic":
+        d = Math.max(of(n.left), of(n.right));
+        break;
+      case "in":
+        d = Math.max(of(n.operand), ...n.items.map(of));
+        break;
+      case "call":
+        d = Math.max(0, ...n.args.map(of));
+        break;
+      case "aggregate":
+        d = of(n.arg);
+    }
+    depth.set(n, d);
+  }
+  return of(root);
 }
 
 /** One indicator's `when` as SQL, aggregates included, to measure how deeply it nests. */
@@ -265,7 +320,7 @@ const LONG_CHAIN = 32;
 /** An operand of `between` longer than this (in SQL characters) is written once, with BETWEEN. */
 const LONG_OPERAND = 2000;
 /** How deeply one `when`'s SQL may nest (brackets), well below DuckDB's expression depth of 1,000. */
-export const MAX_WHEN_SQL_NESTING = 300;
+export const MAX_WHEN_SQL_NESTING = 400;
 
 type ChainLink = { op: ArithOp | "and" | "or" | null; node: Checked };
 
@@ -360,29 +415,37 @@ interface AggregateColumn {
   index: number;
 }
 
-function walk(n: Checked, visit: (n: Checked) => void): void {
-  visit(n);
-  switch (n.kind) {
-    case "neg":
-    case "not":
-    case "isNull":
-      return walk(n.operand, visit);
-    case "arith":
-    case "compare":
-    case "logic":
-      walk(n.left, visit);
-      return walk(n.right, visit);
-    case "between":
-      walk(n.operand, visit);
-      walk(n.low, visit);
-      return walk(n.high, visit);
-    case "in":
-      walk(n.operand, visit);
-      return n.items.forEach((i) => walk(i, visit));
-    case "call":
-      return n.args.forEach((a) => walk(a, visit));
-    case "aggregate":
-      if (n.arg) walk(n.arg, visit);
+/** Visits every node in preorder (a node, then its children left to right), without recursion. */
+function walk(root: Checked, visit: (n: Checked) => void): void {
+  const stack: Checked[] = [root];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    visit(n);
+    const children: Checked[] = [];
+    switch (n.kind) {
+      case "neg":
+      case "not":
+      case "isNull":
+        children.push(n.operand);
+        break;
+      case "arith":
+      case "compare":
+      case "logic":
+        children.push(n.left, n.right);
+        break;
+      case "between":
+        children.push(n.operand, n.low, n.high);
+        break;
+      case "in":
+        children.push(n.operand, ...n.items);
+        break;
+      case "call":
+        children.push(...n.args);
+        break;
+      case "aggregate":
+        if (n.arg) children.push(n.arg);
+    }
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
   }
 }
 
@@ -516,9 +579,13 @@ function aggregateColumnSql(a: AggregateColumn): string {
 /** member_hits: per household with members, its member count, hits per member rule and aggregates. */
 function memberHitsSql(plan: StepPlan): string {
   const cols = [`household_id`, `CAST(count(*) AS INTEGER) AS members`];
+  // The same count; DuckDB plans many `count_if`s far faster than as many FILTER clauses.
+  const big = plan.compiled.indicators.length > LONG_SUM;
   for (const ind of plan.memberIndicators) {
     const c = ident(`c${ind.index}`);
-    cols.push(`CAST(count(*) FILTER (WHERE ${c}) AS INTEGER) AS ${c}`);
+    cols.push(
+      big ? `CAST(count_if(${c}) AS INTEGER) AS ${c}` : `CAST(count(*) FILTER (WHERE ${c}) AS INTEGER) AS ${c}`,
+    );
   }
   for (const a of plan.aggregates.values()) cols.push(aggregateColumnSql(a));
   return `SELECT\n  ${cols.join(",\n  ")}\nFROM member_conditions\nGROUP BY household_id`;

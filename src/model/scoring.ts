@@ -218,13 +218,8 @@ export function totalUnitsSql(coefficients: IndicatorCoefficient[], members: str
     return `(${hits} * CAST(${c.units!.points} AS BIGINT) + (${n} - ${hits}) * CAST(${c.units!.otherwise} AS BIGINT))`;
   };
   if (coefficients.length > LONG_SUM) {
-    // Integer sums are exact in any order: a balanced tree keeps the SQL about log n deep.
-    const tree = (lo: number, hi: number): string => {
-      if (hi - lo === 1) return term(coefficients[lo]);
-      const mid = (lo + hi) >>> 1;
-      return `(${tree(lo, mid)}\n${indent}+ ${tree(mid, hi)})`;
-    };
-    return `(CAST(0 AS BIGINT)\n${indent}+ ${tree(0, coefficients.length)})`;
+    // Integer sums are exact in any order: list_sum adds in HUGEINT, one flat call however many terms.
+    return `CAST(list_sum([\n${indent}${coefficients.map(term).join(`,\n${indent}`)}]) AS BIGINT)`;
   }
   let sql = "CAST(0 AS BIGINT)";
   for (const c of coefficients) sql = `(${sql}\n${indent}+ ${term(c)})`;
@@ -236,7 +231,7 @@ export function totalUnitsSql(coefficients: IndicatorCoefficient[], members: str
  * units) or not at all (doubles, `list_reduce` in model order): DuckDB refuses expressions nested
  * 1,000 deep. Smaller models keep the plain left-to-right form.
  */
-const LONG_SUM = 100;
+export const LONG_SUM = 100;
 
 /** Rule 4 in SQL: explicitly parenthesized, left to right from 0, over the `hits` columns (rule 0: units / scale). */
 export function totalSql(
