@@ -25,14 +25,93 @@ export function modelIssuesToProblems(
   });
 }
 
-/** Parses a model's JSON text; throws `InputError` listing every problem (never only the first). */
+/** The limits of a model file, checked before anything else is read from it. */
+export const MODEL_LIMITS = {
+  /** Size of the file in UTF-8 bytes (10 MB). */
+  bytes: 10_000_000,
+  /** How deeply arrays and objects may nest anywhere in the file, unknown keys included. */
+  depth: 100,
+  /** Entries of each of `parameters`, `categories`, `indicators` and `bands`. */
+  entries: 10_000,
+} as const;
+
+/** The UTF-8 size of text, counted without copying it. */
+function utf8Bytes(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < text.length) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+/** The deepest nesting of `[`/`{` in JSON text, outside strings (text that is not JSON gives some number). */
+function jsonNesting(text: string): number {
+  let depth = 0, max = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) { // a string: skip to its closing quote
+      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c) i++;
+    } else if (c === 0x5b || c === 0x7b) max = Math.max(max, ++depth);
+    else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return max;
+}
+
+/** Refuses text beyond {@link MODEL_LIMITS} before it is parsed, naming the limit and the value. */
+function checkModelText(text: string, file: string): void {
+  const fail = (value: string, message: string) => {
+    throw new InputError([{ file, value, message }]);
+  };
+  if (text.length > MODEL_LIMITS.bytes || utf8Bytes(text) > MODEL_LIMITS.bytes) {
+    const bytes = utf8Bytes(text);
+    fail(`${bytes} bytes`, `Model file is too large: ${bytes} bytes, and the limit is ${MODEL_LIMITS.bytes} bytes`);
+  }
+  const depth = jsonNesting(text);
+  if (depth > MODEL_LIMITS.depth) {
+    fail(
+      `depth ${depth}`,
+      `Model JSON nests too deeply: ${depth} levels of arrays and objects, and the limit is ${MODEL_LIMITS.depth}`,
+    );
+  }
+}
+
+/** Refuses a parsed model whose lists are longer than {@link MODEL_LIMITS}. */
+function checkModelEntries(raw: unknown, file: string): void {
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return;
+  const problems: Problem[] = [];
+  for (const key of ["parameters", "categories", "indicators", "bands"]) {
+    const list = (raw as Record<string, unknown>)[key];
+    if (Array.isArray(list) && list.length > MODEL_LIMITS.entries) {
+      problems.push({
+        file,
+        value: String(list.length),
+        message: `${key}: too many entries: ${list.length}, and the limit is ${MODEL_LIMITS.entries}`,
+      });
+    }
+  }
+  if (problems.length > 0) throw new InputError(problems);
+}
+
+/**
+ * Parses a model's JSON text; throws `InputError` listing every problem (never only the first).
+ * A UTF-8 byte order mark at the start is ignored; files beyond {@link MODEL_LIMITS} are refused.
+ */
 export function parseModel(text: string, file = "model.json"): Model {
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  checkModelText(text, file);
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (error) {
     throw new InputError([{ file, message: `Model is not valid JSON: ${(error as Error).message}` }]);
   }
+  checkModelEntries(raw, file);
   const result = ModelSchema.safeParse(raw);
   if (!result.success) {
     const issues: { path: PropertyKey[]; message: string }[] = [...result.error.issues];

@@ -262,6 +262,61 @@ class Checker {
     return this.error(e.namePos, e.name, message);
   }
 
+  /**
+   * A left-leaning chain of `arith` or `logic` nodes (`a + b + …`, `a and b and …`), checked from
+   * its first operand up without recursing down the chain: a flat chain of thousands of terms does
+   * not exhaust the stack. Problems come in the same order as a recursive walk would give them.
+   */
+  private checkChain(e: Expr & { kind: "arith" | "logic" }, inAggregate: string | null): Checked | null {
+    const spine: (Expr & { kind: "arith" | "logic" })[] = [];
+    let x: Expr = e;
+    while (x.kind === e.kind) {
+      spine.push(x as Expr & { kind: "arith" | "logic" });
+      x = (x as Expr & { kind: "arith" | "logic" }).left;
+    }
+    let left = this.check(x, inAggregate);
+    for (let i = spine.length - 1; i >= 0; i--) left = this.checkLink(spine[i], left, inAggregate);
+    return left;
+  }
+
+  /** One link of a chain: its already checked left operand, its right operand and its operator. */
+  private checkLink(
+    e: Expr & { kind: "arith" | "logic" },
+    checkedLeftIn: Checked | null,
+    inAggregate: string | null,
+  ): Checked | null {
+    const span = { pos: e.pos, end: e.end };
+    switch (e.kind) {
+      case "arith": {
+        const left = checkedLeftIn;
+        const right = this.check(e.right, inAggregate);
+        if (!left || !right) return null;
+        for (const side of [left, right]) {
+          if (side.type !== "number" && side.type !== "null") {
+            return this.wrongType(side, "numbers", `Arithmetic \`${e.op}\``);
+          }
+        }
+        this.coerce(left, "number");
+        this.coerce(right, "number");
+        return { kind: "arith", op: e.op, left, right, type: "number", ...span };
+      }
+      case "logic": {
+        const checkedLeft = checkedLeftIn;
+        const checkedRight = this.check(e.right, inAggregate);
+        if (!checkedLeft || !checkedRight) return null;
+        const left = this.asCondition(checkedLeft), right = this.asCondition(checkedRight);
+        for (const side of [left, right]) {
+          if (side.type !== "boolean" && side.type !== "null") {
+            return this.wrongType(side, "conditions (true or false) on both sides", `\`${e.op}\``);
+          }
+        }
+        this.coerce(left, "boolean");
+        this.coerce(right, "boolean");
+        return { kind: "logic", op: e.op, left, right, type: "boolean", ...span };
+      }
+    }
+  }
+
   check(e: Expr, inAggregate: string | null = null): Checked | null {
     const span = { pos: e.pos, end: e.end };
     switch (e.kind) {
@@ -308,33 +363,9 @@ class Checker {
         this.coerce(operand, "boolean");
         return { kind: "not", operand, type: "boolean", ...span };
       }
-      case "arith": {
-        const left = this.check(e.left, inAggregate);
-        const right = this.check(e.right, inAggregate);
-        if (!left || !right) return null;
-        for (const side of [left, right]) {
-          if (side.type !== "number" && side.type !== "null") {
-            return this.wrongType(side, "numbers", `Arithmetic \`${e.op}\``);
-          }
-        }
-        this.coerce(left, "number");
-        this.coerce(right, "number");
-        return { kind: "arith", op: e.op, left, right, type: "number", ...span };
-      }
-      case "logic": {
-        const checkedLeft = this.check(e.left, inAggregate);
-        const checkedRight = this.check(e.right, inAggregate);
-        if (!checkedLeft || !checkedRight) return null;
-        const left = this.asCondition(checkedLeft), right = this.asCondition(checkedRight);
-        for (const side of [left, right]) {
-          if (side.type !== "boolean" && side.type !== "null") {
-            return this.wrongType(side, "conditions (true or false) on both sides", `\`${e.op}\``);
-          }
-        }
-        this.coerce(left, "boolean");
-        this.coerce(right, "boolean");
-        return { kind: "logic", op: e.op, left, right, type: "boolean", ...span };
-      }
+      case "arith":
+      case "logic":
+        return this.checkChain(e, inAggregate);
       case "compare": {
         const left = this.check(e.left, inAggregate);
         const right = this.check(e.right, inAggregate);

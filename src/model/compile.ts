@@ -33,17 +33,20 @@ import {
 import { type Checked, checkWhen } from "./check.ts";
 import { parseWhen, WhenError } from "./parse.ts";
 import { doubleLiteral, ident, sqlType, textLiteral } from "./_sql.ts";
+import { plainNumber } from "../base/format.ts";
 import {
   type BandCut,
   bandCutsOf,
   bandSql,
   coefficientsOf,
   type IndicatorCoefficient,
+  LONG_SUM,
+  MAX_WEIGHTED_POINTS,
   perCapitaSql,
   totalSql,
   totalUnitsSql,
 } from "./scoring.ts";
-import type { AggregateFunction } from "./syntax.ts";
+import type { AggregateFunction, ArithOp } from "./syntax.ts";
 
 /** The names of the pipeline's steps, in order. */
 export const STEP_NAMES = ["member_conditions", "member_hits", "household_hits", "hits", "totals", "scored"] as const;
@@ -139,15 +142,37 @@ export function checkModel(model: Model, schema: DatasetSchema, file = "model.js
 export function compileModel(model: Model, schema: DatasetSchema, file = "model.json"): CompiledModel {
   const indicators = checkModel(model, schema, file);
   const coefficients = coefficientsOf(model, indicators);
-  const overflow = coefficients.filter((c) =>
-    !Number.isFinite(c.weightedPoints) || !Number.isFinite(c.weightedOtherwise)
-  );
+  const tooLarge = (x: number) => !(Math.abs(x) <= MAX_WEIGHTED_POINTS);
+  const overflow = coefficients.filter((c) => tooLarge(c.weightedPoints) || tooLarge(c.weightedOtherwise));
   if (overflow.length > 0) {
     throw new InputError(overflow.map((c) => ({
       file,
       indicator: c.id,
-      value: String(c.weight),
-      message: `Category weight ${c.weight} × points ${c.points} or otherwise ${c.otherwise} is too large to compute`,
+      value: String(tooLarge(c.weightedPoints) ? c.weightedPoints : c.weightedOtherwise),
+      message: `Category weight ${c.weight} × points ${c.points} or otherwise ${c.otherwise} is too large to compute ` +
+        `(the limit is ${plainNumber(MAX_WEIGHTED_POINTS)} in size, so that totals stay finite)`,
+    })));
+  }
+  const betweens = indicators.map((ind) => ({ ind, depth: betweenNesting(ind.expr) }))
+    .filter((x) => x.depth > MAX_BETWEEN_NESTING);
+  if (betweens.length > 0) {
+    throw new InputError(betweens.map(({ ind, depth }) => ({
+      file,
+      indicator: ind.id,
+      value: String(depth),
+      message: `\`when\` nests \`between\` inside the value of another \`between\` ${depth} deep, and the ` +
+        `limit is ${MAX_BETWEEN_NESTING}; compare with \`and\` instead`,
+    })));
+  }
+  const tooDeep = indicators.map((ind) => ({ ind, nesting: sqlNesting(whenSqlForLimits(ind)) }))
+    .filter((x) => x.nesting > MAX_WHEN_SQL_NESTING);
+  if (tooDeep.length > 0) {
+    throw new InputError(tooDeep.map(({ ind, nesting }) => ({
+      file,
+      indicator: ind.id,
+      value: String(nesting),
+      message: `\`when\` nests too deeply to compute: ${nesting} levels in SQL, and the limit is ` +
+        `${MAX_WHEN_SQL_NESTING}; use fewer parentheses, or split it into several indicators`,
     })));
   }
   const compiled: CompiledModel = {
@@ -163,6 +188,58 @@ export function compileModel(model: Model, schema: DatasetSchema, file = "model.
   compiled.steps = buildSteps(compiled);
   compiled.sql = scoredSql(compiled);
   return compiled;
+}
+
+/**
+ * How many `between`s may sit one inside the value of the next (`(x between a and b) between …`):
+ * the database evaluates the value twice, so the work doubles with each level.
+ */
+export const MAX_BETWEEN_NESTING = 8;
+
+/** The longest run of `between`s each inside the value of the one before. */
+function betweenNesting(root: Checked): number {
+  const nodes: Checked[] = [];
+  walk(root, (n) => nodes.push(n));
+  const depth = new Map<Checked, number>();
+  const of = (n: Checked | null) => (n ? depth.get(n) ?? 0 : 0);
+  for (let i = nodes.length - 1; i >= 0; i--) {
+    const n = nodes[i];
+    let d = 0;
+    switch (n.kind) {
+      case "between":
+        d = Math.max(1 + of(n.operand), of(n.low), of(n.high));
+        break;
+      case "neg":
+      case "not":
+      case "isNull":
+        d = of(n.operand);
+        break;
+      case "arith":
+      case "compare":
+      case "logic":
+        d = Math.max(of(n.left), of(n.right));
+        break;
+      case "in":
+        d = Math.max(of(n.operand), ...n.items.map(of));
+        break;
+      case "call":
+        d = Math.max(0, ...n.args.map(of));
+        break;
+      case "aggregate":
+        d = of(n.arg);
+    }
+    depth.set(n, d);
+  }
+  return of(root);
+}
+
+/** One indicator's `when` as SQL, aggregates included, to measure how deeply it nests. */
+function whenSqlForLimits(ind: CompiledIndicator): string {
+  const scope: Scope = {
+    ...MEMBER_SCOPE,
+    aggregate: (a) => (a.arg ? `max(${expressionSql(a.arg, MEMBER_SCOPE)})` : "1"),
+  };
+  return expressionSql(ind.expr, ind.level === "member" ? MEMBER_SCOPE : scope);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -199,16 +276,26 @@ export function expressionSql(n: Checked, scope: Scope): string {
     case "not":
       return `(NOT ${expressionSql(n.operand, scope)})`;
     case "arith": {
+      const chain = chainOf(n);
+      if (chain.length > LONG_CHAIN) return arithChainSql(chain, scope);
       const [a, b] = [expressionSql(n.left, scope), expressionSql(n.right, scope)];
       return n.op === "/" ? `(${a} / NULLIF(${b}, CAST('0' AS DOUBLE)))` : `(${a} ${n.op} ${b})`;
     }
     case "compare":
       return `(${expressionSql(n.left, scope)} ${n.op} ${expressionSql(n.right, scope)})`;
-    case "logic":
+    case "logic": {
+      const chain = chainOf(n);
+      if (chain.length > LONG_CHAIN) return balancedSql(chain.map((c) => expressionSql(c.node, scope)), n.op);
       return `(${expressionSql(n.left, scope)} ${n.op === "and" ? "AND" : "OR"} ${expressionSql(n.right, scope)})`;
+    }
     case "between": {
       const x = expressionSql(n.operand, scope);
-      const sql = `((${x} >= ${expressionSql(n.low, scope)}) AND (${x} <= ${expressionSql(n.high, scope)}))`;
+      const [low, high] = [expressionSql(n.low, scope), expressionSql(n.high, scope)];
+      // The operand is written twice; where it is itself long (nested `between`s would double at
+      // every level) DuckDB's BETWEEN, which means the same, writes it once.
+      const sql = x.length > LONG_OPERAND
+        ? `(${x} BETWEEN ${low} AND ${high})`
+        : `((${x} >= ${low}) AND (${x} <= ${high}))`;
       return n.negated ? `(NOT ${sql})` : sql;
     }
     case "in": {
@@ -223,6 +310,87 @@ export function expressionSql(n: Checked, scope: Scope): string {
       if (!scope.aggregate) throw new Error(`Internal error: aggregate ${n.fn} outside a household scope`);
       return scope.aggregate(n);
   }
+}
+
+/**
+ * Chains longer than this (`a + b + …`, `a and b and …`) are written so that their SQL nests about
+ * log n deep, not n: DuckDB refuses expressions nested 1,000 deep. Shorter chains keep the plain form.
+ */
+const LONG_CHAIN = 32;
+/** An operand of `between` longer than this (in SQL characters) is written once, with BETWEEN. */
+const LONG_OPERAND = 2000;
+/** How deeply one `when`'s SQL may nest (brackets), well below DuckDB's expression depth of 1,000. */
+export const MAX_WHEN_SQL_NESTING = 400;
+
+type ChainLink = { op: ArithOp | "and" | "or" | null; node: Checked };
+
+/**
+ * The operands of a left-leaning chain of operators of one precedence (`+`/`-`, `*`/`/`, `and`,
+ * `or`), in order, each with the operator before it (null for the first). Walks the left spine
+ * without recursion.
+ */
+function chainOf(n: Checked & { kind: "arith" | "logic" }): ChainLink[] {
+  const sameLevel = (x: Checked): x is Checked & { kind: "arith" | "logic" } =>
+    x.kind === n.kind &&
+    (x.kind === "logic" ? x.op === n.op : isAdditive(x.op as ArithOp) === isAdditive(n.op as ArithOp));
+  const links: ChainLink[] = [];
+  let x: Checked = n;
+  while (sameLevel(x)) {
+    links.push({ op: x.op, node: x.right });
+    x = x.left;
+  }
+  links.push({ op: null, node: x });
+  return links.reverse();
+}
+
+function isAdditive(op: ArithOp): boolean {
+  return op === "+" || op === "-";
+}
+
+/** `and`/`or` of many operands as a balanced tree (both are associative in SQL's three-valued logic). */
+function balancedSql(parts: string[], op: "and" | "or" | "+", indent = ""): string {
+  const word = op === "and" ? "AND" : op === "or" ? "OR" : "+";
+  const tree = (lo: number, hi: number): string => {
+    if (hi - lo === 1) return parts[lo];
+    const mid = (lo + hi) >>> 1;
+    return `(${tree(lo, mid)}${indent ? `\n${indent}` : " "}${word} ${tree(mid, hi)})`;
+  };
+  return tree(0, parts.length);
+}
+
+/**
+ * A long arithmetic chain, evaluated left to right exactly as the plain form would be (so every
+ * double rounds the same): `list_reduce` over the operands. `a - b` is `a + (-b)` in IEEE
+ * arithmetic, so sums reduce with `+` over negated subtrahends; products carry whether each
+ * operand divides. NULL operands give NULL, as the plain form does.
+ */
+function arithChainSql(chain: ChainLink[], scope: Scope): string {
+  const value = (c: ChainLink) => {
+    const sql = expressionSql(c.node, scope);
+    return c.node.type === "number" ? sql : `CAST(${sql} AS DOUBLE)`;
+  };
+  if (isAdditive(chain[1].op as ArithOp)) {
+    const items = chain.map((c) => (c.op === "-" ? `(- ${value(c)})` : value(c)));
+    return `list_reduce([${items.join(", ")}], lambda l, r: l + r)`;
+  }
+  const items = chain.map((c) => `{'d': ${c.op === "/" ? "TRUE" : "FALSE"}, 'v': ${value(c)}}`);
+  return `(list_reduce([${
+    items.join(", ")
+  }], lambda l, r: {'d': FALSE, 'v': CASE WHEN r.d THEN l.v / NULLIF(r.v, CAST('0' AS DOUBLE)) ELSE l.v * r.v END})).v`;
+}
+
+/** The deepest nesting of brackets in SQL text, outside quoted text and names. */
+export function sqlNesting(sql: string): number {
+  let depth = 0, max = 0;
+  for (let i = 0; i < sql.length; i++) {
+    const ch = sql[i];
+    if (ch === "'" || ch === '"') {
+      const close = sql.indexOf(ch, i + 1);
+      i = close < 0 ? sql.length : close; // a doubled quote closes and reopens: same result
+    } else if (ch === "(" || ch === "[" || ch === "{") max = Math.max(max, ++depth);
+    else if (ch === ")" || ch === "]" || ch === "}") depth--;
+  }
+  return max;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -247,29 +415,37 @@ interface AggregateColumn {
   index: number;
 }
 
-function walk(n: Checked, visit: (n: Checked) => void): void {
-  visit(n);
-  switch (n.kind) {
-    case "neg":
-    case "not":
-    case "isNull":
-      return walk(n.operand, visit);
-    case "arith":
-    case "compare":
-    case "logic":
-      walk(n.left, visit);
-      return walk(n.right, visit);
-    case "between":
-      walk(n.operand, visit);
-      walk(n.low, visit);
-      return walk(n.high, visit);
-    case "in":
-      walk(n.operand, visit);
-      return n.items.forEach((i) => walk(i, visit));
-    case "call":
-      return n.args.forEach((a) => walk(a, visit));
-    case "aggregate":
-      if (n.arg) walk(n.arg, visit);
+/** Visits every node in preorder (a node, then its children left to right), without recursion. */
+function walk(root: Checked, visit: (n: Checked) => void): void {
+  const stack: Checked[] = [root];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    visit(n);
+    const children: Checked[] = [];
+    switch (n.kind) {
+      case "neg":
+      case "not":
+      case "isNull":
+        children.push(n.operand);
+        break;
+      case "arith":
+      case "compare":
+      case "logic":
+        children.push(n.left, n.right);
+        break;
+      case "between":
+        children.push(n.operand, n.low, n.high);
+        break;
+      case "in":
+        children.push(n.operand, ...n.items);
+        break;
+      case "call":
+        children.push(...n.args);
+        break;
+      case "aggregate":
+        if (n.arg) children.push(n.arg);
+    }
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
   }
 }
 
@@ -403,9 +579,13 @@ function aggregateColumnSql(a: AggregateColumn): string {
 /** member_hits: per household with members, its member count, hits per member rule and aggregates. */
 function memberHitsSql(plan: StepPlan): string {
   const cols = [`household_id`, `CAST(count(*) AS INTEGER) AS members`];
+  // The same count; DuckDB plans many `count_if`s far faster than as many FILTER clauses.
+  const big = plan.compiled.indicators.length > LONG_SUM;
   for (const ind of plan.memberIndicators) {
     const c = ident(`c${ind.index}`);
-    cols.push(`CAST(count(*) FILTER (WHERE ${c}) AS INTEGER) AS ${c}`);
+    cols.push(
+      big ? `CAST(count_if(${c}) AS INTEGER) AS ${c}` : `CAST(count(*) FILTER (WHERE ${c}) AS INTEGER) AS ${c}`,
+    );
   }
   for (const a of plan.aggregates.values()) cols.push(aggregateColumnSql(a));
   return `SELECT\n  ${cols.join(",\n  ")}\nFROM member_conditions\nGROUP BY household_id`;

@@ -35,7 +35,7 @@
  * section) and the audit groups as `when` expressions (`groups.ts`).
  */
 export * from "./syntax.ts";
-export { parseWhen, type Token, tokenize, WhenError } from "./parse.ts";
+export { MAX_DEPTH, MAX_TOKENS, MAX_WHEN_LENGTH, parseWhen, type Token, tokenize, WhenError } from "./parse.ts";
 export {
   type Checked,
   type CheckedWhen,

@@ -187,9 +187,11 @@ export function tokenize(source: string): Token[] {
 }
 
 /** How deeply parentheses, function calls, `not` and minus may nest. */
-const MAX_DEPTH = 100;
-/** How many tokens one `when` may have. */
-const MAX_TOKENS = 2000;
+export const MAX_DEPTH = 100;
+/** How many tokens (words, numbers, symbols) one `when` may have. */
+export const MAX_TOKENS = 5000;
+/** How many characters one `when` may have. */
+export const MAX_WHEN_LENGTH = 100000;
 
 const COMPARE_OPS = new Set(["=", "!=", "<>", "<", "<=", ">", ">="]);
 
@@ -535,13 +537,20 @@ class Parser {
 
 /** Parses one `when` into a syntax tree. Throws {@link WhenError} at the first mistake. */
 export function parseWhen(source: string): Expr {
+  if (source.length > MAX_WHEN_LENGTH) {
+    throw new WhenError(
+      MAX_WHEN_LENGTH + 1,
+      `${source.length} characters`,
+      `The expression is too long (${source.length} characters; the limit is ${MAX_WHEN_LENGTH}); split it into several indicators`,
+    );
+  }
   const tokens = tokenize(source);
   if (tokens.length > MAX_TOKENS) {
     const t = tokens[MAX_TOKENS];
     throw new WhenError(
       t.pos,
       t.text,
-      `The expression is too long (more than ${MAX_TOKENS} words and symbols); split it into several indicators`,
+      `The expression is too long (more than ${MAX_TOKENS} words and symbols, the limit); split it into several indicators`,
     );
   }
   return new Parser(tokens).parse();

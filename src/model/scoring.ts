@@ -68,6 +68,13 @@ export function hitColumn(index: number, id: string): string {
 const MAX_DECIMALS = 9;
 const MAX_UNITS = 1e12;
 
+/**
+ * The largest weight × points (or weight × otherwise) a model may give one indicator, in size.
+ * Beyond it a total could overflow a double (points of 1e308 would print `Infinity`); the
+ * compiler refuses the indicator.
+ */
+export const MAX_WEIGHTED_POINTS = 1e15;
+
 /** A finite double as the decimal it prints as: an integer mantissa and its decimal places. */
 function decimalOf(x: number): { mantissa: bigint; places: number } {
   const m = /^(-?)(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/.exec(String(x));
@@ -101,6 +108,9 @@ function exactUnits(
   const units = products.map(([p, o]) => [toUnits(p), toUnits(o)]);
   const limit = BigInt(MAX_UNITS);
   if (units.flat().some((u) => u > limit || u < -limit)) return null;
+  // The sum over indicators stays small too, so that no household total can leave BIGINT or 2^53.
+  const abs = (u: bigint) => (u < 0n ? -u : u);
+  if (units.reduce((sum, [p, o]) => sum + (abs(p) > abs(o) ? abs(p) : abs(o)), 0n) > limit) return null;
   const scale = 10 ** places;
   return units.map(([p, o]) => ({ points: Number(p), otherwise: Number(o), scale }));
 }
@@ -203,15 +213,25 @@ export function contributionSql(c: IndicatorCoefficient, hits: string, members: 
 /** Rule 0 in SQL: the total in integer units (BIGINT), or a typed NULL where the model is in doubles. */
 export function totalUnitsSql(coefficients: IndicatorCoefficient[], members: string, indent = "    "): string {
   if (!coefficients[0]?.units) return "CAST(NULL AS BIGINT)";
-  let sql = "CAST(0 AS BIGINT)";
-  for (const c of coefficients) {
+  const term = (c: IndicatorCoefficient) => {
     const hits = ident(c.column), n = c.level === "member" ? members : "1";
-    sql = `(${sql}\n${indent}+ (${hits} * CAST(${c.units!.points} AS BIGINT) + (${n} - ${hits}) * CAST(${
-      c.units!.otherwise
-    } AS BIGINT)))`;
+    return `(${hits} * CAST(${c.units!.points} AS BIGINT) + (${n} - ${hits}) * CAST(${c.units!.otherwise} AS BIGINT))`;
+  };
+  if (coefficients.length > LONG_SUM) {
+    // Integer sums are exact in any order: list_sum adds in HUGEINT, one flat call however many terms.
+    return `CAST(list_sum([\n${indent}${coefficients.map(term).join(`,\n${indent}`)}]) AS BIGINT)`;
   }
+  let sql = "CAST(0 AS BIGINT)";
+  for (const c of coefficients) sql = `(${sql}\n${indent}+ ${term(c)})`;
   return sql;
 }
+
+/**
+ * Models with more indicators than this sum them in SQL that nests about log n deep (integer
+ * units) or not at all (doubles, `list_reduce` in model order): DuckDB refuses expressions nested
+ * 1,000 deep. Smaller models keep the plain left-to-right form.
+ */
+export const LONG_SUM = 100;
 
 /** Rule 4 in SQL: explicitly parenthesized, left to right from 0, over the `hits` columns (rule 0: units / scale). */
 export function totalSql(
@@ -223,6 +243,11 @@ export function totalSql(
   const scale = coefficients[0]?.units?.scale;
   if (scale !== undefined) {
     return `CAST(${units ?? totalUnitsSql(coefficients, members, indent)} AS DOUBLE) / ${doubleLiteral(scale)}`;
+  }
+  if (coefficients.length > LONG_SUM) {
+    // Rule 4 exactly: list_reduce adds left to right from 0, in model order.
+    const terms = coefficients.map((c) => contributionSql(c, ident(c.column), members));
+    return `list_reduce([CAST('0' AS DOUBLE),\n${indent}${terms.join(`,\n${indent}`)}], lambda l, r: l + r)`;
   }
   let sql = "CAST('0' AS DOUBLE)";
   for (const c of coefficients) sql = `(${sql}\n${indent}+ ${contributionSql(c, ident(c.column), members)})`;
