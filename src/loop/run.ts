@@ -1,0 +1,87 @@
+/** Running a scenario: its clock, every replication, and the `loop.json` object. */
+import { calendarClock, type Clock, workingClock } from "./clock.ts";
+import { type LoopInput, type ReplicationResult, runReplication } from "./flow.ts";
+import type { Scenario } from "./scenario.ts";
+import { type Figure, summarizeReplications } from "./summary.ts";
+
+/** The scenario's clock (`calendar` by default; `working` from `start_date`, with holidays and make-up workdays). */
+export function clockOf(scenario: Scenario): Clock {
+  return scenario.clock === "working"
+    ? workingClock(scenario.start_date, scenario.horizon_days, scenario.holidays, scenario.workdays)
+    : calendarClock(scenario.horizon_days);
+}
+
+/** Runs every replication of the scenario, in order. */
+export function runLoop(input: LoopInput): ReplicationResult[] {
+  const out: ReplicationResult[] = [];
+  for (let r = 0; r < input.scenario.replications; r++) out.push(runReplication(input, r));
+  return out;
+}
+
+/** What `loop.json` says besides the figures (model, data, warnings, verification source). */
+export interface LoopContext {
+  scenarioFile?: string;
+  model?: { id: string; version: string; sha256: string };
+  data?: { folder: string; digest: string };
+  bandIds: readonly string[];
+  /** Warned households per band id under the scenario's bands. */
+  warnedByBand?: Record<string, number>;
+  verification?: Record<string, unknown> | null;
+}
+
+/** The `loop.json` object (contract §5), keys in a fixed order. */
+export function loopJson(input: LoopInput, results: readonly ReplicationResult[], context: LoopContext) {
+  const s = input.scenario;
+  const summary = summarizeReplications(results, {
+    departments: s.departments,
+    limit: s.time_limit_days,
+    bandIds: context.bandIds,
+    verifies: !!input.need,
+  });
+  const unit = s.clock === "working" ? "working days" : "calendar days";
+  return {
+    scenario: {
+      file: context.scenarioFile ?? null,
+      seed: s.seed,
+      replications: s.replications,
+      horizon_days: s.horizon_days,
+      warmup_days: s.warmup_days,
+      clock: s.clock,
+      start_date: s.start_date,
+      time_limit_days: s.time_limit_days,
+      batches: s.discovery.batches.map((b) => b.day),
+      applications_per_day: s.discovery.applications_per_day,
+      applications_department: s.discovery.applications_department ?? null,
+    },
+    model: context.model ?? null,
+    data: context.data ?? null,
+    units:
+      `durations (wait_days, time_to_clear_days, limits) in ${unit}; events.csv day = calendar days since start_date`,
+    interval: "mean across replications with a Student-t 95% interval of the replication figures",
+    warnings: {
+      households_per_batch: input.warnings.length,
+      by_band: context.warnedByBand ?? null,
+      routing:
+        "first: the responsible department (competent when no indicator dispatches), then the executing departments in parallel (src/model/routing.ts)",
+    },
+    verification: context.verification ?? null,
+    overall: summary.overall,
+    departments: summary.departments,
+    cleared_within_limit_by_band: summary.cleared_within_limit_by_band,
+    cleared_within_limit_by_channel: summary.cleared_within_limit_by_channel,
+    definitions: {
+      wait_days: "started − queued, over tasks queued after warm-up that started by the horizon",
+      share_wait_at_most_1_day: "share of those waits ≤ 1 day",
+      utilisation: "busy staff-time ÷ (staff × time from warm-up to the horizon)",
+      queue_length: "time-average number of tasks waiting",
+      cleared_within_limit:
+        "of cases created after warm-up and due (created + time_limit_days) by the horizon, the share cleared by their due time; a department's figure counts the cases that reached it",
+      open_at_horizon:
+        "department: tasks waiting or in service at the horizon; overall: open cases, breached (past due) + censored (not yet due)",
+      over_stage_limit: "share of a department's tasks taking longer than its time_limit_days from queued to finished",
+    },
+  };
+}
+
+/** A figure of `loop.json`. */
+export type { Figure };

@@ -1,0 +1,157 @@
+/**
+ * From replications to `loop.json` (contract §5): per department and overall, the mean across
+ * replications and a Student-t 95% interval of each replication's figure.
+ *
+ * Definitions (each replication, warm-up excluded):
+ * - `wait_days`: mean of `started − queued` over tasks queued after warm-up that started by the
+ *   horizon (a task still waiting at the horizon has no wait yet; it counts in `open_at_horizon`).
+ * - `share_wait_at_most_1_day`: the share of those waits ≤ 1 day.
+ * - `utilisation`: busy staff-time ÷ (staff × time from warm-up to the horizon).
+ * - `queue_length`: the time-average number of tasks waiting (Little: = arrival rate × wait).
+ * - `cleared_within_limit`: of the cases created after warm-up whose due time (created +
+ *   `time_limit_days`) is at or before the horizon — the cases whose outcome is known — the share
+ *   cleared by their due time. A department's figure counts the cases that reached it.
+ * - `open_at_horizon`: tasks waiting or in service at the horizon (department); cases open (overall),
+ *   split into `breached_at_horizon` (past due) and `censored_at_horizon` (not yet due).
+ */
+import { type ReplicationResult } from "./flow.ts";
+import { summarize, type Summary } from "./stats.ts";
+
+/** A figure across replications, as `loop.json` writes it. */
+export interface Figure {
+  mean: number | null;
+  ci95: [number, number] | null;
+}
+
+function figure(values: readonly (number | null)[]): Figure {
+  const s: Summary = summarize(values);
+  return { mean: s.mean, ci95: s.ci95 };
+}
+
+const ratio = (a: number, b: number): number | null => (b === 0 ? null : a / b);
+
+/** Per-replication figures of one department. */
+function departmentFigures(r: ReplicationResult, d: number, limit: number, hasStageLimit: boolean) {
+  const dep = r.departments[d];
+  const span = r.horizon - r.warmup;
+  let known = 0, within = 0;
+  for (const c of r.cases) {
+    if (c.created < r.warmup || c.due > r.horizon || !c.departments.includes(d)) continue;
+    known++;
+    if (c.cleared - c.created <= limit) within++;
+  }
+  const out: Record<string, number | null> = {
+    tasks: dep.tasks,
+    wait_days: ratio(dep.waitSum, dep.waitCount),
+    share_wait_at_most_1_day: ratio(dep.waitAtMostOneDay, dep.waitCount),
+    utilisation: ratio(dep.busyArea, dep.staff * span),
+    queue_length: ratio(dep.queueArea, span),
+    cleared_within_limit: ratio(within, known),
+    open_at_horizon: dep.openAtHorizon,
+  };
+  if (hasStageLimit) out.over_stage_limit = ratio(dep.stageBreached, dep.tasks);
+  return out;
+}
+
+/** Per-replication figures of the whole loop. */
+function overallFigures(r: ReplicationResult, limit: number, verifies: boolean) {
+  const span = r.horizon - r.warmup;
+  let waitSum = 0, waitCount = 0, atMost = 0, busy = 0, staff = 0;
+  for (const d of r.departments) {
+    waitSum += d.waitSum;
+    waitCount += d.waitCount;
+    atMost += d.waitAtMostOneDay;
+    busy += d.busyArea;
+    staff += d.staff;
+  }
+  let cleared = 0, breached = 0, censored = 0, known = 0, within = 0, clearSum = 0, clearCount = 0;
+  let verified = 0, need = 0;
+  for (const c of r.cases) {
+    const open = Number.isNaN(c.cleared);
+    if (open) {
+      if (c.due < r.horizon) breached++;
+      else censored++;
+    } else cleared++;
+    if (c.need !== null) {
+      verified++;
+      if (c.need) need++;
+    }
+    if (c.created < r.warmup) continue;
+    if (!open) {
+      clearSum += c.cleared - c.created;
+      clearCount++;
+    }
+    if (c.due <= r.horizon) {
+      known++;
+      if (c.cleared - c.created <= limit) within++;
+    }
+  }
+  const out: Record<string, number | null> = {
+    cases_created: r.cases.length,
+    cases_cleared: cleared,
+    already_open: r.alreadyOpen,
+    wait_days: ratio(waitSum, waitCount),
+    share_wait_at_most_1_day: ratio(atMost, waitCount),
+    utilisation: ratio(busy, staff * span),
+    time_to_clear_days: ratio(clearSum, clearCount),
+    open_cases_mean: r.openCasesMean,
+    cleared_within_limit: ratio(within, known),
+    open_at_horizon: breached + censored,
+    breached_at_horizon: breached,
+    censored_at_horizon: censored,
+  };
+  if (verifies) out.share_in_need = ratio(need, verified);
+  return out;
+}
+
+/** `cleared_within_limit` per group (band id or channel) in one replication. */
+function groupFigures(r: ReplicationResult, limit: number, groupOf: (band: number, channel: string) => string) {
+  const known = new Map<string, number>(), within = new Map<string, number>();
+  for (const c of r.cases) {
+    if (c.created < r.warmup || c.due > r.horizon) continue;
+    const g = groupOf(c.band, c.channel);
+    known.set(g, (known.get(g) ?? 0) + 1);
+    if (c.cleared - c.created <= limit) within.set(g, (within.get(g) ?? 0) + 1);
+  }
+  return (g: string) => ratio(within.get(g) ?? 0, known.get(g) ?? 0);
+}
+
+/** Summaries of `loop.json`: overall, per department, and `cleared_within_limit` by band and channel. */
+export function summarizeReplications(
+  results: readonly ReplicationResult[],
+  options: {
+    departments: readonly { id: string; time_limit_days?: number }[];
+    limit: number;
+    bandIds: readonly string[];
+    verifies: boolean;
+  },
+): {
+  overall: Record<string, Figure>;
+  departments: Record<string, Record<string, Figure>>;
+  cleared_within_limit_by_band: Record<string, Figure>;
+  cleared_within_limit_by_channel: Record<string, Figure>;
+} {
+  const across = (rows: Record<string, number | null>[]): Record<string, Figure> => {
+    const keys = rows.length > 0 ? Object.keys(rows[0]) : [];
+    return Object.fromEntries(keys.map((k) => [k, figure(rows.map((row) => row[k]))]));
+  };
+  const overall = across(results.map((r) => overallFigures(r, options.limit, options.verifies)));
+  const departments: Record<string, Record<string, Figure>> = {};
+  options.departments.forEach((spec, d) => {
+    departments[spec.id] = across(
+      results.map((r) => departmentFigures(r, d, options.limit, spec.time_limit_days !== undefined)),
+    );
+  });
+  const byBand = results.map((r) => groupFigures(r, options.limit, (band) => (band >= 0 ? options.bandIds[band] : "")));
+  const byChannel = results.map((r) => groupFigures(r, options.limit, (_, channel) => channel));
+  return {
+    overall,
+    departments,
+    cleared_within_limit_by_band: Object.fromEntries(
+      options.bandIds.map((b) => [b, figure(byBand.map((f) => f(b)))]),
+    ),
+    cleared_within_limit_by_channel: Object.fromEntries(
+      ["warning", "application"].map((ch) => [ch, figure(byChannel.map((f) => f(ch)))]),
+    ),
+  };
+}
