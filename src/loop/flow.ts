@@ -162,7 +162,8 @@ export function runReplication(input: LoopInput, r: number): ReplicationResult {
   const caseRng: Rng[] = [];
   const openByHousehold = new Map<string, number>();
   const openCases = new LevelMonitor(warmup);
-  const tasks: Task[][] = scenario.departments.map(() => []);
+  // Tasks are kept only where a stage limit is to be checked at the end.
+  const tasks: (Task[] | null)[] = scenario.departments.map((d) => (d.time_limit_days === undefined ? null : []));
 
   const departments = scenario.departments.map((spec, i) =>
     new Department(env, { id: spec.id, index: i, staff: spec.staff, discipline: spec.discipline, warmup }, {
@@ -184,7 +185,7 @@ export function runReplication(input: LoopInput, r: number): ReplicationResult {
     };
     kase.departments.push(d);
     kase.pending++;
-    tasks[d].push(task);
+    tasks[d]?.push(task);
     record(c, d, EVENT.queued);
     departments[d].request(task);
   };
@@ -296,7 +297,7 @@ export function runReplication(input: LoopInput, r: number): ReplicationResult {
     const stageLimit = scenario.departments[i].time_limit_days;
     let stageBreached = 0;
     if (stageLimit !== undefined) {
-      for (const t of tasks[i]) {
+      for (const t of tasks[i]!) {
         if (!(t.queued >= warmup)) continue;
         const end = Number.isNaN(t.finished) ? horizon : t.finished;
         if (end - t.queued > stageLimit) stageBreached++;

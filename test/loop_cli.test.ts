@@ -1,0 +1,128 @@
+/** `deno task loop` end to end on data/sample: outputs, byte-identical reruns, bad scenarios exit 2 naming the path. */
+import { describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+function loop(scenario: string, out: string) {
+  const r = spawnSync(process.execPath, [
+    "run",
+    "-A",
+    "scripts/loop.ts",
+    "--data",
+    "data/sample",
+    "--model",
+    "models/county-default.json",
+    "--scenario",
+    scenario,
+    "--out",
+    out,
+  ], { encoding: "utf8" });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr.replace(/.*arrow2csv.*\n/g, "") };
+}
+
+const dir = mkdtempSync(join(tmpdir(), "loop-cli-"));
+function scenarioFile(name: string, value: unknown): string {
+  const file = join(dir, name);
+  writeFileSync(file, typeof value === "string" ? value : JSON.stringify(value, null, 2));
+  return file;
+}
+
+const demo = JSON.parse(readFileSync("scenarios/demo.json", "utf8"));
+const small = {
+  ...demo,
+  replications: 3,
+  horizon_days: 120,
+  discovery: { ...demo.discovery, batches: [{ day: 0 }, { day: 60 }] },
+};
+
+describe("deno task loop", () => {
+  it("writes events.csv and loop.json, byte-identical on a rerun, conserving cases", () => {
+    const file = scenarioFile("small.json", small);
+    const a = loop(file, join(dir, "a")), b = loop(file, join(dir, "b"));
+    expect(a.status, a.stderr).toBe(0);
+    expect(b.status).toBe(0);
+    expect(a.stdout).toMatch(/Simulated 3 replications of 120 days/);
+    const events = readFileSync(join(dir, "a", "events.csv"), "utf8");
+    expect(readFileSync(join(dir, "b", "events.csv"), "utf8")).toBe(events);
+    const json = readFileSync(join(dir, "a", "loop.json"), "utf8");
+    expect(readFileSync(join(dir, "b", "loop.json"), "utf8")).toBe(json);
+
+    const lines = events.trimEnd().split("\n");
+    expect(lines[0]).toBe("replication,case_id,household_id,channel,department,event,day");
+    const rows = lines.slice(1).map((l) => l.split(","));
+    // Applications come from outside the dataset: household_id empty; warnings carry theirs.
+    expect(rows.filter((r) => r[3] === "application").every((r) => r[2] === "")).toBe(true);
+    expect(rows.filter((r) => r[3] === "warning").every((r) => /^H\d+$/.test(r[2]))).toBe(true);
+    const report = JSON.parse(json);
+    for (const rep of ["1", "2", "3"]) {
+      // Conservation from the log alone: created = cleared + open; a case is open exactly when it holds an unfinished task.
+      const openTasks = new Map<string, number>(), created = new Set<string>(), cleared = new Set<string>();
+      for (const r of rows.filter((r) => r[0] === rep)) {
+        if (r[5] === "created") created.add(r[1]);
+        if (r[5] === "cleared") cleared.add(r[1]);
+        if (r[5] === "queued") openTasks.set(r[1], (openTasks.get(r[1]) ?? 0) + 1);
+        if (r[5] === "finished") openTasks.set(r[1], openTasks.get(r[1])! - 1);
+      }
+      const open = [...created].filter((c) => !cleared.has(c));
+      expect(created.size).toBe(cleared.size + open.length);
+      for (const c of created) expect((openTasks.get(c) ?? 0) > 0).toBe(!cleared.has(c));
+    }
+    const o = report.overall;
+    expect(o.cases_created.mean).toBeCloseTo(o.cases_cleared.mean + o.open_at_horizon.mean, 9);
+    expect(Object.keys(report.departments)).toEqual(small.departments.map((d: { id: string }) => d.id));
+    for (const d of Object.values(report.departments) as Record<string, { mean: number }>[]) {
+      expect(d.utilisation.mean).toBeGreaterThanOrEqual(0);
+      expect(d.utilisation.mean).toBeLessThanOrEqual(1);
+    }
+    expect(report.verification.estimates.red.source).toMatch(/verified rows/);
+  });
+
+  it("a bad scenario exits 2 listing every problem by path, before loading the data", () => {
+    const file = scenarioFile("bad.json", {
+      ...small,
+      extra: 1,
+      discovery: { batches: [{ day: 10 }, { day: 500 }], applications_per_day: 1, applications_department: "window" },
+      departments: [
+        { id: "civil_affairs", staff: -2, service_days: { dist: "gamma", mean: 1 } },
+        { id: "education", staff: 1, service_days: { dist: "uniform", min: 4, max: 1 } },
+      ],
+    });
+    const r = loop(file, join(dir, "bad"));
+    expect(r.status).toBe(2);
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    for (
+      const text of [
+        `${file}: departments[0].staff: staff must be at least 1`,
+        `${file}: departments[0].service_days.dist: unknown distribution`,
+        `${file}: departments[1].service_days.max: uniform needs min ≤ max`,
+        `${file}: extra: unknown field`,
+        `${file}: discovery.batches[1].day: batch on day 500 is not before the horizon`,
+        `${file}: discovery.applications_department: department "window" is not listed`,
+      ]
+    ) expect(r.stderr).toContain(text);
+    expect(r.stderr).not.toMatch(/rows read/); // the data was not loaded
+
+    const broken = loop(scenarioFile("broken.json", "{ not json"), join(dir, "broken"));
+    expect(broken.status).toBe(2);
+    expect(broken.stderr).toContain("broken.json: not valid JSON");
+  });
+
+  it("a department the routing reaches but the scenario does not list exits 2 naming it", () => {
+    const file = scenarioFile("unlisted.json", {
+      ...small,
+      bands: { yellow: 12.4 },
+      departments: small.departments.filter((d: { id: string }) => d.id !== "health"),
+    });
+    const r = loop(file, join(dir, "unlisted"));
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(
+      /unlisted\.json: departments: department "health" is not listed but \d+ warned households/,
+    );
+    const bands = loop(scenarioFile("bands.json", { ...small, bands: { red: 10, purple: 3 } }), join(dir, "bands"));
+    expect(bands.status).toBe(2);
+    expect(bands.stderr).toContain('bands.purple: unknown band "purple"');
+    expect(bands.stderr).toContain("bands.orange: band cut-offs must decrease");
+  });
+});
