@@ -7,6 +7,8 @@ import { allFrameLabels } from "../src/evaluate/frames.ts";
 import { readVerified } from "../src/evaluate/outputs.ts";
 import { bandCounts, scorePopulation } from "../src/evaluate/population.ts";
 import {
+  assistanceCsv,
+  assistanceFromDataset,
   clockOf,
   eventsCsv,
   fixedNeed,
@@ -78,7 +80,8 @@ await runCommand(USAGE, async () => {
       verification = { need: scenario.verification.need, source: "the scenario's fixed probability" };
     }
   }
-  const input: LoopInput = { scenario, clock: clockOf(scenario), warnings, need };
+  const assistance = scenario.assistance === "dataset" ? assistanceFromDataset(verified ?? []) : null;
+  const input: LoopInput = { scenario, clock: clockOf(scenario), warnings, need, assistance };
   const started = performance.now();
   const results = runLoop(input);
   const seconds = (performance.now() - started) / 1000;
@@ -94,6 +97,7 @@ await runCommand(USAGE, async () => {
   const departmentIds = scenario.departments.map((d) => d.id);
   const eventsPath = await writeOut(out, "events.csv", eventsCsv(results, departmentIds, input.clock));
   const jsonPath = await writeOut(out, "loop.json", JSON.stringify(report, null, 2) + "\n");
+  if (assistance) await writeOut(out, "assistance.csv", assistanceCsv(results, assistance, input.clock));
   const o = report.overall;
   const pct = (x: number | null) => (x === null ? "—" : `${(100 * x).toFixed(1)}%`);
   console.log(

@@ -77,6 +77,17 @@ describe("deno task loop", () => {
       expect(d.utilisation.mean).toBeLessThanOrEqual(1);
     }
     expect(report.verification.estimates.red.source).toMatch(/verified rows/);
+
+    // Funds = sum of amounts: assistance.csv against loop.json and the events' `assisted` rows.
+    const assisted = readFileSync(join(dir, "a", "assistance.csv"), "utf8").trimEnd().split("\n").slice(1)
+      .map((l) => l.split(","));
+    expect(assisted.length).toBe(rows.filter((r) => r[5] === "assisted").length);
+    const yuan = assisted.reduce((sum, r) => sum + Number(r[5]), 0);
+    expect(report.assistance.yuan.mean * 3).toBeCloseTo(yuan, 6);
+    expect(report.assistance.person_times.mean * 3).toBeCloseTo(assisted.length, 9);
+    const byType = Object.values(report.assistance.by_type) as { yuan: { mean: number } }[];
+    expect(byType.reduce((sum, t) => sum + t.yuan.mean, 0)).toBeCloseTo(report.assistance.yuan.mean, 6);
+    expect(report.assistance.pilot).toMatchObject({ person_times: 404, yuan: 1192000 });
   });
 
   it("a bad scenario exits 2 listing every problem by path, before loading the data", () => {

@@ -11,7 +11,8 @@ import { wilsonInterval } from "../evaluate/wilson.ts";
 import { coefficientsOf } from "../model/mod.ts";
 import { routeHousehold, type RoutingIndicator } from "../model/routing.ts";
 import { hitsAt } from "../simulate/mod.ts";
-import type { NeedProbabilities, WarningCase } from "./flow.ts";
+import type { AssistanceTable, NeedProbabilities, WarningCase } from "./flow.ts";
+import type { VerifiedRow } from "../evaluate/metrics.ts";
 import { type Scenario, scenarioProblem } from "./scenario.ts";
 
 /**
@@ -177,4 +178,28 @@ export function needFromDataset(
 /** A fixed need probability for every case. */
 export function fixedNeed(p: number, bandIds: readonly string[]): NeedProbabilities {
   return { warning: bandIds.map(() => p), application: p };
+}
+
+/**
+ * The assistance table from the dataset's verified rows in need that name an `assistance` type:
+ * per channel (warning, application), each type's share of rows and its amounts (`amount_yuan`,
+ * empty amounts read as 0), in the rows' order.
+ */
+export function assistanceFromDataset(rows: readonly VerifiedRow[]): AssistanceTable {
+  const given = rows.filter((r) => r.need === true && typeof r.assistance === "string" && r.assistance !== "");
+  const types = [...new Set(given.map((r) => r.assistance as string))].sort();
+  const index = new Map(types.map((t, i) => [t, i]));
+  const pool = (channel: string) => {
+    const weights = types.map(() => 0);
+    const amounts: number[][] = types.map(() => []);
+    for (const r of given) {
+      if (r.channel !== channel) continue;
+      const t = index.get(r.assistance as string)!;
+      weights[t]++;
+      const amount = r.amount_yuan === null || r.amount_yuan === undefined ? 0 : Number(r.amount_yuan);
+      amounts[t].push(Number.isFinite(amount) ? amount : 0);
+    }
+    return { weights, amounts };
+  };
+  return { types, warning: pool("warning"), application: pool("application") };
 }

@@ -11,13 +11,18 @@
  *   departments (主抓) work on it in parallel; the case is cleared when the last finishes.
  * - **Verification** (when the scenario asks for it): after the first department, the case is in
  *   need with the scenario's probability; a case not in need is cleared there.
+ * - **Assistance** (when the scenario asks for it): a case in need receives one assistance type,
+ *   drawn with the dataset's shares for its channel, and an amount resampled from the dataset's
+ *   amounts of that type and channel. Temporary assistance is given first (先行救助: at
+ *   verification, before the other departments finish); any other type when the case is cleared.
  * - **Time limits.** A case is due `time_limit_days` after it was created: cleared by then is
  *   within the limit; a `breached` event marks the moment an open case passes its due time. At the
  *   horizon an open case is breached (past due) or censored (not yet due).
  *
  * Random numbers: each replication has its own stream family, `replication-<r>`; the application
- * arrivals draw from `replication-<r>/applications`, and each case draws its service times and its
- * verification from its own stream `replication-<r>/case-<id>`, so two scenarios with the same
+ * arrivals draw from `replication-<r>/applications`, and each case draws its service times from its
+ * own stream `replication-<r>/case-<id>` (its verification and assistance from
+ * `replication-<r>/case-<id>/decision`), so two scenarios with the same
  * seed give the same case the same numbers (common random numbers: A − B differences are paired).
  */
 import { Rng } from "../base/random.ts";
@@ -45,6 +50,17 @@ export interface NeedProbabilities {
   application: number;
 }
 
+/** Assistance types with their shares and the amounts to resample, per channel. */
+export interface AssistanceTable {
+  /** Type ids, sorted; shared by both channels. */
+  types: readonly string[];
+  warning: { weights: readonly number[]; amounts: readonly (readonly number[])[] };
+  application: { weights: readonly number[]; amounts: readonly (readonly number[])[] };
+}
+
+/** The type given first, at verification (先行救助). */
+export const ASSIST_FIRST = "temporary";
+
 /** What one run of the loop needs besides the scenario. */
 export interface LoopInput {
   scenario: Scenario;
@@ -53,6 +69,8 @@ export interface LoopInput {
   warnings: readonly WarningCase[];
   /** Present when the scenario verifies cases. */
   need?: NeedProbabilities | null;
+  /** Present when the scenario assists cases in need. */
+  assistance?: AssistanceTable | null;
 }
 
 /** Event codes of the log, in the order of {@link EVENT_NAMES}. */
@@ -65,9 +83,20 @@ export const EVENT = {
   no_need: 5,
   breached: 6,
   cleared: 7,
+  assisted: 8,
 } as const;
 /** The `event` column's words. */
-export const EVENT_NAMES = ["created", "queued", "started", "finished", "need", "no_need", "breached", "cleared"];
+export const EVENT_NAMES = [
+  "created",
+  "queued",
+  "started",
+  "finished",
+  "need",
+  "no_need",
+  "breached",
+  "cleared",
+  "assisted",
+];
 
 /** One case of a replication. */
 export interface Case {
@@ -85,6 +114,11 @@ export interface Case {
   pending: number;
   /** null until verified (or without verification). */
   need: boolean | null;
+  /** Index into the assistance types; −1 when none was drawn. */
+  assistance: number;
+  amount: number;
+  /** When the assistance was delivered (NaN until then). */
+  assisted: number;
   stage: 0 | 1 | 2;
   /** Executing departments (indices) still to queue after the first. */
   then: readonly number[];
@@ -190,8 +224,34 @@ export function runReplication(input: LoopInput, r: number): ReplicationResult {
     departments[d].request(task);
   };
 
+  // Verification and assistance draw from the case's own `decision` stream, so turning them on or
+  // off leaves the case's service times unchanged (scenarios stay paired).
+  const decisions = new Map<number, Rng>();
+  const decisionRng = (c: number): Rng => {
+    let rng = decisions.get(c);
+    if (!rng) decisions.set(c, rng = caseRng[c].stream("decision"));
+    return rng;
+  };
+
+  const assign = (c: number) => {
+    const kase = cases[c], table = input.assistance!;
+    const pool = kase.channel === "warning" ? table.warning : table.application;
+    if (pool.weights.length === 0 || pool.weights.every((w) => w === 0)) return;
+    const rng = decisionRng(c);
+    kase.assistance = rng.weighted(pool.weights);
+    const amounts = pool.amounts[kase.assistance];
+    kase.amount = amounts.length > 0 ? rng.one(amounts) : 0;
+    if (table.types[kase.assistance] === ASSIST_FIRST) deliver(c);
+  };
+
+  const deliver = (c: number) => {
+    cases[c].assisted = env.now;
+    record(c, cases[c].departments[0], EVENT.assisted);
+  };
+
   const clear = (c: number) => {
     const kase = cases[c];
+    if (kase.assistance >= 0 && Number.isNaN(kase.assisted)) deliver(c);
     kase.cleared = env.now;
     record(c, -1, EVENT.cleared);
     openCases.add(env.now, -1);
@@ -206,9 +266,10 @@ export function runReplication(input: LoopInput, r: number): ReplicationResult {
       kase.stage = 1;
       if (input.need) {
         const p = kase.band >= 0 ? input.need.warning[kase.band] : input.need.application;
-        kase.need = caseRng[c].uniform() < p;
+        kase.need = decisionRng(c).uniform() < p;
         record(c, kase.departments[0], kase.need ? EVENT.need : EVENT.no_need);
         if (!kase.need) return clear(c);
+        if (input.assistance) assign(c);
       }
       if (kase.then.length > 0) {
         kase.stage = 2;
@@ -239,6 +300,9 @@ export function runReplication(input: LoopInput, r: number): ReplicationResult {
       departments: [],
       pending: 0,
       need: null,
+      assistance: -1,
+      amount: 0,
+      assisted: NaN,
       stage: 0,
       then,
     };

@@ -2,7 +2,7 @@
 import { calendarClock, type Clock, workingClock } from "./clock.ts";
 import { type LoopInput, type ReplicationResult, runReplication } from "./flow.ts";
 import type { Scenario } from "./scenario.ts";
-import { type Figure, summarizeReplications } from "./summary.ts";
+import { type Figure, PILOT_ASSISTANCE, summarizeAssistance, summarizeReplications } from "./summary.ts";
 
 /** The scenario's clock (`calendar` by default; `working` from `start_date`, with holidays and make-up workdays). */
 export function clockOf(scenario: Scenario): Clock {
@@ -65,6 +65,17 @@ export function loopJson(input: LoopInput, results: readonly ReplicationResult[]
         "first: the responsible department (competent when no indicator dispatches), then the executing departments in parallel (src/model/routing.ts)",
     },
     verification: context.verification ?? null,
+    assistance: input.assistance
+      ? {
+        source:
+          "the dataset's verified rows in need: type shares per channel, amounts resampled from amount_yuan of the type and channel; temporary assistance is given at verification (assist first), other types when the case is cleared; counted when delivered by the horizon",
+        pilot: {
+          ...PILOT_ASSISTANCE,
+          note: "the pilot county's figures for 687 warnings over two batches (person-times, yuan)",
+        },
+        ...summarizeAssistance(results, input.assistance.types),
+      }
+      : null,
     overall: summary.overall,
     departments: summary.departments,
     cleared_within_limit_by_band: summary.cleared_within_limit_by_band,

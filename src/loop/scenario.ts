@@ -85,6 +85,12 @@ export const ScenarioSchema = z.strictObject({
   /** Indicator points to use instead of the model's, by indicator id (re-scored with the fast path). */
   points: z.record(z.string(), z.number({ error: "points must be a number" })).optional(),
   verification: VerificationSchema.optional(),
+  /**
+   * `dataset`: a case found in need receives an assistance type drawn with the shares of the
+   * dataset's verified rows in need of its channel, and an amount resampled from those rows'
+   * `amount_yuan` of that type (needs `verification`).
+   */
+  assistance: z.literal("dataset", { error: 'assistance must be "dataset"' }).optional(),
 });
 
 /** A parsed scenario, defaults filled. */
@@ -120,6 +126,9 @@ function crossCheck(raw: unknown, file: string): Problem[] {
     out.push(
       scenarioProblem(file, ["warmup_days"], `warm-up (${s.warmup_days}) must end before the horizon (${horizon})`),
     );
+  }
+  if (s.assistance !== undefined && s.verification === undefined) {
+    out.push(scenarioProblem(file, ["assistance"], 'assistance needs verification (add "verification": {})'));
   }
   const discovery = s.discovery as Record<string, unknown> | undefined;
   if (discovery && typeof discovery === "object") {

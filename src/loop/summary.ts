@@ -155,3 +155,48 @@ export function summarizeReplications(
     ),
   };
 }
+
+/** The pilot's assistance figures (Xiaochang: 687 warnings over two batches), for comparison. */
+export const PILOT_ASSISTANCE = { person_times: 404, yuan: 1_192_000 } as const;
+
+/**
+ * Assistance delivered by the horizon, across replications: person-times and yuan by type and in
+ * total, and the time from a case's creation to its assistance (cases created after warm-up).
+ */
+export function summarizeAssistance(results: readonly ReplicationResult[], types: readonly string[]) {
+  const per = results.map((r) => {
+    const count = types.map(() => 0), yuan = types.map(() => 0);
+    const channel = { warning: { count: 0, yuan: 0 }, application: { count: 0, yuan: 0 } };
+    let delaySum = 0, delayCount = 0;
+    for (const c of r.cases) {
+      if (c.assistance < 0 || Number.isNaN(c.assisted)) continue;
+      count[c.assistance]++;
+      yuan[c.assistance] += c.amount;
+      channel[c.channel].count++;
+      channel[c.channel].yuan += c.amount;
+      if (c.created >= r.warmup) {
+        delaySum += c.assisted - c.created;
+        delayCount++;
+      }
+    }
+    return { count, yuan, channel, delay: ratio(delaySum, delayCount) };
+  });
+  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  return {
+    person_times: figure(per.map((p) => sum(p.count))),
+    yuan: figure(per.map((p) => sum(p.yuan))),
+    time_to_assistance_days: figure(per.map((p) => p.delay)),
+    by_channel: Object.fromEntries(
+      (["warning", "application"] as const).map((ch) => [ch, {
+        person_times: figure(per.map((p) => p.channel[ch].count)),
+        yuan: figure(per.map((p) => p.channel[ch].yuan)),
+      }]),
+    ),
+    by_type: Object.fromEntries(
+      types.map((t, i) => [t, {
+        person_times: figure(per.map((p) => p.count[i])),
+        yuan: figure(per.map((p) => p.yuan[i])),
+      }]),
+    ),
+  };
+}
