@@ -3,6 +3,7 @@
  * the closed loop simulated (contract §5). Writes `<out>/events.csv` and `<out>/loop.json`.
  */
 import { InputError } from "../src/contract/mod.ts";
+import { renderHtml } from "../src/report/html.ts";
 import { allFrameLabels } from "../src/evaluate/frames.ts";
 import { readVerified } from "../src/evaluate/outputs.ts";
 import { bandCounts, scorePopulation } from "../src/evaluate/population.ts";
@@ -14,6 +15,7 @@ import {
   fixedNeed,
   type LoopInput,
   loopJson,
+  loopReport,
   needFromDataset,
   parseScenario,
   runLoop,
@@ -27,7 +29,8 @@ import { prepareRun } from "./_scoring.ts";
 const USAGE =
   `Usage: deno task loop --data <dataset folder> --model <model.json> --scenario <scenario.json> --out <folder> [--lenient] [--engine native|wasm]
 Simulates discovery (warning batches, applications), dispatch by the model's routing, department queues and
-time limits over the scenario's horizon and replications; writes <out>/events.csv and <out>/loop.json.`;
+time limits over the scenario's horizon and replications; writes <out>/events.csv, <out>/loop.json, the offline report <out>/loop.html and, with assistance,
+<out>/assistance.csv.`;
 
 async function readScenario(file: string) {
   let text: string;
@@ -97,6 +100,7 @@ await runCommand(USAGE, async () => {
   const departmentIds = scenario.departments.map((d) => d.id);
   const eventsPath = await writeOut(out, "events.csv", eventsCsv(results, departmentIds, input.clock));
   const jsonPath = await writeOut(out, "loop.json", JSON.stringify(report, null, 2) + "\n");
+  await writeOut(out, "loop.html", renderHtml(loopReport(report, results)));
   if (assistance) await writeOut(out, "assistance.csv", assistanceCsv(results, assistance, input.clock));
   const o = report.overall;
   const pct = (x: number | null) => (x === null ? "—" : `${(100 * x).toFixed(1)}%`);

@@ -210,3 +210,25 @@ describe("golden trace computed by hand", () => {
     expect(result.alreadyOpen).toBe(2);
   });
 });
+
+describe("the HTML report", () => {
+  it("renders every section offline and escapes department ids", async () => {
+    const { loopReport } = await import("../src/loop/report.ts");
+    const { renderHtml } = await import("../src/report/html.ts");
+    const evil = '<img src=x onerror="alert(1)">';
+    const scenario = handScenario({
+      departments: [
+        { id: evil, staff: 1, service_days: { dist: "fixed", value: 2 } },
+        { id: "b", staff: 1, service_days: { dist: "fixed", value: 1 } },
+      ],
+    });
+    const warnings = HAND_WARNINGS.map((w) => ({ ...w, first: evil }));
+    const input = { scenario, clock: clockOf(scenario), warnings };
+    const results = runLoop(input);
+    const html = renderHtml(loopReport(loopJson(input, results, { bandIds: ["red"] }), results));
+    expect(html).not.toContain("<img");
+    expect(html).toContain("&lt;img src=x");
+    for (const id of ["scenario", "overall", "departments", "limits"]) expect(html).toContain(`id="${id}"`);
+    expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
+  });
+});

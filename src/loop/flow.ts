@@ -161,6 +161,8 @@ export interface ReplicationResult {
   alreadyOpen: number;
   /** Time-average number of open cases (from warm-up to the horizon). */
   openCasesMean: number | null;
+  /** Sampled at every whole clock day 0 … ⌊horizon⌋, after that instant's events: tasks waiting per department, open cases. */
+  daily: { waiting: Int32Array[]; open: Int32Array };
 }
 
 /** Indices and samplers of the scenario's departments. */
@@ -355,6 +357,18 @@ export function runReplication(input: LoopInput, r: number): ReplicationResult {
     next();
   }
 
+  // Daily samples (priority observe: after everything else at that instant).
+  const days = Math.floor(horizon) + 1;
+  const daily = { waiting: departments.map(() => new Int32Array(days)), open: new Int32Array(days) };
+  const sample = (t: number) => {
+    env.at(t, Priority.observe, () => {
+      for (let i = 0; i < departments.length; i++) daily.waiting[i][t] = departments[i].waiting;
+      daily.open[t] = openCases.value;
+      if (t + 1 < days) sample(t + 1);
+    });
+  };
+  sample(0);
+
   env.run(horizon);
 
   const results: DepartmentResult[] = departments.map((dep, i) => {
@@ -389,5 +403,6 @@ export function runReplication(input: LoopInput, r: number): ReplicationResult {
     departments: results,
     alreadyOpen,
     openCasesMean: openCases.mean(horizon),
+    daily,
   };
 }

@@ -33,3 +33,4 @@ export * from "./stats.ts";
 export * from "./summary.ts";
 export * from "./events.ts";
 export * from "./run.ts";
+export * from "./report.ts";

@@ -1,0 +1,211 @@
+/**
+ * The offline HTML report of `deno task loop` as a view-model (`src/report`'s `Report`, rendered by
+ * `renderHtml`): the scenario, the overall figures, each department's queue (with the queue length
+ * over time: the mean and the 5–95% band across replications), the share cleared within the limit
+ * by band and channel, and assistance against the pilot's figures.
+ */
+import * as Plot from "@observablehq/plot";
+import { formatInterval, formatPercent } from "../base/format.ts";
+import { departmentLabel } from "../report/labels.ts";
+import type { Column, Report, Row, Section } from "../report/view.ts";
+import type { ReplicationResult } from "./flow.ts";
+import type { loopJson } from "./run.ts";
+import type { Figure } from "./summary.ts";
+
+type LoopJson = ReturnType<typeof loopJson>;
+
+const col = (key: string, zh: string, en: string, kind: Column["kind"] = "text"): Column => ({
+  key,
+  label: { zh, en },
+  kind,
+});
+
+/** A number figure as "12.3 [11.9–12.7]". */
+function numberText(f: Figure | undefined, digits = 1): string {
+  if (!f || f.mean === null) return "—";
+  const m = f.mean.toFixed(digits);
+  return f.ci95 ? `${m} [${f.ci95[0].toFixed(digits)}–${f.ci95[1].toFixed(digits)}]` : m;
+}
+
+/** A share figure as "59.4% [55.6–63.1%]". */
+function shareText(f: Figure | undefined): string {
+  if (!f || f.mean === null) return "—";
+  return f.ci95 ? `${formatPercent(f.mean)} [${formatInterval(f.ci95)}]` : formatPercent(f.mean);
+}
+
+/** A share figure as an interval cell. */
+const share = (f: Figure | undefined) => (f ? { value: f.mean, ci95: f.ci95 } : null);
+
+/** Queue length per department over time: mean and 5–95% band across replications, by whole day. */
+export function queueSeries(results: readonly ReplicationResult[], departmentIds: readonly string[]) {
+  const rows: { department: string; day: number; mean: number; low: number; high: number }[] = [];
+  if (results.length === 0) return rows;
+  const days = results[0].daily.open.length;
+  const values = new Float64Array(results.length);
+  departmentIds.forEach((id, d) => {
+    for (let t = 0; t < days; t++) {
+      let sum = 0;
+      results.forEach((r, k) => {
+        values[k] = r.daily.waiting[d][t];
+        sum += values[k];
+      });
+      const sorted = Float64Array.from(values).sort();
+      const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * (sorted.length - 1) + 0.5))];
+      rows.push({ department: departmentLabel(id), day: t, mean: sum / results.length, low: at(0.05), high: at(0.95) });
+    }
+  });
+  return rows;
+}
+
+/** The report tree. `dayLabel` names the time axis (calendar or working days). */
+export function loopReport(json: LoopJson, results: readonly ReplicationResult[]): Report {
+  const s = json.scenario;
+  const unit = s.clock === "working" ? "working days 工作日" : "days 天";
+  const o = json.overall;
+  const sections: Section[] = [];
+  sections.push({
+    id: "scenario",
+    title: { zh: "情景", en: "Scenario" },
+    blocks: [
+      {
+        kind: "facts",
+        items: [
+          { label: { zh: "重复次数", en: "Replications" }, value: String(s.replications) },
+          { label: { zh: "模拟时长", en: "Horizon" }, value: `${s.horizon_days} ${unit}` },
+          { label: { zh: "时限", en: "Time limit" }, value: `${s.time_limit_days} ${unit}` },
+          { label: { zh: "预警批次", en: "Warning batches" }, value: s.batches.join(", ") || "—" },
+          {
+            label: { zh: "每批预警户数", en: "Warned households per batch" },
+            value: String(json.warnings.households_per_batch),
+          },
+          { label: { zh: "日均申请", en: "Applications per day" }, value: String(s.applications_per_day) },
+        ],
+      },
+      { kind: "paragraph", text: `Routing: ${json.warnings.routing}.`, style: "note" },
+      { kind: "paragraph", text: `Figures: ${json.interval}; ${json.units}.`, style: "note" },
+    ],
+  });
+  sections.push({
+    id: "overall",
+    title: { zh: "总体", en: "Overall" },
+    blocks: [{
+      kind: "table",
+      columns: [col("metric", "指标", "Figure"), col("value", "均值 [95% 区间]", "Mean [95% interval]", "text")],
+      rows: [
+        ["立案 Cases created", numberText(o.cases_created)],
+        ["销号 Cases cleared", numberText(o.cases_cleared)],
+        ["限时内销号 Cleared within the limit", shareText(o.cleared_within_limit)],
+        ["平均等待 Mean wait per task", numberText(o.wait_days, 2)],
+        ["等待≤1天 Waits ≤ 1 day", shareText(o.share_wait_at_most_1_day)],
+        ["平均办结 Mean time to clear", numberText(o.time_to_clear_days, 2)],
+        ["期末未结 Open at the horizon", numberText(o.open_at_horizon)],
+        ["其中超时 of which past due", numberText(o.breached_at_horizon)],
+        ["总体利用率 Utilisation", shareText(o.utilisation)],
+      ].map(([metric, value]): Row => ({ metric, value })),
+    }],
+  });
+  const depRows: Row[] = Object.entries(json.departments).map(([id, f]) => ({
+    department: departmentLabel(id),
+    tasks: numberText(f.tasks, 0),
+    wait: numberText(f.wait_days, 2),
+    within1: share(f.share_wait_at_most_1_day),
+    utilisation: share(f.utilisation),
+    queue: numberText(f.queue_length, 1),
+    cleared: share(f.cleared_within_limit),
+    open: numberText(f.open_at_horizon, 1),
+  }));
+  const series = queueSeries(results, Object.keys(json.departments));
+  sections.push({
+    id: "departments",
+    title: { zh: "部门", en: "Departments" },
+    notes: [`wait and queue in ${unit}; cleared within the limit counts the cases that reached the department`],
+    blocks: [
+      {
+        kind: "table",
+        columns: [
+          col("department", "部门", "Department"),
+          col("tasks", "任务", "Tasks"),
+          col("wait", "平均等待", "Mean wait"),
+          col("within1", "等待≤1天", "Waits ≤ 1 day", "interval"),
+          col("utilisation", "利用率", "Utilisation", "interval"),
+          col("queue", "平均排队", "Mean queue"),
+          col("cleared", "限时内销号", "Cleared within limit", "interval"),
+          col("open", "期末未结", "Open at horizon"),
+        ],
+        rows: depRows,
+      },
+      {
+        kind: "figure",
+        caption: "排队长度 Tasks waiting per department by day: mean (line) and 5–95% of replications (band)",
+        plot: {
+          width: 760,
+          height: 50 + 60 * Object.keys(json.departments).length,
+          marginRight: 170,
+          x: { label: `${unit} →` },
+          y: { label: "waiting", grid: true },
+          fy: { label: null, padding: 0.15 },
+          marks: [
+            Plot.areaY(series, {
+              x: "day",
+              y1: "low",
+              y2: "high",
+              fy: "department",
+              fill: "#4e79a7",
+              fillOpacity: 0.25,
+            }),
+            Plot.lineY(series, { x: "day", y: "mean", fy: "department", stroke: "#4e79a7" }),
+          ],
+        },
+      },
+    ],
+  });
+  sections.push({
+    id: "limits",
+    title: { zh: "限时销号", en: "Cleared within the limit" },
+    blocks: [{
+      kind: "table",
+      columns: [col("group", "分组", "Group"), col("share", "限时内销号", "Cleared within limit", "interval")],
+      rows: [
+        ...Object.entries(json.cleared_within_limit_by_band).map(([b, f]): Row => ({
+          group: `band ${b}`,
+          share: share(f),
+        })),
+        ...Object.entries(json.cleared_within_limit_by_channel).map(([c, f]): Row => ({ group: c, share: share(f) })),
+      ],
+    }],
+  });
+  const a = json.assistance;
+  if (a) {
+    sections.push({
+      id: "assistance",
+      title: { zh: "帮扶", en: "Assistance" },
+      notes: [a.source, `pilot: ${a.pilot.person_times} person-times, ${a.pilot.yuan} yuan (${a.pilot.note})`],
+      blocks: [{
+        kind: "table",
+        columns: [col("type", "类型", "Type"), col("times", "人次", "Person-times"), col("yuan", "金额（元）", "Yuan")],
+        rows: [
+          ...Object.entries(a.by_type).map(([t, f]): Row => ({
+            type: t,
+            times: numberText(f.person_times),
+            yuan: numberText(f.yuan, 0),
+          })),
+          ...Object.entries(a.by_channel).map(([c, f]): Row => ({
+            type: `all, ${c} channel`,
+            times: numberText(f.person_times),
+            yuan: numberText(f.yuan, 0),
+          })),
+          { type: "all", times: numberText(a.person_times), yuan: numberText(a.yuan, 0) },
+          { type: "time to assistance (days)", times: numberText(a.time_to_assistance_days, 2), yuan: null },
+        ],
+      }],
+    });
+  }
+  if (json.verification) {
+    sections.push({
+      id: "verification",
+      title: { zh: "核实", en: "Verification" },
+      blocks: [{ kind: "paragraph", text: String(json.verification.source) }],
+    });
+  }
+  return { title: { zh: "闭环模拟", en: "Closed-loop simulation" }, sections };
+}
