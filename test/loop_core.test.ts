@@ -232,3 +232,94 @@ describe("the HTML report", () => {
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
   });
 });
+
+describe("escalation and transfers", () => {
+  it("an at-risk case jumps the queue; a transfer re-queues at the target, capped per case, the clock kept", () => {
+    // a serves the higher band first: H1 (band 1) starts at day 0, then H3 (band 0) before H2 (band 1)…
+    const bandFirst = (escalation?: unknown) => {
+      const scenario = handScenario({
+        horizon_days: 10,
+        time_limit_days: 2,
+        ...(escalation ? { escalation } : {}),
+        discovery: { batches: [{ day: 0 }] },
+        departments: [
+          { id: "a", staff: 1, discipline: "band", service_days: { dist: "fixed", value: 1 } },
+          { id: "b", staff: 1, service_days: { dist: "fixed", value: 1 } },
+        ],
+      });
+      const warnings: WarningCase[] = [
+        { householdId: "H1", band: 1, first: "a", then: [] },
+        { householdId: "H2", band: 1, first: "a", then: [] },
+        { householdId: "H3", band: 0, first: "a", then: [] },
+      ];
+      const input = { scenario, clock: clockOf(scenario), warnings };
+      const [r] = runLoop(input);
+      const log = eventsCsv([r], ["a", "b"], input.clock).split("\n").slice(1, -1).map((l) => l.split(","));
+      return {
+        started: log.filter((l) => l[5] === "started").map((l) => l[1]),
+        atRisk: log.filter((l) => l[5] === "at_risk").map((l) => `${l[1]}@${l[6]}`),
+      };
+    };
+    expect(bandFirst().started).toEqual(["W1-H1", "W1-H3", "W1-H2"]);
+    // …but at risk at day 0.5 (25% of 2 days) all three are escalated, in case order: FIFO among escalated.
+    const escalated = bandFirst({ at_risk_share: 0.25 });
+    expect(escalated.atRisk).toEqual(["W1-H1@0.5", "W1-H2@0.5", "W1-H3@0.5"]);
+    expect(escalated.started).toEqual(["W1-H1", "W1-H2", "W1-H3"]);
+
+    const transfer = handScenario({
+      replications: 1,
+      max_transfers: 1,
+      discovery: { batches: [{ day: 0 }] },
+      departments: [
+        { id: "a", staff: 1, service_days: { dist: "fixed", value: 1 }, transfer_probability: 1, transfer_to: "b" },
+        { id: "b", staff: 1, service_days: { dist: "fixed", value: 1 }, transfer_probability: 1, transfer_to: "a" },
+      ],
+    });
+    const t = { scenario: transfer, clock: clockOf(transfer), warnings: [HAND_WARNINGS[1]] };
+    const [tr] = runLoop(t);
+    const events = eventsCsv([tr], ["a", "b"], t.clock).split("\n").slice(1, -1).map((l) =>
+      `${l.split(",")[4]}:${l.split(",")[5]}`
+    );
+    // a transfers to b once; b would transfer back, but the cap (1) makes it keep the case.
+    expect(events).toEqual([
+      ":created",
+      "a:queued",
+      "a:started",
+      "a:finished",
+      "a:transferred",
+      "b:queued",
+      "b:started",
+      "b:finished",
+      ":cleared",
+    ]);
+    expect(tr.cases[0].due).toBe(3); // created + limit: a transfer does not restart the clock
+  });
+});
+
+describe("scenario problems by path", () => {
+  it("lists transfer and escalation mistakes with the rest", () => {
+    let message = "";
+    try {
+      handScenario({
+        escalation: { at_risk_share: 1.5 },
+        max_transfers: -1,
+        departments: [
+          { id: "a", staff: 1.5, service_days: { dist: "fixed", value: 2 }, transfer_probability: 0.2 },
+          { id: "b", staff: 1, service_days: { dist: "fixed" }, transfer_to: "zz" },
+        ],
+      });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    for (
+      const text of [
+        "hand.json: escalation.at_risk_share: at_risk_share must be at most 1",
+        "hand.json: max_transfers: max_transfers must be ≥ 0",
+        "hand.json: departments[0].staff: staff must be a whole number",
+        "hand.json: departments[0].transfer_to: transfer_probability > 0 needs transfer_to",
+        "hand.json: departments[1].service_days.value: value must be a number",
+        'hand.json: departments[1].transfer_to: department "zz" is not listed in departments',
+      ]
+    ) expect(message).toContain(text);
+  });
+});

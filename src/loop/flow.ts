@@ -84,6 +84,8 @@ export const EVENT = {
   breached: 6,
   cleared: 7,
   assisted: 8,
+  at_risk: 9,
+  transferred: 10,
 } as const;
 /** The `event` column's words. */
 export const EVENT_NAMES = [
@@ -96,6 +98,8 @@ export const EVENT_NAMES = [
   "breached",
   "cleared",
   "assisted",
+  "at_risk",
+  "transferred",
 ];
 
 /** One case of a replication. */
@@ -120,6 +124,12 @@ export interface Case {
   /** When the assistance was delivered (NaN until then). */
   assisted: number;
   stage: 0 | 1 | 2;
+  /** Transfers so far (转办). */
+  transfers: number;
+  /** Escalated (督办) once at risk. */
+  escalated: boolean;
+  /** Its tasks not yet finished. */
+  open: Task[];
   /** Executing departments (indices) still to queue after the first. */
   then: readonly number[];
 }
@@ -205,21 +215,27 @@ export function runReplication(input: LoopInput, r: number): ReplicationResult {
     new Department(env, { id: spec.id, index: i, staff: spec.staff, discipline: spec.discipline, warmup }, {
       started: (task) => record(task.caseIndex, i, EVENT.started),
       finished: (task) => record(task.caseIndex, i, EVENT.finished),
-      released: (task) => taskDone(task),
+      released: (task) => taskDone(task, i),
     })
   );
+
+  // Under the band discipline applications queue after warnings of every band.
+  const applicationClass = input.warnings.reduce((m, w) => Math.max(m, w.band + 1), 0);
 
   const queue = (c: number, d: number) => {
     const kase = cases[c];
     const task: Task = {
       caseIndex: c,
-      klass: kase.band >= 0 ? kase.band : 1 << 20,
+      department: d,
+      klass: kase.band >= 0 ? kase.band : applicationClass,
+      escalated: kase.escalated,
       service: plan.samplers[d](caseRng[c]),
       queued: NaN,
       started: NaN,
       finished: NaN,
     };
     kase.departments.push(d);
+    kase.open.push(task);
     kase.pending++;
     tasks[d]?.push(task);
     record(c, d, EVENT.queued);
@@ -260,9 +276,20 @@ export function runReplication(input: LoopInput, r: number): ReplicationResult {
     if (kase.householdId !== "") openByHousehold.delete(kase.householdId);
   };
 
-  const taskDone = (task: Task) => {
+  const taskDone = (task: Task, d: number) => {
     const c = task.caseIndex;
     const kase = cases[c];
+    kase.open.splice(kase.open.indexOf(task), 1);
+    const spec = scenario.departments[d];
+    if (spec.transfer_probability > 0 && kase.transfers < scenario.max_transfers) {
+      if (decisionRng(c).uniform() < spec.transfer_probability) {
+        kase.transfers++;
+        record(c, d, EVENT.transferred);
+        kase.pending--;
+        queue(c, plan.index.get(spec.transfer_to!)!);
+        return;
+      }
+    }
     if (--kase.pending > 0) return;
     if (kase.stage === 0) {
       kase.stage = 1;
@@ -306,6 +333,9 @@ export function runReplication(input: LoopInput, r: number): ReplicationResult {
       amount: 0,
       assisted: NaN,
       stage: 0,
+      transfers: 0,
+      escalated: false,
+      open: [],
       then,
     };
     cases.push(kase);
@@ -317,6 +347,18 @@ export function runReplication(input: LoopInput, r: number): ReplicationResult {
       env.at(kase.due, Priority.observe, () => {
         if (Number.isNaN(kase.cleared)) record(c, -1, EVENT.breached);
       });
+    }
+    const escalation = scenario.escalation;
+    if (escalation) {
+      const atRisk = env.now + escalation.at_risk_share * limit;
+      if (atRisk <= horizon) {
+        env.at(atRisk, Priority.observe, () => {
+          if (!Number.isNaN(kase.cleared)) return;
+          record(c, -1, EVENT.at_risk);
+          kase.escalated = true;
+          for (const t of kase.open) departments[t.department].escalate(t);
+        });
+      }
     }
     queue(c, first);
   };

@@ -11,6 +11,8 @@ import { LevelMonitor, TallyMonitor } from "./monitor.ts";
 export interface Task {
   /** Index of the case in the replication's case list. */
   caseIndex: number;
+  /** Index of the department. */
+  department: number;
   /** Priority class (0 first) for the `band` discipline. */
   klass: number;
   /** Service time, drawn when the task is created. */
@@ -18,6 +20,8 @@ export interface Task {
   queued: number;
   started: number;
   finished: number;
+  /** Escalated (督办): served before every task that is not. */
+  escalated: boolean;
 }
 
 /** What a department tells its owner. */
@@ -39,6 +43,9 @@ export class Department {
   /** FIFO per priority class (one class under fcfs). */
   #queues: Task[][] = [];
   #heads: number[] = [];
+  /** Escalated tasks, FIFO; their entries in `#queues` are skipped once they have started. */
+  #urgent: Task[] = [];
+  #urgentHead = 0;
   #waiting = 0;
   readonly queueLength: LevelMonitor;
   readonly busyStaff: LevelMonitor;
@@ -80,14 +87,25 @@ export class Department {
       this.#start(task);
       return;
     }
+    this.#waiting++;
+    this.queueLength.set(now, this.#waiting);
+    if (task.escalated) {
+      this.#urgent.push(task);
+      return;
+    }
     const k = this.discipline === "fcfs" ? 0 : task.klass;
     while (this.#queues.length <= k) {
       this.#queues.push([]);
       this.#heads.push(0);
     }
     this.#queues[k].push(task);
-    this.#waiting++;
-    this.queueLength.set(now, this.#waiting);
+  }
+
+  /** Escalates a waiting task: it moves ahead of every task not escalated (FIFO among escalated). */
+  escalate(task: Task): void {
+    if (task.escalated || !Number.isNaN(task.started) || Number.isNaN(task.queued)) return;
+    task.escalated = true;
+    this.#urgent.push(task);
   }
 
   #start(task: Task): void {
@@ -115,19 +133,26 @@ export class Department {
   }
 
   #next(): Task | undefined {
+    if (this.#waiting === 0) return undefined;
+    if (this.#urgentHead < this.#urgent.length) {
+      this.#waiting--;
+      return this.#urgent[this.#urgentHead++];
+    }
     for (let k = 0; k < this.#queues.length; k++) {
       const q = this.#queues[k];
-      const head = this.#heads[k];
+      let head = this.#heads[k];
+      while (head < q.length && !Number.isNaN(q[head].started)) head++; // escalated and already served
       if (head < q.length) {
-        const task = q[head];
-        this.#heads[k] = head + 1;
-        if (head + 1 > 1024 && head + 1 > q.length / 2) {
-          q.splice(0, head + 1);
+        const task = q[head++];
+        this.#heads[k] = head;
+        if (head > 1024 && head > q.length / 2) {
+          q.splice(0, head);
           this.#heads[k] = 0;
         }
         this.#waiting--;
         return task;
       }
+      this.#heads[k] = head;
     }
     return undefined;
   }

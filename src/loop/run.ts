@@ -52,6 +52,8 @@ export function loopJson(input: LoopInput, results: readonly ReplicationResult[]
       batches: s.discovery.batches.map((b) => b.day),
       applications_per_day: s.discovery.applications_per_day,
       applications_department: s.discovery.applications_department ?? null,
+      escalation: s.escalation ?? null,
+      max_transfers: s.max_transfers,
     },
     model: context.model ?? null,
     data: context.data ?? null,
@@ -90,6 +92,10 @@ export function loopJson(input: LoopInput, results: readonly ReplicationResult[]
       open_at_horizon:
         "department: tasks waiting or in service at the horizon; overall: open cases, breached (past due) + censored (not yet due)",
       over_stage_limit: "share of a department's tasks taking longer than its time_limit_days from queued to finished",
+      transfers:
+        "cases passed on (转办) after a department's work, by its transfer_probability, at most max_transfers per case; the due time does not move (the first department keeps the clock)",
+      escalated_cases:
+        "cases still open at escalation.at_risk_share of their limit (督办): their waiting and later tasks go ahead of the others",
     },
   };
 }

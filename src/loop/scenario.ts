@@ -46,6 +46,15 @@ const DepartmentSchema = z.strictObject({
   discipline: z.enum(["fcfs", "band"], { error: "discipline must be fcfs or band" }).default("fcfs"),
   /** A stage limit: a task at this department should finish within this many days of being queued. */
   time_limit_days: positive("time_limit_days").optional(),
+  /**
+   * The chance that, after working on a case, this department finds it belongs elsewhere and
+   * transfers it (转办) to `transfer_to`; capped per case by the scenario's `max_transfers`.
+   */
+  transfer_probability: z.number({ error: "transfer_probability must be a number" }).min(0).max(
+    1,
+    "transfer_probability must be between 0 and 1",
+  ).default(0),
+  transfer_to: z.string().min(1).optional(),
 });
 
 const VerificationSchema = z.strictObject({
@@ -86,6 +95,20 @@ export const ScenarioSchema = z.strictObject({
   points: z.record(z.string(), z.number({ error: "points must be a number" })).optional(),
   verification: VerificationSchema.optional(),
   /**
+   * Escalation (督办): when a case has been open for `at_risk_share` of its time limit it is at risk,
+   * and its waiting tasks (and any it queues later) go ahead of every task not escalated.
+   */
+  escalation: z.strictObject({
+    at_risk_share: z.number({ error: "at_risk_share must be a number" }).gt(0, "at_risk_share must be > 0").max(
+      1,
+      "at_risk_share must be at most 1",
+    ),
+  }).optional(),
+  /** Transfers per case at most (first-question responsibility: after that the department keeps the case). */
+  max_transfers: z.number().int("max_transfers must be a whole number").min(0, "max_transfers must be ≥ 0").default(
+    1,
+  ),
+  /**
    * `dataset`: a case found in need receives an assistance type drawn with the shares of the
    * dataset's verified rows in need of its channel, and an amount resampled from those rows'
    * `amount_yuan` of that type (needs `verification`).
@@ -120,6 +143,27 @@ function crossCheck(raw: unknown, file: string): Problem[] {
       if (typeof id !== "string") return;
       if (ids.has(id)) out.push(scenarioProblem(file, ["departments", i, "id"], `department "${id}" is listed twice`));
       ids.add(id);
+    });
+    s.departments.forEach((d, i) => {
+      const dep = d as { id?: unknown; transfer_probability?: unknown; transfer_to?: unknown };
+      if (!dep || typeof dep !== "object") return;
+      const to = dep.transfer_to;
+      if (typeof dep.transfer_probability === "number" && dep.transfer_probability > 0 && to === undefined) {
+        out.push(
+          scenarioProblem(file, ["departments", i, "transfer_to"], "transfer_probability > 0 needs transfer_to"),
+        );
+      }
+      if (typeof to === "string" && (!ids.has(to) || to === dep.id)) {
+        out.push(
+          scenarioProblem(
+            file,
+            ["departments", i, "transfer_to"],
+            to === dep.id
+              ? "a department cannot transfer to itself"
+              : `department "${to}" is not listed in departments`,
+          ),
+        );
+      }
     });
   }
   if (horizon !== null && typeof s.warmup_days === "number" && s.warmup_days >= horizon) {

@@ -65,8 +65,10 @@ function overallFigures(r: ReplicationResult, limit: number, verifies: boolean) 
     staff += d.staff;
   }
   let cleared = 0, breached = 0, censored = 0, known = 0, within = 0, clearSum = 0, clearCount = 0;
-  let verified = 0, need = 0;
+  let verified = 0, need = 0, transfers = 0, escalated = 0;
   for (const c of r.cases) {
+    transfers += c.transfers;
+    if (c.escalated) escalated++;
     const open = Number.isNaN(c.cleared);
     if (open) {
       if (c.due < r.horizon) breached++;
@@ -99,6 +101,8 @@ function overallFigures(r: ReplicationResult, limit: number, verifies: boolean) 
     open_at_horizon: breached + censored,
     breached_at_horizon: breached,
     censored_at_horizon: censored,
+    transfers,
+    escalated_cases: escalated,
   };
   if (verifies) out.share_in_need = ratio(need, verified);
   return out;
