@@ -23,14 +23,15 @@ import {
   unlistedDepartments,
   warningCasesOf,
 } from "../src/loop/mod.ts";
-import { parseArgs, required, runCommand, writeOut } from "./_cli.ts";
+import { integerOption, parseArgs, required, runCommand, writeOut } from "./_cli.ts";
 import { prepareRun } from "./_scoring.ts";
 
 const USAGE =
-  `Usage: deno task loop --data <dataset folder> --model <model.json> --scenario <scenario.json> --out <folder> [--lenient] [--engine native|wasm]
-Simulates discovery (warning batches, applications), dispatch by the model's routing, department queues and
-time limits over the scenario's horizon and replications; writes <out>/events.csv, <out>/loop.json, the offline report <out>/loop.html and, with assistance,
-<out>/assistance.csv.`;
+  `Usage: deno task loop --data <dataset folder> --model <model.json> --scenario <scenario.json> --out <folder> [--seed N] [--replications N] [--lenient] [--engine native|wasm]
+Simulates discovery (warning batches, applications), dispatch by the model's routing, department queues
+and time limits over the scenario's horizon and replications (--seed and --replications override the
+scenario's). Writes <out>/events.csv, <out>/loop.json, the offline report <out>/loop.html and, when the
+scenario assists cases, <out>/assistance.csv.`;
 
 async function readScenario(file: string) {
   let text: string;
@@ -46,10 +47,18 @@ async function readScenario(file: string) {
 }
 
 await runCommand(USAGE, async () => {
-  const args = parseArgs(Deno.args, { values: ["data", "model", "scenario", "out", "engine"], flags: ["lenient"] });
+  const args = parseArgs(Deno.args, {
+    values: ["data", "model", "scenario", "out", "engine", "seed", "replications"],
+    flags: ["lenient"],
+  });
   const out = required(args, "out");
   const scenarioFile = required(args, "scenario");
-  const scenario = await readScenario(scenarioFile); // before loading the data: a bad scenario fails fast
+  const parsed = await readScenario(scenarioFile); // before loading the data: a bad scenario fails fast
+  const scenario = {
+    ...parsed,
+    seed: integerOption(args, "seed", parsed.seed, 0, 4294967295),
+    replications: integerOption(args, "replications", parsed.replications, 1, 100000),
+  };
   const run = await prepareRun(args);
   let population, verified;
   try {

@@ -323,3 +323,30 @@ describe("scenario problems by path", () => {
     ) expect(message).toContain(text);
   });
 });
+
+describe("the working clock in a run", () => {
+  it("a batch on a rest day starts on the next working day; service skips the weekend; days print as calendar days", () => {
+    // 2024-01-05 is a Friday; the batch is on day 1 (Saturday): work starts Monday (calendar day 3).
+    const scenario = handScenario({
+      replications: 1,
+      clock: "working",
+      start_date: "2024-01-05",
+      horizon_days: 30,
+      discovery: { batches: [{ day: 1 }] },
+      departments: [
+        { id: "a", staff: 1, service_days: { dist: "fixed", value: 2.5 } },
+        { id: "b", staff: 1, service_days: { dist: "fixed", value: 1 } },
+      ],
+    });
+    const input = { scenario, clock: clockOf(scenario), warnings: [HAND_WARNINGS[1]] };
+    const lines = eventsCsv(runLoop(input), ["a", "b"], input.clock).trimEnd().split("\n").slice(1);
+    // Working time 1 → Monday (day 3); +2.5 working days → Wednesday noon (day 5.5).
+    expect(lines.map((l) => l.split(",").slice(4).join(","))).toEqual([
+      ",created,3",
+      "a,queued,3",
+      "a,started,3",
+      "a,finished,5.5",
+      ",cleared,5.5",
+    ]);
+  });
+});
