@@ -8,6 +8,7 @@ import { allFrameLabels } from "../src/evaluate/frames.ts";
 import { readVerified } from "../src/evaluate/outputs.ts";
 import { bandCounts, scorePopulation } from "../src/evaluate/population.ts";
 import {
+  applicantsOf,
   assistanceCsv,
   assistanceFromDataset,
   clockOf,
@@ -72,7 +73,8 @@ await runCommand(USAGE, async () => {
   }
   const scenarioPop = scenarioPopulation(population, run.model, scenario, scenarioFile);
   const warnings = warningCasesOf(scenarioPop);
-  const unlisted = unlistedDepartments(scenario, warnings, scenarioFile);
+  const applicants = applicantsOf(scenarioPop);
+  const unlisted = unlistedDepartments(scenario, warnings, scenarioFile, applicants);
   if (unlisted.length > 0) throw new InputError(unlisted);
   const bandIds = scenarioPop.bandCuts.map((b) => b.id);
   let need = null, verification = null;
@@ -93,7 +95,7 @@ await runCommand(USAGE, async () => {
     }
   }
   const assistance = scenario.assistance === "dataset" ? assistanceFromDataset(verified ?? []) : null;
-  const input: LoopInput = { scenario, clock: clockOf(scenario), warnings, need, assistance };
+  const input: LoopInput = { scenario, clock: clockOf(scenario), warnings, need, assistance, applicants };
   const started = performance.now();
   const results = runLoop(input);
   const seconds = (performance.now() - started) / 1000;

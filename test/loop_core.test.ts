@@ -350,3 +350,37 @@ describe("the working clock in a run", () => {
     ]);
   });
 });
+
+describe("applications from the dataset", () => {
+  it("a share of applicants are dataset households, routed on after the window; arrival times do not change", () => {
+    const scenario = (share: number) =>
+      handScenario({
+        replications: 1,
+        horizon_days: 60,
+        time_limit_days: 30,
+        discovery: { applications_per_day: 1, applications_department: "a", applications_from_dataset: share },
+        departments: [
+          { id: "a", staff: 3, service_days: { dist: "exponential", mean: 0.5 } },
+          { id: "b", staff: 3, service_days: { dist: "exponential", mean: 0.5 } },
+        ],
+      });
+    const applicants = {
+      householdIds: ["H1", "H2"],
+      departmentIds: ["a", "b"],
+      // H1 is dispatched to a and b (a is the window: only b follows); H2 to nothing.
+      departments: { offsets: Int32Array.of(0, 2, 2), index: Int32Array.of(0, 1) },
+    };
+    const run = (share: number) => {
+      const s = scenario(share);
+      return runLoop({ scenario: s, clock: clockOf(s), warnings: [], applicants })[0];
+    };
+    const outside = run(0), inside = run(0.5);
+    expect(outside.cases.every((c) => c.householdId === "")).toBe(true);
+    const fromData = inside.cases.filter((c) => c.householdId !== "");
+    expect(fromData.length).toBeGreaterThan(5);
+    for (const c of fromData) expect(c.then).toEqual(c.householdId === "H1" ? [1] : []);
+    // Same arrival stream: every arrival either became a case at the same time or found its household open.
+    const times = new Set(inside.cases.map((c) => c.created));
+    expect(outside.cases.filter((c) => times.has(c.created)).length + inside.alreadyOpen).toBe(outside.cases.length);
+  });
+});

@@ -11,7 +11,7 @@ import { wilsonInterval } from "../evaluate/wilson.ts";
 import { coefficientsOf } from "../model/mod.ts";
 import { routeHousehold, type RoutingIndicator } from "../model/routing.ts";
 import { hitsAt } from "../simulate/mod.ts";
-import type { AssistanceTable, NeedProbabilities, WarningCase } from "./flow.ts";
+import type { Applicants, AssistanceTable, NeedProbabilities, WarningCase } from "./flow.ts";
 import type { VerifiedRow } from "../evaluate/metrics.ts";
 import { type Scenario, scenarioProblem } from "./scenario.ts";
 
@@ -90,11 +90,23 @@ export function warningCasesOf(population: Population): WarningCase[] {
  * Departments the scenario's cases can reach that it does not list: problems at `departments`,
  * naming each department and how many warnings it would receive.
  */
-export function unlistedDepartments(scenario: Scenario, warnings: readonly WarningCase[], file: string): Problem[] {
+export function unlistedDepartments(
+  scenario: Scenario,
+  warnings: readonly WarningCase[],
+  file: string,
+  applicants?: Applicants | null,
+): Problem[] {
   const listed = new Set(scenario.departments.map((d) => d.id));
   const reach = new Map<string, number>();
   if (scenario.discovery.batches.length > 0) {
     for (const w of warnings) for (const d of [w.first, ...w.then]) reach.set(d, (reach.get(d) ?? 0) + 1);
+  }
+  if (applicants && scenario.discovery.applications_per_day > 0 && scenario.discovery.applications_from_dataset > 0) {
+    const { index } = applicants.departments;
+    for (let e = 0; e < index.length; e++) {
+      const d = applicants.departmentIds[index[e]];
+      if (!reach.has(d)) reach.set(d, 0);
+    }
   }
   return [...reach.keys()].sort().filter((d) => !listed.has(d)).map((d) =>
     scenarioProblem(
@@ -202,4 +214,13 @@ export function assistanceFromDataset(rows: readonly VerifiedRow[]): AssistanceT
     return { weights, amounts };
   };
   return { types, warning: pool("warning"), application: pool("application") };
+}
+
+/** The dataset's households as applicants, dispatched as the population's routing says. */
+export function applicantsOf(population: Population): Applicants {
+  return {
+    householdIds: population.frame.householdIds,
+    departmentIds: population.departments,
+    departments: population.householdDepartments,
+  };
 }

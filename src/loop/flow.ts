@@ -5,6 +5,8 @@
  *   in household-id order; a household whose previous case is still open is not opened twice (one
  *   chain per household; counted as `already_open`). Applications arrive as a Poisson stream
  *   (channel `application`) at the single window, `applications_department`.
+ *   A share `applications_from_dataset` of applications are made by dataset households (drawn
+ *   uniformly); after the window they go on to the departments their case is dispatched to.
  * - **Dispatch.** A warning goes first to its responsible department (主责, by the model's routing;
  *   the competent department 主管 when no indicator dispatches): that department accepts and
  *   verifies it and keeps the case's clock (first-question responsibility). Then the executing
@@ -61,6 +63,16 @@ export interface AssistanceTable {
 /** The type given first, at verification (先行救助). */
 export const ASSIST_FIRST = "temporary";
 
+/**
+ * The dataset's households as applicants: ids and the departments each household's case is
+ * dispatched to (CSR over `departmentIds`, as `Population.householdDepartments`).
+ */
+export interface Applicants {
+  householdIds: readonly string[];
+  departmentIds: readonly string[];
+  departments: { offsets: Int32Array; index: Int32Array };
+}
+
 /** What one run of the loop needs besides the scenario. */
 export interface LoopInput {
   scenario: Scenario;
@@ -71,6 +83,8 @@ export interface LoopInput {
   need?: NeedProbabilities | null;
   /** Present when the scenario assists cases in need. */
   assistance?: AssistanceTable | null;
+  /** Needed when `discovery.applications_from_dataset` > 0. */
+  applicants?: Applicants | null;
 }
 
 /** Event codes of the log, in the order of {@link EVENT_NAMES}. */
@@ -387,12 +401,31 @@ export function runReplication(input: LoopInput, r: number): ReplicationResult {
   if (rate > 0) {
     const window = plan.index.get(scenario.discovery.applications_department!)!;
     const arrivals = family.stream("applications");
+    // Who applies draws from its own stream, so the arrival times do not depend on it.
+    const who = family.stream("applicants");
+    const share = scenario.discovery.applications_from_dataset;
+    const applicants = share > 0 ? input.applicants ?? null : null;
+    const toScenario = applicants?.departmentIds.map((d) => plan.index.get(d) ?? -1) ?? [];
     let n = 0;
     const next = () => {
       const t = env.now + exponentialGap(arrivals, rate);
       if (t > horizon) return;
       env.at(t, Priority.arrival, () => {
-        create(`A${++n}`, "", "application", -1, window, []);
+        n++;
+        if (applicants && applicants.householdIds.length > 0 && who.uniform() < share) {
+          const h = who.int(0, applicants.householdIds.length - 1);
+          const id = applicants.householdIds[h];
+          if (openByHousehold.has(id)) alreadyOpen++;
+          else {
+            const { offsets, index } = applicants.departments;
+            const then: number[] = [];
+            for (let e = offsets[h]; e < offsets[h + 1]; e++) {
+              const d = toScenario[index[e]];
+              if (d >= 0 && d !== window) then.push(d);
+            }
+            create(`A${n}`, id, "application", -1, window, then);
+          }
+        } else create(`A${n}`, "", "application", -1, window, []);
         next();
       });
     };

@@ -52,6 +52,7 @@ export function loopJson(input: LoopInput, results: readonly ReplicationResult[]
       batches: s.discovery.batches.map((b) => b.day),
       applications_per_day: s.discovery.applications_per_day,
       applications_department: s.discovery.applications_department ?? null,
+      applications_from_dataset: s.discovery.applications_from_dataset,
       escalation: s.escalation ?? null,
       max_transfers: s.max_transfers,
     },

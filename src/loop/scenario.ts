@@ -87,6 +87,15 @@ export const ScenarioSchema = z.strictObject({
     batches: z.array(z.strictObject({ day: nonNegative("day") })).default([]),
     applications_per_day: nonNegative("applications_per_day").default(0),
     applications_department: z.string().min(1).optional(),
+    /**
+     * The share of applications made by households of the dataset (drawn uniformly; the rest come
+     * from outside it). After the window such a case goes on to the departments its household's
+     * warning would be dispatched to (the model's routing).
+     */
+    applications_from_dataset: z.number({ error: "applications_from_dataset must be a number" }).min(0).max(
+      1,
+      "applications_from_dataset must be between 0 and 1",
+    ).default(0),
   }),
   departments: z.array(DepartmentSchema).min(1, "list at least one department"),
   /** Band cut-offs to use instead of the model's, by band id (the data is re-scored with the fast path). */
