@@ -71,7 +71,7 @@ function overallFigures(r: ReplicationResult, limit: number, verifies: boolean) 
     if (c.escalated) escalated++;
     const open = Number.isNaN(c.cleared);
     if (open) {
-      if (c.due < r.horizon) breached++;
+      if (c.due <= r.horizon) breached++; // due by the horizon and not cleared: its breached event is in the log
       else censored++;
     } else cleared++;
     if (c.need !== null) {
