@@ -204,141 +204,196 @@ function planOf(scenario: Scenario): DepartmentPlan {
 
 /** Runs replication `r` (0-based) of the scenario. Pure: same input, same result. */
 export function runReplication(input: LoopInput, r: number): ReplicationResult {
-  const { scenario, clock } = input;
-  const plan = planOf(scenario);
-  const env = new Environment();
-  const horizon = clock.horizon;
-  const warmup = Math.min(clock.fromDay(scenario.warmup_days), horizon);
-  const limit = scenario.time_limit_days;
-  const family = new Rng(scenario.seed).stream(`replication-${r + 1}`);
-  const log: EventLog = { caseIndex: [], department: [], code: [], time: [] };
-  const record = (c: number, d: number, code: number) => {
+  return new Replication(input, r).run();
+}
+
+/**
+ * One replication: its environment, departments, cases and log. Each kind of event is one named
+ * method — discovery (`#batch`, `#application`), `#create`, `#queue`, `#afterTask` (transfer,
+ * verification, dispatch onward), `#assign` / `#deliver` (assistance), `#clear`, and the clock's
+ * `#due` and `#atRisk` checks.
+ */
+class Replication {
+  readonly #input: LoopInput;
+  readonly #scenario: Scenario;
+  readonly #plan: DepartmentPlan;
+  readonly #env = new Environment();
+  readonly #horizon: number;
+  readonly #warmup: number;
+  readonly #family: Rng;
+  readonly #replication: number;
+  readonly #log: EventLog = { caseIndex: [], department: [], code: [], time: [] };
+  readonly #cases: Case[] = [];
+  readonly #caseRng: Rng[] = [];
+  /** Verification and assistance draw from each case's `decision` stream: turning them on or off leaves service times unchanged. */
+  readonly #decisions = new Map<number, Rng>();
+  readonly #openByHousehold = new Map<string, number>();
+  readonly #openCases: LevelMonitor;
+  /** Tasks are kept only where a stage limit is to be checked at the end. */
+  readonly #tasks: (Task[] | null)[];
+  readonly #departments: Department[];
+  /** Under the band discipline applications queue after warnings of every band. */
+  readonly #applicationClass: number;
+  #alreadyOpen = 0;
+  #applications = 0;
+
+  constructor(input: LoopInput, r: number) {
+    this.#input = input;
+    this.#scenario = input.scenario;
+    this.#plan = planOf(input.scenario);
+    this.#horizon = input.clock.horizon;
+    this.#warmup = Math.min(input.clock.fromDay(input.scenario.warmup_days), this.#horizon);
+    this.#replication = r + 1;
+    this.#family = new Rng(input.scenario.seed).stream(`replication-${r + 1}`);
+    this.#openCases = new LevelMonitor(this.#warmup);
+    this.#tasks = this.#scenario.departments.map((d) => (d.time_limit_days === undefined ? null : []));
+    this.#departments = this.#scenario.departments.map((spec, i) =>
+      new Department(this.#env, {
+        id: spec.id,
+        index: i,
+        staff: spec.staff,
+        discipline: spec.discipline,
+        warmup: this.#warmup,
+      }, {
+        started: (task) => this.#record(task.caseIndex, i, EVENT.started),
+        finished: (task) => this.#record(task.caseIndex, i, EVENT.finished),
+        released: (task) => this.#afterTask(task, i),
+      })
+    );
+    this.#applicationClass = input.warnings.reduce((m, w) => Math.max(m, w.band + 1), 0);
+  }
+
+  /** Schedules discovery and the daily samples, runs to the horizon, and reads the monitors. */
+  run(): ReplicationResult {
+    this.#scheduleBatches();
+    this.#scheduleApplications();
+    const daily = this.#scheduleSamples();
+    this.#env.run(this.#horizon);
+    return {
+      replication: this.#replication,
+      horizon: this.#horizon,
+      warmup: this.#warmup,
+      cases: this.#cases,
+      log: this.#log,
+      departments: this.#departments.map((dep, i) => this.#departmentResult(dep, i)),
+      alreadyOpen: this.#alreadyOpen,
+      openCasesMean: this.#openCases.mean(this.#horizon),
+      daily,
+    };
+  }
+
+  #record(c: number, d: number, code: number): void {
+    const log = this.#log;
     log.caseIndex.push(c);
     log.department.push(d);
     log.code.push(code);
-    log.time.push(env.now);
-  };
-  const cases: Case[] = [];
-  const caseRng: Rng[] = [];
-  const openByHousehold = new Map<string, number>();
-  const openCases = new LevelMonitor(warmup);
-  // Tasks are kept only where a stage limit is to be checked at the end.
-  const tasks: (Task[] | null)[] = scenario.departments.map((d) => (d.time_limit_days === undefined ? null : []));
+    log.time.push(this.#env.now);
+  }
 
-  const departments = scenario.departments.map((spec, i) =>
-    new Department(env, { id: spec.id, index: i, staff: spec.staff, discipline: spec.discipline, warmup }, {
-      started: (task) => record(task.caseIndex, i, EVENT.started),
-      finished: (task) => record(task.caseIndex, i, EVENT.finished),
-      released: (task) => taskDone(task, i),
-    })
-  );
-
-  // Under the band discipline applications queue after warnings of every band.
-  const applicationClass = input.warnings.reduce((m, w) => Math.max(m, w.band + 1), 0);
-
-  const queue = (c: number, d: number) => {
-    const kase = cases[c];
-    const task: Task = {
-      caseIndex: c,
-      department: d,
-      klass: kase.band >= 0 ? kase.band : applicationClass,
-      escalated: kase.escalated,
-      service: plan.samplers[d](caseRng[c]),
-      queued: NaN,
-      started: NaN,
-      finished: NaN,
-    };
-    kase.departments.push(d);
-    kase.open.push(task);
-    kase.pending++;
-    tasks[d]?.push(task);
-    record(c, d, EVENT.queued);
-    departments[d].request(task);
-  };
-
-  // Verification and assistance draw from the case's own `decision` stream, so turning them on or
-  // off leaves the case's service times unchanged (scenarios stay paired).
-  const decisions = new Map<number, Rng>();
-  const decisionRng = (c: number): Rng => {
-    let rng = decisions.get(c);
-    if (!rng) decisions.set(c, rng = caseRng[c].stream("decision"));
+  #decision(c: number): Rng {
+    let rng = this.#decisions.get(c);
+    if (!rng) this.#decisions.set(c, rng = this.#caseRng[c].stream("decision"));
     return rng;
-  };
+  }
 
-  const assign = (c: number) => {
-    const kase = cases[c], table = input.assistance!;
-    const pool = kase.channel === "warning" ? table.warning : table.application;
-    if (pool.weights.length === 0 || pool.weights.every((w) => w === 0)) return;
-    const rng = decisionRng(c);
-    kase.assistance = rng.weighted(pool.weights);
-    const amounts = pool.amounts[kase.assistance];
-    kase.amount = amounts.length > 0 ? rng.one(amounts) : 0;
-    if (table.types[kase.assistance] === ASSIST_FIRST) deliver(c);
-  };
+  // ------------------------------------------------------------------ discovery
 
-  const deliver = (c: number) => {
-    cases[c].assisted = env.now;
-    record(c, cases[c].departments[0], EVENT.assisted);
-  };
+  /** Batches: every warned household, routed (department indices resolved once), on each batch day. */
+  #scheduleBatches(): void {
+    const index = this.#plan.index;
+    const routed = this.#input.warnings.map((w) => ({
+      w,
+      first: index.get(w.first)!,
+      then: w.then.map((d) => index.get(d)!),
+    }));
+    this.#scenario.discovery.batches.forEach((batch, b) => {
+      this.#env.at(this.#input.clock.fromDay(batch.day), Priority.arrival, () => {
+        for (const { w, first, then } of routed) {
+          if (this.#openByHousehold.has(w.householdId)) this.#alreadyOpen++;
+          else this.#create(`W${b + 1}-${w.householdId}`, w.householdId, "warning", w.band, first, then);
+        }
+      });
+    });
+  }
 
-  const clear = (c: number) => {
-    const kase = cases[c];
-    if (kase.assistance >= 0 && Number.isNaN(kase.assisted)) deliver(c);
-    kase.cleared = env.now;
-    record(c, -1, EVENT.cleared);
-    openCases.add(env.now, -1);
-    if (kase.householdId !== "") openByHousehold.delete(kase.householdId);
-  };
+  /** Applications: a Poisson stream at the single window; who applies draws from its own stream. */
+  #scheduleApplications(): void {
+    const rate = this.#scenario.discovery.applications_per_day;
+    if (rate <= 0) return;
+    const arrivals = this.#family.stream("applications");
+    const who = this.#family.stream("applicants");
+    const next = () => {
+      const t = this.#env.now + exponentialGap(arrivals, rate);
+      if (t > this.#horizon) return;
+      this.#env.at(t, Priority.arrival, () => {
+        this.#application(who);
+        next();
+      });
+    };
+    next();
+  }
 
-  const taskDone = (task: Task, d: number) => {
-    const c = task.caseIndex;
-    const kase = cases[c];
-    kase.open.splice(kase.open.indexOf(task), 1);
-    const spec = scenario.departments[d];
-    if (spec.transfer_probability > 0 && kase.transfers < scenario.max_transfers) {
-      if (decisionRng(c).uniform() < spec.transfer_probability) {
-        kase.transfers++;
-        record(c, d, EVENT.transferred);
-        kase.pending--;
-        queue(c, plan.index.get(spec.transfer_to!)!);
-        return;
-      }
+  /** One application: from a dataset household (routed on after the window) or from outside the dataset. */
+  #application(who: Rng): void {
+    const discovery = this.#scenario.discovery;
+    const window = this.#plan.index.get(discovery.applications_department!)!;
+    const n = ++this.#applications;
+    const applicants = discovery.applications_from_dataset > 0 ? this.#input.applicants ?? null : null;
+    if (!applicants || applicants.householdIds.length === 0 || !(who.uniform() < discovery.applications_from_dataset)) {
+      this.#create(`A${n}`, "", "application", -1, window, []);
+      return;
     }
-    if (--kase.pending > 0) return;
-    if (kase.stage === 0) {
-      kase.stage = 1;
-      if (input.need) {
-        const p = kase.band >= 0 ? input.need.warning[kase.band] : input.need.application;
-        kase.need = decisionRng(c).uniform() < p;
-        record(c, kase.departments[0], kase.need ? EVENT.need : EVENT.no_need);
-        if (!kase.need) return clear(c);
-        if (input.assistance) assign(c);
-      }
-      if (kase.then.length > 0) {
-        kase.stage = 2;
-        for (const d of kase.then) queue(c, d);
-        return;
-      }
+    const h = who.int(0, applicants.householdIds.length - 1);
+    const id = applicants.householdIds[h];
+    if (this.#openByHousehold.has(id)) {
+      this.#alreadyOpen++;
+      return;
     }
-    clear(c);
-  };
+    const { offsets, index } = applicants.departments;
+    const then: number[] = [];
+    for (let e = offsets[h]; e < offsets[h + 1]; e++) {
+      const d = this.#plan.index.get(applicants.departmentIds[index[e]]);
+      if (d !== undefined && d !== window) then.push(d);
+    }
+    this.#create(`A${n}`, id, "application", -1, window, then);
+  }
 
-  const create = (
+  /** Daily samples (priority observe: after everything else at that instant), chained day by day. */
+  #scheduleSamples(): ReplicationResult["daily"] {
+    const days = Math.floor(this.#horizon) + 1;
+    const deps = this.#departments;
+    const daily = { waiting: deps.map(() => new Int32Array(days)), open: new Int32Array(days) };
+    const sample = (t: number) => {
+      this.#env.at(t, Priority.observe, () => {
+        for (let i = 0; i < deps.length; i++) daily.waiting[i][t] = deps[i].waiting;
+        daily.open[t] = this.#openCases.value;
+        if (t + 1 < days) sample(t + 1);
+      });
+    };
+    sample(0);
+    return daily;
+  }
+
+  // ------------------------------------------------------------------ a case's events
+
+  /** 立案: a new case enters now; its clock starts, its due and at-risk checks are scheduled. */
+  #create(
     id: string,
     householdId: string,
     channel: Case["channel"],
     band: number,
     first: number,
     then: readonly number[],
-  ) => {
-    const c = cases.length;
+  ): void {
+    const env = this.#env;
+    const c = this.#cases.length;
     const kase: Case = {
       id,
       householdId,
       channel,
       band,
       created: env.now,
-      due: env.now + limit,
+      due: env.now + this.#scenario.time_limit_days,
       cleared: NaN,
       departments: [],
       pending: 0,
@@ -352,107 +407,134 @@ export function runReplication(input: LoopInput, r: number): ReplicationResult {
       open: [],
       then,
     };
-    cases.push(kase);
-    caseRng.push(family.stream(`case-${id}`));
-    if (householdId !== "") openByHousehold.set(householdId, c);
-    openCases.add(env.now, 1);
-    record(c, -1, EVENT.created);
-    if (kase.due <= horizon) {
-      env.at(kase.due, Priority.observe, () => {
-        if (Number.isNaN(kase.cleared)) record(c, -1, EVENT.breached);
-      });
-    }
-    const escalation = scenario.escalation;
+    this.#cases.push(kase);
+    this.#caseRng.push(this.#family.stream(`case-${id}`));
+    if (householdId !== "") this.#openByHousehold.set(householdId, c);
+    this.#openCases.add(env.now, 1);
+    this.#record(c, -1, EVENT.created);
+    if (kase.due <= this.#horizon) env.at(kase.due, Priority.observe, () => this.#due(c));
+    const escalation = this.#scenario.escalation;
     if (escalation) {
-      const atRisk = env.now + escalation.at_risk_share * limit;
-      if (atRisk <= horizon) {
-        env.at(atRisk, Priority.observe, () => {
-          if (!Number.isNaN(kase.cleared)) return;
-          record(c, -1, EVENT.at_risk);
-          kase.escalated = true;
-          for (const t of kase.open) departments[t.department].escalate(t);
-        });
-      }
+      const atRisk = env.now + escalation.at_risk_share * this.#scenario.time_limit_days;
+      if (atRisk <= this.#horizon) env.at(atRisk, Priority.observe, () => this.#atRisk(c));
     }
-    queue(c, first);
-  };
-
-  // Batches: the warned households, routed (department indices resolved once).
-  const routed = input.warnings.map((w) => ({
-    w,
-    first: plan.index.get(w.first)!,
-    then: w.then.map((d) => plan.index.get(d)!),
-  }));
-  let alreadyOpen = 0;
-  scenario.discovery.batches.forEach((batch, b) => {
-    env.at(clock.fromDay(batch.day), Priority.arrival, () => {
-      for (const { w, first, then } of routed) {
-        if (openByHousehold.has(w.householdId)) {
-          alreadyOpen++;
-          continue;
-        }
-        create(`W${b + 1}-${w.householdId}`, w.householdId, "warning", w.band, first, then);
-      }
-    });
-  });
-
-  // Applications: a Poisson stream at the single window.
-  const rate = scenario.discovery.applications_per_day;
-  if (rate > 0) {
-    const window = plan.index.get(scenario.discovery.applications_department!)!;
-    const arrivals = family.stream("applications");
-    // Who applies draws from its own stream, so the arrival times do not depend on it.
-    const who = family.stream("applicants");
-    const share = scenario.discovery.applications_from_dataset;
-    const applicants = share > 0 ? input.applicants ?? null : null;
-    const toScenario = applicants?.departmentIds.map((d) => plan.index.get(d) ?? -1) ?? [];
-    let n = 0;
-    const next = () => {
-      const t = env.now + exponentialGap(arrivals, rate);
-      if (t > horizon) return;
-      env.at(t, Priority.arrival, () => {
-        n++;
-        if (applicants && applicants.householdIds.length > 0 && who.uniform() < share) {
-          const h = who.int(0, applicants.householdIds.length - 1);
-          const id = applicants.householdIds[h];
-          if (openByHousehold.has(id)) alreadyOpen++;
-          else {
-            const { offsets, index } = applicants.departments;
-            const then: number[] = [];
-            for (let e = offsets[h]; e < offsets[h + 1]; e++) {
-              const d = toScenario[index[e]];
-              if (d >= 0 && d !== window) then.push(d);
-            }
-            create(`A${n}`, id, "application", -1, window, then);
-          }
-        } else create(`A${n}`, "", "application", -1, window, []);
-        next();
-      });
-    };
-    next();
+    this.#queue(c, first);
   }
 
-  // Daily samples (priority observe: after everything else at that instant).
-  const days = Math.floor(horizon) + 1;
-  const daily = { waiting: departments.map(() => new Int32Array(days)), open: new Int32Array(days) };
-  const sample = (t: number) => {
-    env.at(t, Priority.observe, () => {
-      for (let i = 0; i < departments.length; i++) daily.waiting[i][t] = departments[i].waiting;
-      daily.open[t] = openCases.value;
-      if (t + 1 < days) sample(t + 1);
-    });
-  };
-  sample(0);
+  /** A task of case c joins department d (its service time drawn from the case's stream). */
+  #queue(c: number, d: number): void {
+    const kase = this.#cases[c];
+    const task: Task = {
+      caseIndex: c,
+      department: d,
+      klass: kase.band >= 0 ? kase.band : this.#applicationClass,
+      escalated: kase.escalated,
+      service: this.#plan.samplers[d](this.#caseRng[c]),
+      queued: NaN,
+      started: NaN,
+      finished: NaN,
+    };
+    kase.departments.push(d);
+    kase.open.push(task);
+    kase.pending++;
+    this.#tasks[d]?.push(task);
+    this.#record(c, d, EVENT.queued);
+    this.#departments[d].request(task);
+  }
 
-  env.run(horizon);
+  /**
+   * Department d finished a task of the case: it may transfer the case (转办, capped), else when
+   * the case's last open task is done it is verified after the first stage, dispatched onward to
+   * the executing departments, or cleared.
+   */
+  #afterTask(task: Task, d: number): void {
+    const c = task.caseIndex;
+    const kase = this.#cases[c];
+    kase.open.splice(kase.open.indexOf(task), 1);
+    const spec = this.#scenario.departments[d];
+    if (
+      spec.transfer_probability > 0 && kase.transfers < this.#scenario.max_transfers &&
+      this.#decision(c).uniform() < spec.transfer_probability
+    ) {
+      kase.transfers++;
+      this.#record(c, d, EVENT.transferred);
+      kase.pending--;
+      this.#queue(c, this.#plan.index.get(spec.transfer_to!)!);
+      return;
+    }
+    if (--kase.pending > 0) return;
+    if (kase.stage === 0) {
+      kase.stage = 1;
+      if (this.#input.need && !this.#verify(c)) return this.#clear(c);
+      if (kase.then.length > 0) {
+        kase.stage = 2;
+        for (const next of kase.then) this.#queue(c, next);
+        return;
+      }
+    }
+    this.#clear(c);
+  }
 
-  const results: DepartmentResult[] = departments.map((dep, i) => {
-    const stageLimit = scenario.departments[i].time_limit_days;
+  /** 核实: the case is in need with its band's (or the applications') probability; in need, it is assigned assistance. */
+  #verify(c: number): boolean {
+    const kase = this.#cases[c], need = this.#input.need!;
+    const p = kase.band >= 0 ? need.warning[kase.band] : need.application;
+    kase.need = this.#decision(c).uniform() < p;
+    this.#record(c, kase.departments[0], kase.need ? EVENT.need : EVENT.no_need);
+    if (kase.need && this.#input.assistance) this.#assign(c);
+    return kase.need;
+  }
+
+  /** An assistance type and amount for a case in need; temporary assistance is delivered at once (先行救助). */
+  #assign(c: number): void {
+    const kase = this.#cases[c], table = this.#input.assistance!;
+    const pool = kase.channel === "warning" ? table.warning : table.application;
+    if (pool.weights.length === 0 || pool.weights.every((w) => w === 0)) return;
+    const rng = this.#decision(c);
+    kase.assistance = rng.weighted(pool.weights);
+    const amounts = pool.amounts[kase.assistance];
+    kase.amount = amounts.length > 0 ? rng.one(amounts) : 0;
+    if (table.types[kase.assistance] === ASSIST_FIRST) this.#deliver(c);
+  }
+
+  #deliver(c: number): void {
+    this.#cases[c].assisted = this.#env.now;
+    this.#record(c, this.#cases[c].departments[0], EVENT.assisted);
+  }
+
+  /** 销号: the case is cleared (its assistance delivered, if not yet); the household may enter again. */
+  #clear(c: number): void {
+    const kase = this.#cases[c];
+    if (kase.assistance >= 0 && Number.isNaN(kase.assisted)) this.#deliver(c);
+    kase.cleared = this.#env.now;
+    this.#record(c, -1, EVENT.cleared);
+    this.#openCases.add(this.#env.now, -1);
+    if (kase.householdId !== "") this.#openByHousehold.delete(kase.householdId);
+  }
+
+  /** The due time passed with the case open: breached. */
+  #due(c: number): void {
+    if (Number.isNaN(this.#cases[c].cleared)) this.#record(c, -1, EVENT.breached);
+  }
+
+  /** At risk (督办): the case's waiting tasks, and those it queues later, go ahead of the others. */
+  #atRisk(c: number): void {
+    const kase = this.#cases[c];
+    if (!Number.isNaN(kase.cleared)) return;
+    this.#record(c, -1, EVENT.at_risk);
+    kase.escalated = true;
+    for (const t of kase.open) this.#departments[t.department].escalate(t);
+  }
+
+  // ------------------------------------------------------------------ at the horizon
+
+  #departmentResult(dep: Department, i: number): DepartmentResult {
+    const stageLimit = this.#scenario.departments[i].time_limit_days;
     let stageBreached = 0;
     if (stageLimit !== undefined) {
-      for (const t of tasks[i]!) {
-        if (!(t.queued >= warmup)) continue;
-        const end = Number.isNaN(t.finished) ? horizon : t.finished;
+      for (const t of this.#tasks[i]!) {
+        if (!(t.queued >= this.#warmup)) continue;
+        const end = Number.isNaN(t.finished) ? this.#horizon : t.finished;
         if (end - t.queued > stageLimit) stageBreached++;
       }
     }
@@ -463,21 +545,10 @@ export function runReplication(input: LoopInput, r: number): ReplicationResult {
       waitCount: dep.waits.count,
       waitSum: dep.waits.sum,
       waitAtMostOneDay: dep.waits.atMost,
-      busyArea: dep.busyStaff.area(horizon),
-      queueArea: dep.queueLength.area(horizon),
+      busyArea: dep.busyStaff.area(this.#horizon),
+      queueArea: dep.queueLength.area(this.#horizon),
       openAtHorizon: dep.waiting + dep.busy,
       stageBreached,
     };
-  });
-  return {
-    replication: r + 1,
-    horizon,
-    warmup,
-    cases,
-    log,
-    departments: results,
-    alreadyOpen,
-    openCasesMean: openCases.mean(horizon),
-    daily,
-  };
+  }
 }
