@@ -9,7 +9,7 @@ export const EVENT_COLUMNS = ["replication", "case_id", "household_id", "channel
 
 /** The rows of one replication as CSV lines (no header), each ending in "\n". */
 export function eventLines(result: ReplicationResult, departmentIds: readonly string[], clock: Clock): string {
-  const dep = departmentIds.map(csvCell);
+  const dep = departmentIds.map((d) => csvCell(d));
   const prefix = result.cases.map((c) =>
     `${result.replication},${csvCell(c.id)},${csvCell(c.householdId)},${c.channel},`
   );
