@@ -1,0 +1,149 @@
+/**
+ * Golden records: one member row per person found, one household row per household, from the
+ * records of each cluster. The rule per field (documented here and in mod.ts):
+ *
+ * - household: the `household_ref` of the person's latest hukou record, else of the roster, else
+ *   the most common one; the household's id is that reference (a pseudonym). A person with none
+ *   is a household of their own, `X` + person id.
+ * - relation: hukou, else roster, else the most common; `other` when none says.
+ * - sex: the sex encoded by a trusted valid identity number, else the most common recorded one.
+ * - birth year and age (whole years at the latest extract date): the most common full birth
+ *   date, else the most precise partial one.
+ * - any-true (false when no record says): `social_insurance`, `housing_fund`, `major_illness`.
+ * - sum across records (0 when none): `property_count`, `business_count`, `vehicle_count`;
+ *   sum, null when none: `property_area_m2`, `financial_assets_yuan`, `medical_oop_yuan`,
+ *   `education_cost_yuan`.
+ * - latest extract (then source id, record id), null when none: `tax_paid_yuan`, `pension_yuan`,
+ *   `consumption_yuan`, `school_stage`.
+ * - household village and town: the most common among its members' hukou records, else all
+ *   records; category: the highest of its members' roster categories by the priority
+ *   tekun > dibao > monitored > rigid_expense > near_dibao > other (`other` when none).
+ */
+import type { StagedRecord } from "./stage.ts";
+import type { ValueField } from "./manifest.ts";
+
+/** How each value field is merged. */
+export const VALUE_RULES: Record<Exclude<ValueField, "category">, "any" | "count" | "sum" | "latest"> = {
+  social_insurance: "any",
+  housing_fund: "any",
+  major_illness: "any",
+  property_count: "count",
+  business_count: "count",
+  vehicle_count: "count",
+  property_area_m2: "sum",
+  financial_assets_yuan: "sum",
+  medical_oop_yuan: "sum",
+  education_cost_yuan: "sum",
+  tax_paid_yuan: "latest",
+  pension_yuan: "latest",
+  consumption_yuan: "latest",
+  school_stage: "latest",
+};
+
+/** The category priority, highest first. */
+export const CATEGORY_PRIORITY = ["tekun", "dibao", "monitored", "rigid_expense", "near_dibao", "other"] as const;
+
+/** A golden member row (contract §1 members, with the merged value fields). */
+export type MemberRow = Record<string, string | number | boolean | null>;
+/** A golden household row. */
+export interface HouseholdRow {
+  household_id: string;
+  town: string | null;
+  village: string;
+  category: string;
+}
+
+function mode<T>(values: readonly T[]): T | null {
+  const counts = new Map<T, number>();
+  let best: T | null = null, bestN = 0;
+  for (const v of values) {
+    const n = (counts.get(v) ?? 0) + 1;
+    counts.set(v, n);
+    if (n > bestN || (n === bestN && best !== null && String(v) < String(best))) {
+      best = v;
+      bestN = n;
+    }
+  }
+  return best;
+}
+
+const byLatest = (a: StagedRecord, b: StagedRecord) =>
+  a.extract_date !== b.extract_date
+    ? (a.extract_date > b.extract_date ? -1 : 1)
+    : a.source_id !== b.source_id
+    ? (a.source_id < b.source_id ? -1 : 1)
+    : a.record_id < b.record_id
+    ? -1
+    : 1;
+
+function preferred<T>(records: readonly StagedRecord[], get: (r: StagedRecord) => T | null): T | null {
+  for (const kind of ["hukou", "roster"]) {
+    const v = records.filter((r) => r.kind === kind && get(r) !== null).sort(byLatest)[0];
+    if (v) return get(v);
+  }
+  return mode(records.map(get).filter((x): x is T => x !== null));
+}
+
+/** The member and household rows of the persons (records grouped by person id, in person-id order). */
+export function goldenRecords(
+  persons: ReadonlyMap<string, readonly StagedRecord[]>,
+  referenceDate: string,
+): { members: MemberRow[]; households: HouseholdRow[] } {
+  const members: MemberRow[] = [];
+  const homes = new Map<string, { records: StagedRecord[]; categories: string[] }>();
+  const refYear = Number(referenceDate.slice(0, 4));
+  const refMd = referenceDate.slice(5);
+  for (const [personId, records] of [...persons].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    const householdId = preferred(records, (r) => r.household_ref) ?? `X${personId}`;
+    const validSex = records.find((r) => r.id_ok === true && r.id_sex !== null)?.id_sex;
+    const sex = validSex ?? mode(records.map((r) => r.sex).filter((s) => s !== null));
+    const full = mode(
+      records.map((r) => r.birth).filter((b) => b && b.m !== null && b.d !== null)
+        .map((b) => `${b!.y}-${String(b!.m).padStart(2, "0")}-${String(b!.d).padStart(2, "0")}`),
+    );
+    const partial = records.map((r) => r.birth).filter((b) => b !== null)
+      .sort((a, b) => (b!.m !== null ? 1 : 0) - (a!.m !== null ? 1 : 0))[0] ?? null;
+    const birthYear = full ? Number(full.slice(0, 4)) : partial ? partial.y : null;
+    const age = full
+      ? refYear - Number(full.slice(0, 4)) - (full.slice(5) > refMd ? 1 : 0)
+      : birthYear !== null
+      ? refYear - birthYear
+      : null;
+    const row: MemberRow = {
+      person_id: personId,
+      household_id: householdId,
+      relation: preferred(records, (r) => r.relation) ?? "other",
+      sex: sex === "M" ? "male" : sex === "F" ? "female" : null,
+      age,
+      birth_year: birthYear,
+      records: records.length,
+      sources: new Set(records.map((r) => r.source_id)).size,
+    };
+    for (const [field, rule] of Object.entries(VALUE_RULES) as [keyof typeof VALUE_RULES, string][]) {
+      const carrying = records.filter((r) => r.values[field] !== undefined);
+      if (rule === "any") row[field] = carrying.some((r) => r.values[field] === true);
+      else if (rule === "count") row[field] = carrying.reduce((s, r) => s + Number(r.values[field]), 0);
+      else if (rule === "sum") {
+        row[field] = carrying.length ? carrying.reduce((s, r) => s + Number(r.values[field]), 0) : null;
+      } else row[field] = carrying.length ? [...carrying].sort(byLatest)[0].values[field]! : null;
+    }
+    members.push(row);
+    let home = homes.get(householdId);
+    if (!home) homes.set(householdId, home = { records: [], categories: [] });
+    home.records.push(...records);
+    for (const r of records) {
+      if (r.kind === "roster" && typeof r.values.category === "string") {
+        home.categories.push(r.values.category);
+      }
+    }
+  }
+  const households: HouseholdRow[] = [...homes].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([id, h]) => {
+    const hukou = h.records.filter((r) => r.kind === "hukou");
+    const from = (get: (r: StagedRecord) => string | null) =>
+      mode(hukou.map(get).filter((x): x is string => x !== null)) ??
+        mode(h.records.map(get).filter((x): x is string => x !== null));
+    const category = CATEGORY_PRIORITY.find((c) => h.categories.includes(c)) ?? "other";
+    return { household_id: id, town: from((r) => r.town), village: from((r) => r.village) ?? "(unknown)", category };
+  });
+  return { members, households };
+}

@@ -1,0 +1,220 @@
+/**
+ * The merge end to end (比对去重), as named steps: read → stage → link → cluster → person ids →
+ * golden records → files. `mergeSources` returns the files of the dataset folder (contract §1 and
+ * §4) and the report; the caller writes them.
+ */
+import { join } from "node:path";
+import { toCsv } from "../base/csv.ts";
+import { formatProblem, InputError } from "../contract/mod.ts";
+import type { Db } from "../db/mod.ts";
+import { parseCsv } from "../ingest/mod.ts";
+import { assignPersonIds, connectedComponents, recordKey } from "./cluster.ts";
+import { goldenRecords, type MemberRow, VALUE_RULES } from "./golden.ts";
+import { link, type LinkageFigures } from "./linkage.ts";
+import { type Quality, qualityOf } from "./quality.ts";
+import { DEFAULT_LINKAGE, type LinkageOptions } from "./settings.ts";
+import { readSources, type SourceSummary, type StagedRecord, stageSources } from "./stage.ts";
+
+/** Options of a merge. */
+export interface MergeOptions {
+  /** Reject rows with problems (with reasons) instead of failing. */
+  lenient?: boolean;
+  /** The previous run's `linkage/records.csv` text: person ids are kept stable through it. */
+  previousIds?: string;
+  linkage?: Partial<LinkageOptions>;
+}
+
+/** `linkage/report.json`. */
+export interface MergeReport {
+  sources: (SourceSummary & { linked: number })[];
+  records: { read: number; linked: number; rejected: number };
+  persons: number;
+  households: number;
+  person_ids: { kept: number; new: number };
+  clustering: { iterations: number; components_repaired_for_cannot_link: number; largest: number };
+  linkage: LinkageFigures;
+  quality?: Quality;
+  seconds: number;
+}
+
+/** A file to write, by its path inside the output folder. */
+export interface OutFile {
+  name: string;
+  text: string;
+}
+
+async function optionalCsv(path: string): Promise<string[][] | null> {
+  try {
+    return parseCsv(await Deno.readTextFile(path));
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return null;
+    throw e;
+  }
+}
+
+/** Previous person ids from a `linkage/records.csv` text. */
+export function previousIdsOf(text: string): Map<string, string> {
+  const rows = parseCsv(text);
+  const header = rows[0] ?? [];
+  const [s, r, p] = ["source_id", "record_id", "person_id"].map((c) => header.indexOf(c));
+  const out = new Map<string, string>();
+  if (s < 0 || r < 0 || p < 0) return out;
+  for (const row of rows.slice(1)) if (row[p]) out.set(recordKey(row[s], row[r]), row[p]);
+  return out;
+}
+
+const MEMBER_TYPES: Record<string, [string, string, string]> = {
+  person_id: ["text", "人员编号", "Stable pseudonymous person id (kept across monthly merges)."],
+  household_id: ["text", "家庭编号", "The household-registration pseudonym the person's records name."],
+  relation: ["text", "与户主关系", "Relation to the household head (hukou, else roster)."],
+  sex: ["text", "性别", "male or female (from a valid identity number, else the most common record)."],
+  age: ["number", "年龄", "Whole years at the latest extract date."],
+  birth_year: ["number", "出生年份", "Year of birth."],
+  records: ["number", "记录数", "Department records merged into this person."],
+  sources: ["number", "来源数", "Sources the person was found in."],
+};
+
+/** Reads, stages, links, clusters and merges the sources of `folder`. */
+export async function mergeSources(
+  db: Db,
+  folder: string,
+  options: MergeOptions = {},
+): Promise<{ files: OutFile[]; report: MergeReport }> {
+  const t0 = performance.now();
+  const linkage = { ...DEFAULT_LINKAGE, ...options.linkage };
+  const aliasRows = await optionalCsv(join(folder, "village_aliases.csv"));
+  const aliases = new Map((aliasRows ?? []).slice(1).filter((r) => r.length >= 2 && r[0]).map((r) => [r[0], r[1]]));
+  const staged = stageSources(await readSources(db, folder), { lenient: options.lenient, aliases });
+  if (staged.problems.length > 0) {
+    throw new InputError(
+      staged.problems,
+      staged.problems.slice(0, 50).map(formatProblem).join("\n") +
+        (staged.problems.length > 50 ? `\n… and ${staged.problems.length - 50} more problems` : ""),
+    );
+  }
+  if (staged.sources.length === 0) {
+    throw new InputError([{ file: folder, message: "No sources found: expected <folder>/<source_id>/manifest.json" }]);
+  }
+  const records = staged.records;
+  const { figures } = await link(db, records, linkage);
+  const cc = await connectedComponents(db, linkage.linkAt);
+  // Clusters → stable person ids.
+  const labels = await db.columns("select rid, c from clusters order by rid");
+  const byLabel = new Map<number, StagedRecord[]>();
+  labels.columns[0].forEach((rid, i) => {
+    const c = Number(labels.columns[1][i]);
+    let list = byLabel.get(c);
+    if (!list) byLabel.set(c, list = []);
+    list.push(records[Number(rid)]);
+  });
+  const clusters = [...byLabel.values()];
+  const previous = options.previousIds ? previousIdsOf(options.previousIds) : new Map<string, string>();
+  const ids = assignPersonIds(clusters.map((c) => c.map((r) => recordKey(r.source_id, r.record_id))), previous);
+  const persons = new Map<string, StagedRecord[]>();
+  const personOf = new Map<string, string>();
+  clusters.forEach((c, i) => {
+    persons.set(ids[i], c);
+    for (const r of c) personOf.set(recordKey(r.source_id, r.record_id), ids[i]);
+  });
+  const prevPersons = new Set(previous.values());
+  const kept = ids.filter((id) => prevPersons.has(id)).length;
+  const reference = staged.sources.map((s) => s.extract_date).sort().at(-1)!;
+  const { members, households } = goldenRecords(persons, reference);
+  // Truth, where given.
+  let quality: Quality | undefined;
+  const truthRows = await optionalCsv(join(folder, "truth.csv"));
+  if (truthRows) {
+    const h = truthRows[0];
+    const [s, r, p] = ["source_id", "record_id", "person_id"].map((c) => h.indexOf(c));
+    const truth = new Map(truthRows.slice(1).filter((x) => x.length > 2).map((x) => [recordKey(x[s], x[r]), x[p]]));
+    quality = qualityOf(personOf, truth);
+  }
+  const linkedBySource = new Map<string, number>();
+  for (const r of records) linkedBySource.set(r.source_id, (linkedBySource.get(r.source_id) ?? 0) + 1);
+  const read = staged.sources.reduce((s, x) => s + x.read, 0);
+  const report: MergeReport = {
+    sources: staged.sources.map((s) => ({ ...s, linked: linkedBySource.get(s.source_id) ?? 0 })),
+    records: { read, linked: records.length, rejected: read - records.length },
+    persons: persons.size,
+    households: households.length,
+    person_ids: { kept, new: ids.length - kept },
+    clustering: {
+      iterations: cc.iterations,
+      components_repaired_for_cannot_link: cc.cannotLinkRepaired,
+      largest: Math.max(0, ...clusters.map((c) => c.length)),
+    },
+    linkage: figures,
+    ...(quality ? { quality } : {}),
+    seconds: (performance.now() - t0) / 1000,
+  };
+  return { files: filesOf(members, households, records, staged.rejected, personOf, report), report };
+}
+
+function filesOf(
+  members: MemberRow[],
+  households: { household_id: string; town: string | null; village: string; category: string }[],
+  records: readonly StagedRecord[],
+  rejected: readonly { source_id: string; record_id: string; reason: string }[],
+  personOf: ReadonlyMap<string, string>,
+  report: MergeReport,
+): OutFile[] {
+  const memberColumns = [...Object.keys(MEMBER_TYPES), ...Object.keys(VALUE_RULES)];
+  const linkRows: string[][] = [
+    ...records.map((r) => [r.source_id, r.record_id, personOf.get(recordKey(r.source_id, r.record_id))!, ""]),
+    ...rejected.map((r) => [r.source_id, r.record_id, "", r.reason]),
+  ].sort((a, b) => (a[0] !== b[0] ? (a[0] < b[0] ? -1 : 1) : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
+  const valueTypes: Record<string, string> = {
+    any: "boolean",
+    count: "number",
+    sum: "number",
+    latest: "number",
+  };
+  const memberDescription = Object.fromEntries(memberColumns.map((c) => {
+    const known = MEMBER_TYPES[c];
+    if (known) return [c, { type: known[0], label_zh: known[1], description: known[2] }];
+    const rule = VALUE_RULES[c as keyof typeof VALUE_RULES];
+    const type = c === "school_stage" ? "text" : valueTypes[rule];
+    return [c, {
+      type,
+      description: `Merged from the department records: ${
+        rule === "any" ? "any record true" : rule === "latest" ? "the latest extract" : "sum across records"
+      }.`,
+    }];
+  }));
+  const dataset = {
+    name: "merged-sources",
+    description:
+      `Merged by deno task merge from ${report.sources.length} department sources: ${report.records.linked} records → ${report.persons} persons in ${report.households} households. Names were read for matching only and are in no file.`,
+    tables: {
+      households: {
+        household_id: { type: "text", label_zh: "家庭编号", description: "Household-registration pseudonym." },
+        town: { type: "text", label_zh: "乡镇" },
+        village: {
+          type: "text",
+          label_zh: "村（社区）",
+          description: "Current village name (old names through village_aliases.csv).",
+        },
+        category: {
+          type: "text",
+          label_zh: "监测类别",
+          description:
+            "Highest roster category of the members: tekun > dibao > monitored > rigid_expense > near_dibao > other.",
+        },
+      },
+      members: memberDescription,
+    },
+  };
+  return [
+    { name: "dataset.json", text: JSON.stringify(dataset, null, 2) + "\n" },
+    {
+      name: "households.csv",
+      text: toCsv(
+        ["household_id", "town", "village", "category"],
+        households.map((h) => [h.household_id, h.town, h.village, h.category]),
+      ),
+    },
+    { name: "members.csv", text: toCsv(memberColumns, members.map((m) => memberColumns.map((c) => m[c]))) },
+    { name: "linkage/records.csv", text: toCsv(["source_id", "record_id", "person_id", "reason"], linkRows) },
+    { name: "linkage/report.json", text: JSON.stringify(report, null, 2) + "\n" },
+  ];
+}

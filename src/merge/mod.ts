@@ -1,0 +1,46 @@
+/**
+ * Merge (比对去重): department extracts (contract §4) → one dataset (§1) of persons and
+ * households, by probabilistic record linkage as Splink does it, on DuckDB. Pure planning and SQL
+ * generation; the caller passes the database.
+ *
+ * Steps: staging (`stage.ts`: read, check, normalise names/dates/villages) → blocking (OR-ed rules,
+ * `settings.ts`) → comparison vectors (ordered levels per comparison) → u from random pairs → m by
+ * EM per training rule with u fixed → prior from deterministic rules → match weight with
+ * term-frequency adjustments and probability per pair (`linkage.ts`, `fellegi_sunter.ts`) →
+ * link where probability ≥ 0.9 *and* a level beyond names agrees (pseudonym, ID-encoded birth,
+ * birth date, household) → connected components with cannot-link (`cluster.ts`) → stable person
+ * ids → golden records (`golden.ts`, one documented rule per field) → quality against a truth file
+ * (`quality.ts`).
+ *
+ * ```ts
+ * import { openDb } from "../db/mod.ts";
+ * import { matchWeight, mergeSources } from "./mod.ts";
+ * // Fellegi–Sunter by hand: prior 1/1000, one comparison agreeing with m = 0.9, u = 0.01.
+ * const w = matchWeight({ m: [[0.9, 0.1]], u: [[0.01, 0.99]], lambda: 0.001 }, [0]);
+ * console.log(w.toFixed(3)); // log2(0.001/0.999) + log2(90)
+ * const dir = await Deno.makeTempDir();
+ * await Deno.mkdir(`${dir}/roster`);
+ * await Deno.writeTextFile(`${dir}/roster/manifest.json`, JSON.stringify({
+ *   source_id: "roster", department: "civil_affairs", kind: "roster", extract_date: "2024-03-31",
+ *   columns: { "姓名": "name", "出生日期": "birth_date" },
+ * }));
+ * await Deno.writeTextFile(`${dir}/roster/records.csv`,
+ *   "record_id,id_pseudo,姓名,出生日期,village,household_ref,category\n" +
+ *   "r1,a1,张伟,1980-01-02,东村,h1,dibao\nr2,,張偉,1980-01-02,东村,h1,dibao\nr3,b2,李芳,1990-05-06,西村,h2,other\n");
+ * const db = await openDb("native");
+ * const { report } = await mergeSources(db, dir);
+ * await db.close();
+ * console.log(report.records.read, report.persons); // 3 records, 2 persons
+ * ```
+ */
+export * from "./fellegi_sunter.ts";
+export * from "./settings.ts";
+export * from "./manifest.ts";
+export * from "./normalise.ts";
+export * from "./stage.ts";
+export * from "./sql.ts";
+export * from "./linkage.ts";
+export * from "./cluster.ts";
+export * from "./golden.ts";
+export * from "./quality.ts";
+export * from "./merge.ts";
