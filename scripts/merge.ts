@@ -16,7 +16,7 @@ const USAGE =
 Merges the department extracts below <folder> (<source_id>/manifest.json + records.csv|parquet) into a dataset.
   --lenient        reject rows with problems (reasons in linkage/records.csv) instead of failing
   --id-map <file>  the previous run's linkage/records.csv (default: <out>/linkage/records.csv if present)
-  --link-at P      match probability from which a pair links (default 0.9)`;
+  --link-at P      match probability from which a pair links (default 0.7)`;
 
 await runCommand(USAGE, async () => {
   const args = parseArgs(Deno.args, { values: ["sources", "out", "id-map", "link-at", "engine"], flags: ["lenient"] });

@@ -10,6 +10,13 @@
  *   probability = 2^w / (1 + 2^w).
  */
 
+/**
+ * The least m of any level: a level no training pair reached still has a small chance among
+ * matches (a typo the training data lacked), so one disagreement never weighs more than
+ * log2(0.001 / u) — about −10 bits.
+ */
+export const M_FLOOR = 1e-3;
+
 /** m and u of each level of each comparison (index [comparison][level]). */
 export interface Parameters {
   m: number[][];
@@ -98,7 +105,7 @@ export function expectationMaximisation(
     const next = m.map((levels, k) => {
       if (!active[k]) return levels;
       const sum = mNum[k].reduce((s, x) => s + x, 0);
-      return sum > 0 ? mNum[k].map((x) => Math.max(x / sum, 1e-9)) : levels;
+      return sum > 0 ? mNum[k].map((x) => Math.max(x / sum, M_FLOOR)) : levels;
     });
     const change = Math.max(...next.flatMap((levels, k) => levels.map((x, l) => Math.abs(x - m[k][l]))));
     m = next;

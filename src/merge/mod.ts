@@ -7,7 +7,7 @@
  * `settings.ts`) → comparison vectors (ordered levels per comparison) → u from random pairs → m by
  * EM per training rule with u fixed → prior from deterministic rules → match weight with
  * term-frequency adjustments and probability per pair (`linkage.ts`, `fellegi_sunter.ts`) →
- * link where probability ≥ 0.9 *and* a level beyond names agrees (pseudonym, ID-encoded birth,
+ * link where probability ≥ 0.7 *and* a level beyond names agrees (pseudonym, ID-encoded birth,
  * birth date, household) → connected components with cannot-link (`cluster.ts`) → stable person
  * ids → golden records (`golden.ts`, one documented rule per field) → quality against a truth file
  * (`quality.ts`).

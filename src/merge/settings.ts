@@ -53,7 +53,8 @@ export const COMPARISONS: readonly Comparison[] = [
     nullSql: anyNull("id_pseudo"),
     levels: [
       { id: "equal", label: "same pseudonym", sql: eq("id_pseudo"), evidence: true },
-      { id: "else", label: "different", sql: "true" },
+      { id: "both_valid", label: "different, both check digits valid", sql: "l.id_ok and r.id_ok" },
+      { id: "else", label: "different (a number failed its check or was not checked)", sql: "true" },
     ],
   },
   {
@@ -120,7 +121,7 @@ export const COMPARISONS: readonly Comparison[] = [
     label: "Village 村（社区）",
     nullSql: anyNull("village"),
     levels: [
-      { id: "equal", label: "same village", sql: eq("village"), tf: "village" },
+      { id: "equal", label: "same village", sql: eq("village"), tf: "village", evidence: true },
       { id: "else", label: "different", sql: "true" },
     ],
   },
@@ -142,6 +143,7 @@ export const BLOCKING_RULES: readonly BlockingRule[] = [
   { id: "household_year", on: ["household_ref", "birth_y"] },
   { id: "id_birth_surname", on: ["id_birth", "surname_py"] },
   { id: "surname_month_village", on: ["surname_py", "birth_y", "birth_m", "village"] },
+  { id: "name_village", on: ["name_py", "village"] },
 ];
 
 /** The training sessions of EM (as Splink's `estimate_parameters_using_expectation_maximisation`). */
@@ -169,9 +171,9 @@ export interface LinkageOptions {
 
 /** The defaults. */
 export const DEFAULT_LINKAGE: LinkageOptions = {
-  linkAt: 0.9,
+  linkAt: 0.7,
   reviewAt: 0.5,
-  uSampleRecords: 1500,
+  uSampleRecords: 1200,
   seed: 42,
   priorRecall: 0.9,
   emTolerance: 1e-4,

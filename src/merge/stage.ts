@@ -13,7 +13,9 @@
  * An identity pseudonym is *trusted* for matching only where what the number encodes agrees with
  * what the record says: a record whose `id_birth` is two or more years from its `birth_date`, or
  * whose `id_sex` differs from its `sex`, carries someone else's number (a dependant recorded with
- * the applicant's); its pseudonym, `id_birth` and `id_sex` are then set aside (`id_note`).
+ * the applicant's); its pseudonym, `id_birth` and `id_sex` are then set aside (`id_note`). The
+ * `id_birth` and `id_sex` of a number whose check digit failed (mistyped) are set aside too; its
+ * pseudonym stays (the same mistake may recur), but never counts for cannot-link.
  */
 import { join } from "node:path";
 import type { Problem } from "../contract/mod.ts";
@@ -407,7 +409,8 @@ function recordOf(
     idPseudo = null;
     idOk = null;
   }
-  if (idPseudo === null) {
+  if (idPseudo === null || idOk === false) {
+    // A number that failed its check digit was mistyped: what it encodes is not evidence.
     idBirth = null;
     idSex = null;
   }
