@@ -208,6 +208,8 @@ export interface LinkageFigures {
   pairs_linked: number;
   pairs_review: number;
   pairs_name_only: number;
+  /** Seconds each step took. */
+  seconds: Record<string, number>;
 }
 
 /** Runs steps 1–6 and counts the decisions; returns the parameters and figures. */
@@ -217,13 +219,22 @@ export async function link(
   options: LinkageOptions,
 ): Promise<{ params: Parameters; figures: LinkageFigures }> {
   const comparisons = COMPARISONS;
-  await loadStaged(db, records);
-  const rules = await block(db, comparisons);
-  const { u, pairs: uPairs } = await estimateU(db, comparisons, options);
-  const { m, sessions } = await estimateM(db, comparisons, u, options);
-  const lambda = await estimatePrior(db, records.length, options.priorRecall);
+  const seconds: Record<string, number> = {};
+  let t = performance.now();
+  const step = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
+    const value = await run();
+    const now = performance.now();
+    seconds[name] = (now - t) / 1000;
+    t = now;
+    return value;
+  };
+  await step("load", () => loadStaged(db, records));
+  const rules = await step("block_and_compare", () => block(db, comparisons));
+  const { u, pairs: uPairs } = await step("estimate_u", () => estimateU(db, comparisons, options));
+  const { m, sessions } = await step("estimate_m", () => estimateM(db, comparisons, u, options));
+  const lambda = await step("prior", () => estimatePrior(db, records.length, options.priorRecall));
   const params: Parameters = { m, u, lambda };
-  await scorePairs(db, comparisons, params);
+  await step("score", () => scorePairs(db, comparisons, params));
   const [row] = await db.all(`select count(*)::double as pairs,
     count(*) filter (where probability >= ${options.linkAt} and evidence)::double as linked,
     count(*) filter (where probability >= ${options.reviewAt} and not (probability >= ${options.linkAt} and evidence))::double as review,
@@ -251,6 +262,7 @@ export async function link(
     pairs_linked: Number(row.linked),
     pairs_review: Number(row.review),
     pairs_name_only: Number(row.name_only),
+    seconds,
   };
   return { params, figures };
 }

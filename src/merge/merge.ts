@@ -141,7 +141,7 @@ export async function mergeSources(
     clustering: {
       iterations: cc.iterations,
       components_repaired_for_cannot_link: cc.cannotLinkRepaired,
-      largest: Math.max(0, ...clusters.map((c) => c.length)),
+      largest: clusters.reduce((m, c) => Math.max(m, c.length), 0),
     },
     linkage: figures,
     ...(quality ? { quality } : {}),

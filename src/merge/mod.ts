@@ -30,6 +30,7 @@
  * const db = await openDb("native");
  * const { report } = await mergeSources(db, dir);
  * await db.close();
+ * await Deno.remove(dir, { recursive: true });
  * console.log(report.records.read, report.persons); // 3 records, 2 persons
  * ```
  */

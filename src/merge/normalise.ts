@@ -9,8 +9,11 @@ import { pinyin } from "pinyin-pro";
 
 const toSimplified = OpenCC.Converter({ from: "t", to: "cn" });
 
+const PLAIN = /^[!-~](?:[ !-~]*[!-~])?$/;
+
 /** NFC, full-width forms (U+FF01–FF5E, the ideographic space) to ASCII, whitespace collapsed and trimmed. */
 export function normaliseText(text: string): string {
+  if (PLAIN.test(text)) return text;
   return text.normalize("NFC")
     .replace(/[\uff01-\uff5e]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
     .replace(/[\u3000\s]+/g, " ")

@@ -216,6 +216,9 @@ export function checkManifest(raw: RawSource): { manifest?: Manifest; fields: st
   return { manifest, fields, problems };
 }
 
+/** Cells that could be an identity or mobile number once normalised (digits, X, +, spaces, full-width digits). */
+const MAYBE_NUMBER = /^[\s\u3000+＋]*[0-9０-９][0-9０-９\s\u3000]{9,}[0-9０-９Xx Ｘｘ]?[\s\u3000]*$/;
+
 /** Raw identity or mobile numbers in any column: refused, naming the first row and the column. */
 export function checkIdentifiers(raw: RawSource): Problem[] {
   const problems: Problem[] = [];
@@ -223,7 +226,7 @@ export function checkIdentifiers(raw: RawSource): Problem[] {
   for (let c = 0; c < raw.header.length; c++) {
     for (let r = 0; r < raw.rows.length; r++) {
       const cell = raw.rows[r][c] ?? "";
-      if (cell.length < 11 || cell.length > 24) continue;
+      if (cell.length < 11 || cell.length > 40 || !MAYBE_NUMBER.test(cell)) continue;
       const t = normaliseText(cell);
       const kind = isResidentIdNumber(t) ? "resident identity numbers" : isMobileNumber(t) ? "mobile numbers" : "";
       if (kind) {
