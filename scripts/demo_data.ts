@@ -28,6 +28,7 @@ import {
   warnedOf,
 } from "../src/synth/mod.ts";
 import { readModel } from "./_cli.ts";
+import { writeDemoSources } from "./demo_sources.ts";
 
 /** The default seed of the demo county. */
 export const DEFAULT_SEED = DEMO_SEED;
@@ -39,7 +40,8 @@ Generates the demo county (default: ${PARAMS.households} households, seed ${DEMO
   --seed S         seed of the generator (default ${DEMO_SEED}); the same seed gives byte-identical files
   --out <folder>   dataset folder to write (default data/demo)
   --model <file>   model whose warnings the verified batches follow (default models/county-default.json)
-  --summary <file> also write the headline figures as JSON to this file`;
+  --summary <file> also write the headline figures as JSON to this file
+  --sources <dir>  also write the county's raw department extracts (contract §4, with truth.csv) to this folder`;
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -49,6 +51,7 @@ interface Options {
   out: string;
   model: string;
   summary?: string;
+  sources?: string;
 }
 
 /** An integer option within [min, max]. */
@@ -76,6 +79,7 @@ function parseOptions(argv: string[]): Options {
     else if (m[1] === "out") o.out = resolve(value);
     else if (m[1] === "model") o.model = resolve(value);
     else if (m[1] === "summary") o.summary = resolve(value);
+    else if (m[1] === "sources") o.sources = resolve(value);
     else throw new Error(`Unknown option --${m[1]}`);
   }
   return o;
@@ -130,6 +134,7 @@ export async function generate(o: Options): Promise<string> {
   const headline = await demoHeadline(demo, model, evaluator);
   await Deno.mkdir(o.out, { recursive: true });
   for (const f of datasetFiles(demo.tables)) await Deno.writeTextFile(join(o.out, f.name), f.text);
+  if (o.sources) await writeDemoSources(demo.county, o.seed, o.sources);
   const seconds = (performance.now() - t0) / 1000;
   const generationSeconds = (tGenerated - t0) / 1000;
   if (o.summary) {

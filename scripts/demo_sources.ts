@@ -9,7 +9,7 @@
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { demoSourceFiles, demoSources } from "../src/synth/sources.ts";
-import { DEMO_SEED, generateCounty, PARAMS } from "../src/synth/mod.ts";
+import { type County, DEMO_SEED, generateCounty, PARAMS } from "../src/synth/mod.ts";
 import { integerOption, parseArgs, runCommand } from "./_cli.ts";
 
 const USAGE = `Usage: deno run -A scripts/demo_sources.ts [--households N] [--seed S] [--out <folder>]
@@ -17,9 +17,8 @@ Writes the demo county's department sources (default ${PARAMS.households} househ
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
-/** Writes the sources of the demo county of `households` and `seed` into `out`; returns the record count. */
-export async function writeDemoSources(households: number, seed: number, out: string): Promise<number> {
-  const county = generateCounty(PARAMS, seed, households);
+/** Writes the sources of a demo county generated with `seed` into `out`; returns the record count. */
+export async function writeDemoSources(county: County, seed: number, out: string): Promise<number> {
   const sources = demoSources(county, seed);
   for (const f of demoSourceFiles(sources)) {
     const path = join(out, f.name);
@@ -36,7 +35,7 @@ if (import.meta.main) {
     const seed = integerOption(args, "seed", DEMO_SEED, 0, 0xffffffff);
     const out = resolve(typeof args.out === "string" ? args.out : join(ROOT, "data", "demo-sources"));
     const t0 = performance.now();
-    const n = await writeDemoSources(households, seed, out);
+    const n = await writeDemoSources(generateCounty(PARAMS, seed, households), seed, out);
     console.log(
       `Wrote ${n} records of ${households} households' members to ${out} in ${
         ((performance.now() - t0) / 1000).toFixed(1)

@@ -34,3 +34,4 @@ export { ASSISTANCE_TYPES, type AssistanceType, latentNeed, type Need } from "./
 export { type Category, PARAMS, type Params, type Template } from "./params.ts";
 export { type Town, TOWNS, type Village } from "./names.ts";
 export * from "./verify.ts";
+export * from "./sources.ts";
