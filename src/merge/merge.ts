@@ -30,8 +30,16 @@ export interface MergeReport {
   records: { read: number; linked: number; rejected: number };
   persons: number;
   households: number;
+  /** Identity numbers set aside as someone else's (a dependant with the applicant's), and failing their check digit. */
+  staging: { ids_not_theirs: number; ids_failed_check: number; village_aliases: number };
   person_ids: { kept: number; new: number };
-  clustering: { iterations: number; components_repaired_for_cannot_link: number; largest: number };
+  clustering: {
+    iterations: number;
+    components_repaired_for_cannot_link: number;
+    largest: number;
+    /** Persons with more records than sources (a source lists them twice, or two people were joined). */
+    more_records_than_sources: number;
+  };
   linkage: LinkageFigures;
   quality?: Quality;
   seconds: number;
@@ -137,11 +145,17 @@ export async function mergeSources(
     records: { read, linked: records.length, rejected: read - records.length },
     persons: persons.size,
     households: households.length,
+    staging: {
+      ids_not_theirs: records.filter((r) => r.id_note === "id_not_theirs").length,
+      ids_failed_check: records.filter((r) => r.id_ok === false).length,
+      village_aliases: aliases.size,
+    },
     person_ids: { kept, new: ids.length - kept },
     clustering: {
       iterations: cc.iterations,
       components_repaired_for_cannot_link: cc.cannotLinkRepaired,
       largest: clusters.reduce((m, c) => Math.max(m, c.length), 0),
+      more_records_than_sources: clusters.filter((c) => new Set(c.map((r) => r.source_id)).size < c.length).length,
     },
     linkage: figures,
     ...(quality ? { quality } : {}),
