@@ -2,9 +2,10 @@
  * `deno task merge --sources <folder> --out <dataset folder> [--lenient] [--id-map <records.csv>]`
  *
  * Merges the department sources (contract §4) into a dataset (§1): households.csv, members.csv,
- * dataset.json, linkage/records.csv (every record → person id, or the reason it was rejected)
- * and linkage/report.json. Person ids stay stable across runs through the previous
- * linkage/records.csv (in the out folder, or --id-map). Names are read for matching only.
+ * dataset.json, linkage/records.csv (every record → person id, or the reason it was rejected),
+ * linkage/review.csv (the pairs to review) and linkage/report.json. Person ids stay stable across
+ * runs through the previous linkage/records.csv (in the out folder, or --id-map). Names are read
+ * for matching only.
  */
 import { join } from "node:path";
 import { openDb } from "../src/db/mod.ts";

@@ -5,6 +5,7 @@
  */
 import { join } from "node:path";
 import { toCsv } from "../base/csv.ts";
+import { plainNumber } from "../base/format.ts";
 import { formatProblem, InputError } from "../contract/mod.ts";
 import type { Db } from "../db/mod.ts";
 import { parseCsv } from "../ingest/mod.ts";
@@ -12,7 +13,7 @@ import { assignPersonIds, connectedComponents, recordKey } from "./cluster.ts";
 import { goldenRecords, type MemberRow, VALUE_RULES } from "./golden.ts";
 import { link, type LinkageFigures } from "./linkage.ts";
 import { type Quality, qualityOf } from "./quality.ts";
-import { DEFAULT_LINKAGE, type LinkageOptions } from "./settings.ts";
+import { COMPARISONS, DEFAULT_LINKAGE, type LinkageOptions } from "./settings.ts";
 import { readSources, type SourceSummary, type StagedRecord, stageSources } from "./stage.ts";
 
 /** Options of a merge. */
@@ -106,6 +107,7 @@ export async function mergeSources(
   const records = staged.records;
   const { figures } = await link(db, records, linkage);
   const cc = await connectedComponents(db, linkage.linkAt);
+  const review = await reviewCsv(db, records, linkage);
   // Clusters → stable person ids.
   const labels = await db.columns("select rid, c from clusters order by rid");
   const byLabel = new Map<number, StagedRecord[]>();
@@ -161,7 +163,45 @@ export async function mergeSources(
     ...(quality ? { quality } : {}),
     seconds: (performance.now() - t0) / 1000,
   };
-  return { files: filesOf(members, households, records, staged.rejected, personOf, report), report };
+  const files = filesOf(members, households, records, staged.rejected, personOf, report);
+  files.push({ name: "linkage/review.csv", text: review });
+  return { files, report };
+}
+
+/**
+ * The review queue, `linkage/review.csv`: pairs with probability from `reviewAt`, not linked (below
+ * `linkAt`, or with no evidence beyond names), strongest first — record keys, weight, probability
+ * and the level of each comparison (never the compared values).
+ */
+async function reviewCsv(db: Db, records: readonly StagedRecord[], o: LinkageOptions): Promise<string> {
+  const g = COMPARISONS.map((c) => `g_${c.id}`);
+  const rows = await db.all(`select rid_l, rid_r, weight, probability, ${g.join(", ")} from scored
+  where probability >= ${o.reviewAt} and not (probability >= ${o.linkAt} and evidence)
+  order by weight desc, rid_l, rid_r`);
+  const level = (k: number, v: unknown) => (Number(v) < 0 ? "" : COMPARISONS[k].levels[Number(v)].id);
+  return toCsv(
+    [
+      "source_id_l",
+      "record_id_l",
+      "source_id_r",
+      "record_id_r",
+      "weight",
+      "probability",
+      ...COMPARISONS.map((c) => c.id),
+    ],
+    rows.map((r) => {
+      const [a, b] = [records[Number(r.rid_l)], records[Number(r.rid_r)]];
+      return [
+        a.source_id,
+        a.record_id,
+        b.source_id,
+        b.record_id,
+        plainNumber(Number(r.weight)),
+        plainNumber(Number(r.probability)),
+        ...g.map((c, k) => level(k, r[c])),
+      ];
+    }),
+  );
 }
 
 function filesOf(
