@@ -44,6 +44,8 @@ export interface MergeReport {
   linkage: LinkageFigures;
   quality?: Quality;
   seconds: number;
+  /** Seconds per step: read, stage, link, cluster, golden. */
+  steps_seconds: Record<string, number>;
 }
 
 /** A file to write, by its path inside the output folder. */
@@ -90,10 +92,20 @@ export async function mergeSources(
   options: MergeOptions = {},
 ): Promise<{ files: OutFile[]; report: MergeReport }> {
   const t0 = performance.now();
+  const steps: Record<string, number> = {};
+  let tStep = t0;
+  const lap = (name: string) => {
+    const now = performance.now();
+    steps[name] = (now - tStep) / 1000;
+    tStep = now;
+  };
   const linkage = { ...DEFAULT_LINKAGE, ...options.linkage };
   const aliasRows = await optionalCsv(join(folder, "village_aliases.csv"));
   const aliases = new Map((aliasRows ?? []).slice(1).filter((r) => r.length >= 2 && r[0]).map((r) => [r[0], r[1]]));
-  const staged = stageSources(await readSources(db, folder), { lenient: options.lenient, aliases });
+  const raws = await readSources(db, folder);
+  lap("read");
+  const staged = stageSources(raws, { lenient: options.lenient, aliases });
+  lap("stage");
   if (staged.problems.length > 0) {
     throw new InputError(
       staged.problems,
@@ -106,8 +118,10 @@ export async function mergeSources(
   }
   const records = staged.records;
   const { figures } = await link(db, records, linkage);
+  lap("link");
   const cc = await connectedComponents(db, linkage.linkAt);
   const review = await reviewCsv(db, records, linkage);
+  lap("cluster");
   // Clusters → stable person ids.
   const labels = await db.columns("select rid, c from clusters order by rid");
   const byLabel = new Map<number, StagedRecord[]>();
@@ -130,6 +144,7 @@ export async function mergeSources(
   const kept = ids.filter((id) => prevPersons.has(id)).length;
   const reference = staged.sources.map((s) => s.extract_date).sort().at(-1)!;
   const { members, households } = goldenRecords(persons, reference);
+  lap("golden");
   // Truth, where given.
   let quality: Quality | undefined;
   const truthRows = await optionalCsv(join(folder, "truth.csv"));
@@ -162,6 +177,7 @@ export async function mergeSources(
     linkage: figures,
     ...(quality ? { quality } : {}),
     seconds: (performance.now() - t0) / 1000,
+    steps_seconds: steps,
   };
   const files = filesOf(members, households, records, staged.rejected, personOf, report);
   files.push({ name: "linkage/review.csv", text: review });
