@@ -198,3 +198,141 @@ describe("broken sources", () => {
     expect(new TextDecoder().decode(res.stderr)).toMatch(/s1\/manifest\.json, column kind: Unknown kind/);
   }, 30_000);
 });
+
+/** CRC-32 of bytes (zip entries carry it). */
+function crc32(bytes: Uint8Array): number {
+  let c = ~0;
+  for (const b of bytes) {
+    c ^= b;
+    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
+  }
+  return ~c >>> 0;
+}
+
+/** A minimal zip (deflated entries), as Excel writes them. */
+async function zip(entries: Record<string, string>): Promise<Uint8Array> {
+  const enc = new TextEncoder();
+  const chunks: Uint8Array[] = [];
+  const central: Uint8Array[] = [];
+  let offset = 0;
+  for (const [name, text] of Object.entries(entries)) {
+    const raw = enc.encode(text);
+    const stream = new Blob([raw]).stream().pipeThrough(new CompressionStream("deflate-raw"));
+    const data = new Uint8Array(await new Response(stream).arrayBuffer());
+    const n = enc.encode(name);
+    const local = new DataView(new ArrayBuffer(30));
+    local.setUint32(0, 0x04034b50, true);
+    local.setUint16(4, 20, true);
+    local.setUint16(8, 8, true);
+    local.setUint32(14, crc32(raw), true);
+    local.setUint32(18, data.length, true);
+    local.setUint32(22, raw.length, true);
+    local.setUint16(26, n.length, true);
+    const dir = new DataView(new ArrayBuffer(46));
+    dir.setUint32(0, 0x02014b50, true);
+    dir.setUint16(4, 20, true);
+    dir.setUint16(6, 20, true);
+    dir.setUint16(10, 8, true);
+    dir.setUint32(16, crc32(raw), true);
+    dir.setUint32(20, data.length, true);
+    dir.setUint32(24, raw.length, true);
+    dir.setUint16(28, n.length, true);
+    dir.setUint32(42, offset, true);
+    chunks.push(new Uint8Array(local.buffer), n, data);
+    central.push(new Uint8Array(dir.buffer), n);
+    offset += 30 + n.length + data.length;
+  }
+  const size = central.reduce((s, c) => s + c.length, 0);
+  const end = new DataView(new ArrayBuffer(22));
+  end.setUint32(0, 0x06054b50, true);
+  end.setUint16(8, Object.keys(entries).length, true);
+  end.setUint16(10, Object.keys(entries).length, true);
+  end.setUint32(12, size, true);
+  end.setUint32(16, offset, true);
+  const all = [...chunks, ...central, new Uint8Array(end.buffer)];
+  const out = new Uint8Array(all.reduce((s, c) => s + c.length, 0));
+  let p = 0;
+  for (const c of all) {
+    out.set(c, p);
+    p += c.length;
+  }
+  return out;
+}
+
+/** An .xlsx workbook of one sheet: strings shared, numbers plain, `{ date }` as a date-formatted serial. */
+function xlsx(rows: (string | number | { date: number })[][]): Promise<Uint8Array> {
+  const strings: string[] = [];
+  const col = (i: number) => String.fromCharCode(65 + i);
+  const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;");
+  const sheetRows = rows.map((r, i) =>
+    `<row r="${i + 1}">${
+      r.map((v, j) => {
+        const ref = `${col(j)}${i + 1}`;
+        if (typeof v === "string") {
+          strings.push(v);
+          return `<c r="${ref}" t="s"><v>${strings.length - 1}</v></c>`;
+        }
+        if (typeof v === "number") return `<c r="${ref}"><v>${v}</v></c>`;
+        return `<c r="${ref}" s="1"><v>${v.date}</v></c>`;
+      }).join("")
+    }</row>`
+  ).join("");
+  const ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"';
+  return zip({
+    "[Content_Types].xml": '<?xml version="1.0"?><Types/>',
+    "xl/workbook.xml":
+      `<workbook ${ns} xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="名单" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+    "xl/_rels/workbook.xml.rels":
+      '<Relationships><Relationship Id="rId1" Type="worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+    "xl/styles.xml":
+      `<styleSheet ${ns}><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="14"/></cellXfs></styleSheet>`,
+    "xl/sharedStrings.xml": `<sst ${ns}>${strings.map((s) => `<si><t>${esc(s)}</t></si>`).join("")}</sst>`,
+    "xl/worksheets/sheet1.xml": `<worksheet ${ns}><sheetData>${sheetRows}</sheetData></worksheet>`,
+  });
+}
+
+describe("source files as departments export them", () => {
+  it("reads an .xlsx source with Chinese headers and date cells, and a BOM + CRLF CSV, and links them", async () => {
+    const dir = await Deno.makeTempDir({ prefix: "merge-xlsx-" });
+    try {
+      const m = (id: string, kind: string, columns?: Record<string, string>) =>
+        JSON.stringify({ source_id: id, department: "d", kind, extract_date: "2024-06-30", columns });
+      await writeFiles(dir, [
+        { name: "roster/manifest.json", text: m("roster", "roster") },
+        {
+          name: "roster/records.csv",
+          text: "\ufeffrecord_id,id_pseudo,name,birth_date,village,household_ref,category\r\n" +
+            "r1,k1,张伟,1980-01-02,东村,h1,dibao\r\nr2,k2,李芳,1990-05-06,西村,h2,other\r\n",
+        },
+        {
+          name: "cars/manifest.json",
+          text: m("cars", "vehicle", {
+            编号: "record_id",
+            姓名: "name",
+            出生日期: "birth_date",
+            村: "village",
+            车辆数: "vehicle_count",
+          }),
+        },
+      ]);
+      // 1980-01-02 is Excel serial 29222.
+      await Deno.writeFile(
+        join(dir, "cars/records.xlsx"),
+        await xlsx([["编号", "姓名", "出生日期", "村", "车辆数"], ["c1", "張偉", { date: 29222 }, "东村", 2]]),
+      );
+      const db = await openDb("native");
+      const { files, report } = await mergeSources(db, dir);
+      await db.close();
+      expect(report.sources.map((s) => [s.source_id, s.file, s.read])).toEqual([
+        ["cars", "records.xlsx", 1],
+        ["roster", "records.csv", 2],
+      ]);
+      expect(report.persons).toBe(2);
+      const members = parseCsv(files.find((f) => f.name === "members.csv")!.text);
+      const vehicles = members[0].indexOf("vehicle_count");
+      expect(members.slice(1).map((r) => r[vehicles]).sort()).toEqual(["0", "2"]);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+});

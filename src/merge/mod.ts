@@ -59,3 +59,4 @@ export * from "./cluster.ts";
 export * from "./golden.ts";
 export * from "./quality.ts";
 export * from "./merge.ts";
+export { readXlsx } from "./xlsx.ts";

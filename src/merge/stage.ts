@@ -2,7 +2,7 @@
  * Staging: every source read, checked against contract §4 and normalised into one list of
  * records the linkage compares. The steps, each returning its problems:
  *
- * 1. `readSources`: the folder's `<source_id>/manifest.json` and `records.csv | .parquet`.
+ * 1. `readSources`: the folder's `<source_id>/manifest.json` and `records.csv | .parquet | .xlsx`.
  * 2. `checkManifest`: the manifest's fields (zod), the folder name, the header mapping.
  * 3. `checkIdentifiers`: no column may hold raw resident identity or mobile numbers (always fatal).
  * 4. `stageRows`: each row's record id (non-empty, unique), each typed cell, then normalised:
@@ -21,6 +21,7 @@ import { join } from "node:path";
 import type { Problem } from "../contract/mod.ts";
 import type { Db } from "../db/mod.ts";
 import { isMobileNumber, isResidentIdNumber, parseCsv } from "../ingest/mod.ts";
+import { readXlsx } from "./xlsx.ts";
 import {
   CATEGORIES,
   type FieldType,
@@ -54,6 +55,8 @@ export interface RawSource {
   file: string | null;
   header: string[];
   rows: string[][];
+  /** Why the table could not be read, if it could not. */
+  unreadable?: string;
 }
 
 /** A staged record: the normalised fields the linkage compares, and the value fields. */
@@ -123,14 +126,24 @@ export async function readSources(db: Db, folder: string): Promise<RawSource[]> 
     const files: string[] = [];
     for await (const e of Deno.readDir(dir)) if (e.isFile && /^records\.[a-z]+$/.test(e.name)) files.push(e.name);
     files.sort();
-    const file = files.find((f) => f === "records.csv") ?? files.find((f) => f === "records.parquet") ??
-      files[0] ?? null;
+    const file = ["records.csv", "records.parquet", "records.xlsx"].find((f) => files.includes(f)) ?? files[0] ?? null;
     let header: string[] = [];
     let rows: string[][] = [];
+    let unreadable: string | undefined;
     if (file === "records.csv") {
       const table = parseCsv(await Deno.readTextFile(join(dir, file)));
       header = table[0] ?? [];
-      rows = table.slice(1).filter((r) => !(r.length === 1 && r[0] === ""));
+      rows = table.slice(1);
+    } else if (file === "records.xlsx") {
+      try {
+        const table = await readXlsx(await Deno.readFile(join(dir, file)));
+        header = table[0] ?? [];
+        rows = table.slice(1).map((
+          r,
+        ) => (r.length < header.length ? [...r, ...Array(header.length - r.length).fill("")] : r));
+      } catch (e) {
+        unreadable = (e as Error).message;
+      }
     } else if (file === "records.parquet") {
       const table = `src_${out.length}`;
       await db.importParquet(table, { path: join(dir, file) });
@@ -140,7 +153,7 @@ export async function readSources(db: Db, folder: string): Promise<RawSource[]> 
       rows = Array.from({ length: n }, (_, i) => res.columns.map((c) => (c[i] === null ? "" : String(c[i]))));
       await db.exec(`drop table ${table}`);
     }
-    out.push({ folder: name, manifestText, file, header, rows });
+    out.push({ folder: name, manifestText, file, header, rows, ...(unreadable ? { unreadable } : {}) });
   }
   return out;
 }
@@ -186,10 +199,11 @@ export function checkManifest(raw: RawSource): { manifest?: Manifest; fields: st
     });
   }
   const data = `${raw.folder}/${raw.file ?? "records.csv"}`;
-  if (raw.file === null) problems.push({ file: data, message: "No records.csv or records.parquet in this source" });
-  else if (raw.file !== "records.csv" && raw.file !== "records.parquet") {
-    problems.push({ file: data, message: `${raw.file} is not read yet; export the table as records.csv` });
-  }
+  if (raw.file === null) {
+    problems.push({ file: data, message: "No records.csv, records.parquet or records.xlsx in this source" });
+  } else if (!["records.csv", "records.parquet", "records.xlsx"].includes(raw.file)) {
+    problems.push({ file: data, message: `${raw.file} is not read; export the table as records.csv` });
+  } else if (raw.unreadable) problems.push({ file: data, message: `Cannot read the table: ${raw.unreadable}` });
   const fields = raw.header.map((h) => {
     const header = normaliseText(h);
     return manifest.columns?.[header] ?? manifest.columns?.[h] ?? header;
@@ -315,7 +329,7 @@ export function stageSources(raws: readonly RawSource[], options: StageOptions =
       kind: manifest.kind,
       extract_date: manifest.extract_date,
       file: raw.file!,
-      read: raw.rows.length,
+      read: raw.rows.filter((row) => !row.every((cell) => cell.trim() === "")).length,
       rejected: 0,
     };
     staged.sources.push(summary);
@@ -341,6 +355,7 @@ function stageRows(
   const ridCol = fields.indexOf("record_id");
   raw.rows.forEach((row, r) => {
     const rowNo = r + 2;
+    if (row.every((cell) => cell.trim() === "")) return; // blank lines are no records
     const rowProblems: Problem[] = [];
     const cells: Record<string, Cell> = {};
     if (row.length !== fields.length) {
