@@ -9,18 +9,31 @@
  */
 import { join } from "node:path";
 import { openDb } from "../src/db/mod.ts";
-import { mergeSources } from "../src/merge/mod.ts";
+import { formatWaterfall, mergeSources } from "../src/merge/mod.ts";
 import { engineOf, numberOption, parseArgs, required, runCommand, UsageError, writeOut } from "./_cli.ts";
 
 const USAGE =
-  `Usage: deno task merge --sources <folder> --out <dataset folder> [--lenient] [--id-map <records.csv>] [--link-at P]
+  `Usage: deno task merge --sources <folder> --out <dataset folder> [--lenient] [--id-map <records.csv>] [--link-at P] [--explain …]
 Merges the department extracts below <folder> (<source_id>/manifest.json + records.csv|parquet) into a dataset.
   --lenient        reject rows with problems (reasons in linkage/records.csv) instead of failing
   --id-map <file>  the previous run's linkage/records.csv (default: <out>/linkage/records.csv if present)
-  --link-at P      match probability from which a pair links (default 0.7)`;
+  --link-at P      match probability from which a pair links (default 0.7)
+  --explain "s/r,s/r;…"  print the match-weight waterfall of these record pairs (source_id/record_id)`;
 
 await runCommand(USAGE, async () => {
-  const args = parseArgs(Deno.args, { values: ["sources", "out", "id-map", "link-at", "engine"], flags: ["lenient"] });
+  const args = parseArgs(Deno.args, {
+    values: ["sources", "out", "id-map", "link-at", "engine", "explain"],
+    flags: ["lenient"],
+  });
+  const explain = typeof args.explain === "string"
+    ? args.explain.split(";").map((pair) => {
+      const keys = pair.split(",");
+      if (keys.length !== 2) {
+        throw new UsageError(`--explain needs pairs "src/rec,src/rec" (separated by ;), got "${pair}"`);
+      }
+      return keys as [string, string];
+    })
+    : undefined;
   const sources = required(args, "sources");
   const out = required(args, "out");
   const linkAt = numberOption(args, "link-at");
@@ -40,6 +53,7 @@ await runCommand(USAGE, async () => {
       lenient: args.lenient === true,
       previousIds,
       linkage: linkAt !== undefined ? { linkAt } : {},
+      explain,
     });
   } finally {
     await db.close();
@@ -68,4 +82,5 @@ await runCommand(USAGE, async () => {
     );
   }
   console.log(`  in ${r.seconds.toFixed(1)} s. Wrote ${out}`);
+  for (const e of result.explanations) console.log(`\n${e.pair.join(" ↔ ")}\n${formatWaterfall(e.waterfall)}`);
 });

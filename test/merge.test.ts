@@ -6,6 +6,7 @@ import {
   COMPARISONS,
   constrainedComponents,
   expectationMaximisation,
+  explainPair,
   gammasSql,
   loadStaged,
   matchWeight,
@@ -51,6 +52,24 @@ describe("normalising names and dates", () => {
     expect(parseDate("1985")).toEqual({ y: 1985, m: null, d: null });
     expect(parseDate("1985-02-30")).toBeNull();
     expect(parseDate("1900-02-29")).toBeNull();
+  });
+});
+
+describe("staging", () => {
+  it("reads Chinese category names and sets aside a number that is not the record's own", () => {
+    const staged = stageSources([
+      raw(
+        "a",
+        manifest("a"),
+        "record_id,id_pseudo,id_birth,id_check_ok,birth_date,category\n" +
+          "1,k1,1960-01-01,true,2012-05-05,低保\n2,k2,1960-01-01,false,1960-01-01,支出型困难",
+      ),
+    ]);
+    expect(staged.problems).toEqual([]);
+    const [child, mistyped] = staged.records;
+    expect([child.values.category, mistyped.values.category]).toEqual(["dibao", "rigid_expense"]);
+    expect([child.id_pseudo, child.id_note, child.birth]).toEqual([null, "id_not_theirs", { y: 2012, m: 5, d: 5 }]);
+    expect([mistyped.id_pseudo, mistyped.id_ok, mistyped.id_birth]).toEqual(["k2", false, null]);
   });
 });
 
@@ -102,6 +121,20 @@ describe("Fellegi–Sunter weights", () => {
       const g23 = COMPARISONS.map((c) => Number(rows[1][`g_${c.id}`]));
       expect(g23).toEqual([2, -1, 0, 4, 0, 0, 1]);
       expect(rows[1].evidence).toBe(true); // the village agrees
+      // The waterfall of a pair adds up to the weight the pair was scored with.
+      const w = await explainPair(db, params, 1, 0);
+      expect(w.steps.map((x) => [x.comparison, x.level])).toEqual([
+        ["prior", ""],
+        ["id", "equal"],
+        ["id_birth", "null"],
+        ["name", "exact"],
+        ["birth", "exact"],
+        ["sex", "equal"],
+        ["village", "equal"],
+        ["household", "null"],
+      ]);
+      expect(w.weight).toBeCloseTo(Number(rows[0].weight), 10);
+      expect(w.steps.find((x) => x.comparison === "name")!.tf_adjustment).toBeCloseTo(tf, 12);
     } finally {
       await db.close();
     }

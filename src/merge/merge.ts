@@ -11,6 +11,7 @@ import type { Db } from "../db/mod.ts";
 import { parseCsv } from "../ingest/mod.ts";
 import { assignPersonIds, connectedComponents, recordKey } from "./cluster.ts";
 import { goldenRecords, type MemberRow, VALUE_RULES } from "./golden.ts";
+import { explainPair, type Waterfall } from "./explain.ts";
 import { link, type LinkageFigures } from "./linkage.ts";
 import { type Quality, qualityOf } from "./quality.ts";
 import { COMPARISONS, DEFAULT_LINKAGE, type LinkageOptions } from "./settings.ts";
@@ -23,6 +24,8 @@ export interface MergeOptions {
   /** The previous run's `linkage/records.csv` text: person ids are kept stable through it. */
   previousIds?: string;
   linkage?: Partial<LinkageOptions>;
+  /** Pairs to explain as waterfalls, each record as `source_id/record_id`. */
+  explain?: [string, string][];
 }
 
 /** `linkage/report.json`. */
@@ -90,7 +93,9 @@ export async function mergeSources(
   db: Db,
   folder: string,
   options: MergeOptions = {},
-): Promise<{ files: OutFile[]; report: MergeReport }> {
+): Promise<
+  { files: OutFile[]; report: MergeReport; explanations: { pair: [string, string]; waterfall: Waterfall }[] }
+> {
   const t0 = performance.now();
   const steps: Record<string, number> = {};
   let tStep = t0;
@@ -117,10 +122,28 @@ export async function mergeSources(
     throw new InputError([{ file: folder, message: "No sources found: expected <folder>/<source_id>/manifest.json" }]);
   }
   const records = staged.records;
-  const { figures } = await link(db, records, linkage);
+  const { figures, params } = await link(db, records, linkage);
   lap("link");
   const cc = await connectedComponents(db, linkage.linkAt);
   const review = await reviewCsv(db, records, linkage);
+  const explanations: { pair: [string, string]; waterfall: Waterfall }[] = [];
+  if (options.explain?.length) {
+    const ridOf = new Map(records.map((r) => [`${r.source_id}/${r.record_id}`, r.rid]));
+    for (const pair of options.explain) {
+      const [a, b] = pair.map((key) => {
+        const rid = ridOf.get(key);
+        if (rid === undefined) {
+          throw new InputError([{
+            file: folder,
+            value: key,
+            message: "No staged record source_id/record_id like this",
+          }]);
+        }
+        return rid;
+      });
+      explanations.push({ pair, waterfall: await explainPair(db, params, a, b) });
+    }
+  }
   lap("cluster");
   // Clusters → stable person ids.
   const labels = await db.columns("select rid, c from clusters order by rid");
@@ -181,7 +204,7 @@ export async function mergeSources(
   };
   const files = filesOf(members, households, records, staged.rejected, personOf, report);
   files.push({ name: "linkage/review.csv", text: review });
-  return { files, report };
+  return { files, report, explanations };
 }
 
 /**

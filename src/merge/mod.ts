@@ -60,3 +60,4 @@ export * from "./golden.ts";
 export * from "./quality.ts";
 export * from "./merge.ts";
 export { readXlsx } from "./xlsx.ts";
+export * from "./explain.ts";

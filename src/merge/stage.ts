@@ -18,7 +18,7 @@
  * pseudonym stays (the same mistake may recur), but never counts for cannot-link.
  */
 import { join } from "node:path";
-import type { Problem } from "../contract/mod.ts";
+import { CATEGORY_LABELS_ZH, type Problem } from "../contract/mod.ts";
 import type { Db } from "../db/mod.ts";
 import { isMobileNumber, isResidentIdNumber, parseCsv } from "../ingest/mod.ts";
 import { readXlsx } from "./xlsx.ts";
@@ -259,6 +259,14 @@ export function checkIdentifiers(raw: RawSource): Problem[] {
 
 type Cell = string | number | boolean | PartialDate | null;
 
+/** The Chinese names of the categories (and 支出型困难, the name the pilot used for rigid_expense). */
+const CATEGORY_WORDS = new Map<string, string>([
+  ...Object.entries(CATEGORY_LABELS_ZH).map(([code, zh]) => [zh, code] as [string, string]),
+  ["支出型困难", "rigid_expense"],
+  ["最低生活保障", "dibao"],
+  ["特困供养", "tekun"],
+]);
+
 /** Reads one cell of a field; a string result is the problem. */
 function readCell(type: FieldType, text: string): { value: Cell } | string {
   if (text.trim() === "") return { value: null };
@@ -287,7 +295,8 @@ function readCell(type: FieldType, text: string): { value: Cell } | string {
     }
     case "category": {
       const t = normaliseText(text);
-      return CATEGORIES.includes(t) ? { value: t } : `is not a category (${CATEGORIES.join(", ")})`;
+      const code = CATEGORIES.includes(t) ? t : CATEGORY_WORDS.get(t);
+      return code ? { value: code } : `is not a category (${CATEGORIES.join(", ")}, or 低保, 特困, …)`;
     }
   }
 }
