@@ -59,6 +59,21 @@ describe("merging the demo sources of a small county", () => {
     expect(rows.length - 1).toBe(result.report.records.read);
     expect(rows.slice(1).every((r) => /^P\d{8}$/.test(r[2]))).toBe(true);
   });
+  it("writes the review queue and the conflicts with severities", () => {
+    const names = result.files.map((f) => f.name).sort();
+    expect(names).toEqual([
+      "dataset.json",
+      "households.csv",
+      "linkage/conflicts.csv",
+      "linkage/records.csv",
+      "linkage/report.json",
+      "linkage/review.csv",
+      "members.csv",
+    ]);
+    const conflicts = parseCsv(result.files.find((f) => f.name === "linkage/conflicts.csv")!.text);
+    expect(conflicts[0]).toEqual(["person_id", "kind", "severity", "detail"]);
+    expect(conflicts.slice(1).filter((r) => r[1] === "two_valid_ids")).toEqual([]);
+  });
   it("writes a dataset that validate accepts", async () => {
     const db = await openDb("native");
     try {

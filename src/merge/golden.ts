@@ -147,3 +147,65 @@ export function goldenRecords(
   });
   return { members, households };
 }
+
+/** One conflict found among a person's records (`linkage/conflicts.csv`). */
+export interface Conflict {
+  person_id: string;
+  kind: "two_valid_ids" | "sex_disagrees" | "birth_date_disagrees" | "two_households" | "no_household";
+  severity: "high" | "medium" | "low";
+  /** What disagrees, in counts (never the values). */
+  detail: string;
+}
+
+/**
+ * The conflicts of each person's records: two valid pseudonyms (high: the cannot-link should make
+ * this impossible), recorded sex disagreeing (medium), full birth dates disagreeing (medium, low
+ * when they differ in one field only), two household references (medium), none at all (low).
+ */
+export function conflictsOf(persons: ReadonlyMap<string, readonly StagedRecord[]>): Conflict[] {
+  const out: Conflict[] = [];
+  for (const [personId, records] of [...persons].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    const distinct = <T>(get: (r: StagedRecord) => T | null) =>
+      new Set(records.map(get).filter((x): x is T => x !== null && x !== undefined));
+    const ids = distinct((r) => (r.id_ok === true ? r.id_pseudo : null));
+    if (ids.size > 1) {
+      out.push({
+        person_id: personId,
+        kind: "two_valid_ids",
+        severity: "high",
+        detail: `${ids.size} valid pseudonyms`,
+      });
+    }
+    const sexes = distinct((r) => r.sex);
+    if (sexes.size > 1) {
+      out.push({ person_id: personId, kind: "sex_disagrees", severity: "medium", detail: `${records.length} records` });
+    }
+    const births = [
+      ...distinct((
+        r,
+      ) => (r.birth && r.birth.m !== null && r.birth.d !== null ? `${r.birth.y}-${r.birth.m}-${r.birth.d}` : null)),
+    ];
+    if (births.length > 1) {
+      const parts = births.map((b) => b.split("-"));
+      const oneField = births.length === 2 && parts[0].filter((x, i) => x !== parts[1][i]).length === 1;
+      out.push({
+        person_id: personId,
+        kind: "birth_date_disagrees",
+        severity: oneField ? "low" : "medium",
+        detail: `${births.length} full birth dates${oneField ? ", one field apart" : ""}`,
+      });
+    }
+    const homes = distinct((r) => r.household_ref);
+    if (homes.size > 1) {
+      out.push({
+        person_id: personId,
+        kind: "two_households",
+        severity: "medium",
+        detail: `${homes.size} household references`,
+      });
+    } else if (homes.size === 0) {
+      out.push({ person_id: personId, kind: "no_household", severity: "low", detail: "a household of their own" });
+    }
+  }
+  return out;
+}

@@ -10,7 +10,7 @@ import { formatProblem, InputError } from "../contract/mod.ts";
 import type { Db } from "../db/mod.ts";
 import { parseCsv } from "../ingest/mod.ts";
 import { assignPersonIds, connectedComponents, recordKey } from "./cluster.ts";
-import { goldenRecords, type MemberRow, VALUE_RULES } from "./golden.ts";
+import { conflictsOf, goldenRecords, type MemberRow, VALUE_RULES } from "./golden.ts";
 import { explainPair, type Waterfall } from "./explain.ts";
 import { link, type LinkageFigures } from "./linkage.ts";
 import { type Quality, qualityOf } from "./quality.ts";
@@ -36,6 +36,8 @@ export interface MergeReport {
   households: number;
   /** Identity numbers set aside as someone else's (a dependant with the applicant's), and failing their check digit. */
   staging: { ids_not_theirs: number; ids_failed_check: number; village_aliases: number };
+  /** Conflicts by kind (the rows are in linkage/conflicts.csv). */
+  conflicts: Record<string, number>;
   person_ids: { kept: number; new: number };
   clustering: {
     iterations: number;
@@ -167,6 +169,7 @@ export async function mergeSources(
   const kept = ids.filter((id) => prevPersons.has(id)).length;
   const reference = staged.sources.map((s) => s.extract_date).sort().at(-1)!;
   const { members, households } = goldenRecords(persons, reference);
+  const conflicts = conflictsOf(persons);
   lap("golden");
   // Truth, where given.
   let quality: Quality | undefined;
@@ -185,6 +188,9 @@ export async function mergeSources(
     records: { read, linked: records.length, rejected: read - records.length },
     persons: persons.size,
     households: households.length,
+    conflicts: Object.fromEntries(
+      [...new Set(conflicts.map((c) => c.kind))].sort().map((k) => [k, conflicts.filter((c) => c.kind === k).length]),
+    ),
     staging: {
       ids_not_theirs: records.filter((r) => r.id_note === "id_not_theirs").length,
       ids_failed_check: records.filter((r) => r.id_ok === false).length,
@@ -204,6 +210,13 @@ export async function mergeSources(
   };
   const files = filesOf(members, households, records, staged.rejected, personOf, report);
   files.push({ name: "linkage/review.csv", text: review });
+  files.push({
+    name: "linkage/conflicts.csv",
+    text: toCsv(
+      ["person_id", "kind", "severity", "detail"],
+      conflicts.map((c) => [c.person_id, c.kind, c.severity, c.detail]),
+    ),
+  });
   return { files, report, explanations };
 }
 

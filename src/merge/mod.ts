@@ -9,13 +9,16 @@
  * term-frequency adjustments and probability per pair (`linkage.ts`, `fellegi_sunter.ts`) →
  * link where probability ≥ 0.7 *and* a level beyond names agrees (pseudonym, ID-encoded birth,
  * birth date, village, household: no link rests on a name alone) → connected components with cannot-link (`cluster.ts`) → stable person
- * ids → golden records (`golden.ts`, one documented rule per field) → quality against a truth file
- * (`quality.ts`).
+ * ids → golden records and conflicts (`golden.ts`, one documented rule per field) → quality against
+ * a truth file (`quality.ts`). Any pair's weight as a waterfall: `explainPair` (`explain.ts`,
+ * `--explain` on the command line).
  *
  * Command line: `deno task merge --sources <folder> --out <dataset> [--lenient] [--id-map <f>]
  * [--link-at P]` writes `households.csv`, `members.csv`, `dataset.json`, `linkage/records.csv`
  * (every record: source_id, record_id, person_id, reason where rejected),
- * `linkage/review.csv` (pairs near the threshold: record keys, weight, probability, levels) and
+ * `linkage/review.csv` (pairs near the threshold: record keys, weight, probability, levels),
+ * `linkage/conflicts.csv` (per person: two valid pseudonyms, sex or birth date disagreeing, two
+ * households or none, with a severity) and
  * `linkage/report.json` (records per source, persons, households, blocking-rule pair counts, EM
  * sessions, m/u/weight of every level, prior, thresholds, step timings, and with a `truth.csv`
  * beside the sources pairwise precision/recall/F1, B-cubed and the person-count error). Optional
