@@ -27,7 +27,8 @@
  * matching only and are written nowhere.
  *
  * On the demo sources (`deno task demo-data --sources <dir>`: 432,382 records of 145,022 persons)
- * the defaults give pairwise precision 0.9994, recall 0.9971 (F1 0.9982), persons +0.25%.
+ * the defaults give pairwise precision 0.9994, recall 0.9971 (F1 0.9982), B-cubed 0.9997/0.9984,
+ * persons +0.25%, in about 30 s at 1.9 GB peak on 2 cores (native DuckDB).
  *
  * ```ts
  * import { openDb } from "../db/mod.ts";
