@@ -81,6 +81,6 @@ await runCommand(USAGE, async () => {
       }; persons ${q.persons_found} vs ${q.persons_true} (${(100 * q.person_count_error).toFixed(2)}%)`,
     );
   }
-  console.log(`  in ${r.seconds.toFixed(1)} s. Wrote ${out}`);
+  console.log(`  in ${result.timings.seconds.toFixed(1)} s. Wrote ${out}`);
   for (const e of result.explanations) console.log(`\n${e.pair.join(" ↔ ")}\n${formatWaterfall(e.waterfall)}`);
 });

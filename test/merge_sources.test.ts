@@ -53,6 +53,12 @@ describe("merging the demo sources of a small county", () => {
     expect(q.pairwise.recall).toBeGreaterThanOrEqual(0.98);
     expect(Math.abs(q.person_count_error)).toBeLessThanOrEqual(0.02);
   });
+  it("writes byte-identical files when the same sources are merged again (no timings in them)", async () => {
+    const again = await merge(dir);
+    expect(again.files.map((f) => f.name)).toEqual(result.files.map((f) => f.name));
+    again.files.forEach((f, i) => expect(f.text, f.name).toBe(result.files[i].text));
+    expect(JSON.stringify(result.report)).not.toMatch(/seconds/);
+  }, 60_000);
   it("lists every record read in linkage/records.csv with a person id", () => {
     const rows = parseCsv(result.files.find((f) => f.name === "linkage/records.csv")!.text);
     expect(rows[0]).toEqual(["source_id", "record_id", "person_id", "reason"]);

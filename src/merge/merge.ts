@@ -46,11 +46,9 @@ export interface MergeReport {
     /** Persons with more records than sources (a source lists them twice, or two people were joined). */
     more_records_than_sources: number;
   };
-  linkage: LinkageFigures;
+  /** The linkage's figures (its step timings are in {@link MergeResult.timings}, not in the file). */
+  linkage: Omit<LinkageFigures, "seconds">;
   quality?: Quality;
-  seconds: number;
-  /** Seconds per step: read, stage, link, cluster, golden. */
-  steps_seconds: Record<string, number>;
 }
 
 /** A file to write, by its path inside the output folder. */
@@ -90,29 +88,39 @@ const MEMBER_TYPES: Record<string, [string, string, string]> = {
   sources: ["number", "来源数", "Sources the person was found in."],
 };
 
-/** Reads, stages, links, clusters and merges the sources of `folder`. */
-export async function mergeSources(
-  db: Db,
-  folder: string,
-  options: MergeOptions = {},
-): Promise<
-  { files: OutFile[]; report: MergeReport; explanations: { pair: [string, string]; waterfall: Waterfall }[] }
-> {
+/** What a merge returns: the files to write, the report, the explained pairs and how long each step took. */
+export interface MergeResult {
+  files: OutFile[];
+  report: MergeReport;
+  explanations: { pair: [string, string]; waterfall: Waterfall }[];
+  /** Seconds per step (read, stage, link, cluster, golden) and in all; never written to a file (outputs stay byte-identical). */
+  timings: { seconds: number; steps: Record<string, number>; linkage: Record<string, number> };
+}
+
+/** A stopwatch of named laps. */
+function stopwatch(): { lap: (name: string) => void; steps: Record<string, number>; total: () => number } {
   const t0 = performance.now();
+  let t = t0;
   const steps: Record<string, number> = {};
-  let tStep = t0;
-  const lap = (name: string) => {
-    const now = performance.now();
-    steps[name] = (now - tStep) / 1000;
-    tStep = now;
+  return {
+    steps,
+    lap: (name) => {
+      const now = performance.now();
+      steps[name] = (now - t) / 1000;
+      t = now;
+    },
+    total: () => (performance.now() - t0) / 1000,
   };
-  const linkage = { ...DEFAULT_LINKAGE, ...options.linkage };
+}
+
+/** Reads and stages every source; throws the problems (strict) or keeps the rejected rows (lenient). */
+async function readAndStage(db: Db, folder: string, options: MergeOptions, watch: ReturnType<typeof stopwatch>) {
   const aliasRows = await optionalCsv(join(folder, "village_aliases.csv"));
   const aliases = new Map((aliasRows ?? []).slice(1).filter((r) => r.length >= 2 && r[0]).map((r) => [r[0], r[1]]));
   const raws = await readSources(db, folder);
-  lap("read");
+  watch.lap("read");
   const staged = stageSources(raws, { lenient: options.lenient, aliases });
-  lap("stage");
+  watch.lap("stage");
   if (staged.problems.length > 0) {
     throw new InputError(
       staged.problems,
@@ -123,31 +131,34 @@ export async function mergeSources(
   if (staged.sources.length === 0) {
     throw new InputError([{ file: folder, message: "No sources found: expected <folder>/<source_id>/manifest.json" }]);
   }
-  const records = staged.records;
-  const { figures, params } = await link(db, records, linkage);
-  lap("link");
-  const cc = await connectedComponents(db, linkage.linkAt);
-  const review = await reviewCsv(db, records, linkage);
-  const explanations: { pair: [string, string]; waterfall: Waterfall }[] = [];
-  if (options.explain?.length) {
-    const ridOf = new Map(records.map((r) => [`${r.source_id}/${r.record_id}`, r.rid]));
-    for (const pair of options.explain) {
-      const [a, b] = pair.map((key) => {
-        const rid = ridOf.get(key);
-        if (rid === undefined) {
-          throw new InputError([{
-            file: folder,
-            value: key,
-            message: "No staged record source_id/record_id like this",
-          }]);
-        }
-        return rid;
-      });
-      explanations.push({ pair, waterfall: await explainPair(db, params, a, b) });
-    }
+  return { staged, aliases };
+}
+
+/** The waterfalls of the pairs the user asked about (`source_id/record_id` keys). */
+async function explainPairs(
+  db: Db,
+  folder: string,
+  records: readonly StagedRecord[],
+  params: Parameters<typeof explainPair>[1],
+  pairs: readonly [string, string][],
+): Promise<MergeResult["explanations"]> {
+  const explanations: MergeResult["explanations"] = [];
+  const ridOf = new Map(records.map((r) => [`${r.source_id}/${r.record_id}`, r.rid]));
+  for (const pair of pairs) {
+    const [a, b] = pair.map((key) => {
+      const rid = ridOf.get(key);
+      if (rid === undefined) {
+        throw new InputError([{ file: folder, value: key, message: "No staged record source_id/record_id like this" }]);
+      }
+      return rid;
+    });
+    explanations.push({ pair, waterfall: await explainPair(db, params, a, b) });
   }
-  lap("cluster");
-  // Clusters → stable person ids.
+  return explanations;
+}
+
+/** Clusters → persons under stable ids (kept through the previous run's records.csv). */
+async function personsOf(db: Db, records: readonly StagedRecord[], previousIds: string | undefined) {
   const labels = await db.columns("select rid, c from clusters order by rid");
   const byLabel = new Map<number, StagedRecord[]>();
   labels.columns[0].forEach((rid, i) => {
@@ -157,7 +168,7 @@ export async function mergeSources(
     list.push(records[Number(rid)]);
   });
   const clusters = [...byLabel.values()];
-  const previous = options.previousIds ? previousIdsOf(options.previousIds) : new Map<string, string>();
+  const previous = previousIds ? previousIdsOf(previousIds) : new Map<string, string>();
   const ids = assignPersonIds(clusters.map((c) => c.map((r) => recordKey(r.source_id, r.record_id))), previous);
   const persons = new Map<string, StagedRecord[]>();
   const personOf = new Map<string, string>();
@@ -167,22 +178,41 @@ export async function mergeSources(
   });
   const prevPersons = new Set(previous.values());
   const kept = ids.filter((id) => prevPersons.has(id)).length;
+  return { clusters, persons, personOf, ids: { kept, new: ids.length - kept } };
+}
+
+/** Pairwise and B-cubed quality against `truth.csv`, where the folder has one. */
+async function qualityAgainstTruth(folder: string, personOf: ReadonlyMap<string, string>) {
+  const truthRows = await optionalCsv(join(folder, "truth.csv"));
+  if (!truthRows) return undefined;
+  const h = truthRows[0];
+  const [s, r, p] = ["source_id", "record_id", "person_id"].map((c) => h.indexOf(c));
+  const truth = new Map(truthRows.slice(1).filter((x) => x.length > 2).map((x) => [recordKey(x[s], x[r]), x[p]]));
+  return qualityOf(personOf, truth);
+}
+
+/** Reads, stages, links, clusters and merges the sources of `folder`. */
+export async function mergeSources(db: Db, folder: string, options: MergeOptions = {}): Promise<MergeResult> {
+  const watch = stopwatch();
+  const linkage = { ...DEFAULT_LINKAGE, ...options.linkage };
+  const { staged, aliases } = await readAndStage(db, folder, options, watch);
+  const records = staged.records;
+  const { figures, params } = await link(db, records, linkage);
+  watch.lap("link");
+  const cc = await connectedComponents(db, linkage.linkAt);
+  const review = await reviewCsv(db, records, linkage);
+  const explanations = options.explain?.length ? await explainPairs(db, folder, records, params, options.explain) : [];
+  watch.lap("cluster");
+  const { clusters, persons, personOf, ids } = await personsOf(db, records, options.previousIds);
   const reference = staged.sources.map((s) => s.extract_date).sort().at(-1)!;
   const { members, households } = goldenRecords(persons, reference);
   const conflicts = conflictsOf(persons);
-  lap("golden");
-  // Truth, where given.
-  let quality: Quality | undefined;
-  const truthRows = await optionalCsv(join(folder, "truth.csv"));
-  if (truthRows) {
-    const h = truthRows[0];
-    const [s, r, p] = ["source_id", "record_id", "person_id"].map((c) => h.indexOf(c));
-    const truth = new Map(truthRows.slice(1).filter((x) => x.length > 2).map((x) => [recordKey(x[s], x[r]), x[p]]));
-    quality = qualityOf(personOf, truth);
-  }
+  watch.lap("golden");
+  const quality = await qualityAgainstTruth(folder, personOf);
   const linkedBySource = new Map<string, number>();
   for (const r of records) linkedBySource.set(r.source_id, (linkedBySource.get(r.source_id) ?? 0) + 1);
   const read = staged.sources.reduce((s, x) => s + x.read, 0);
+  const { seconds: linkageSeconds, ...linkageFigures } = figures;
   const report: MergeReport = {
     sources: staged.sources.map((s) => ({ ...s, linked: linkedBySource.get(s.source_id) ?? 0 })),
     records: { read, linked: records.length, rejected: read - records.length },
@@ -196,17 +226,15 @@ export async function mergeSources(
       ids_failed_check: records.filter((r) => r.id_ok === false).length,
       village_aliases: aliases.size,
     },
-    person_ids: { kept, new: ids.length - kept },
+    person_ids: ids,
     clustering: {
       iterations: cc.iterations,
       components_repaired_for_cannot_link: cc.cannotLinkRepaired,
       largest: clusters.reduce((m, c) => Math.max(m, c.length), 0),
       more_records_than_sources: clusters.filter((c) => new Set(c.map((r) => r.source_id)).size < c.length).length,
     },
-    linkage: figures,
+    linkage: linkageFigures,
     ...(quality ? { quality } : {}),
-    seconds: (performance.now() - t0) / 1000,
-    steps_seconds: steps,
   };
   const files = filesOf(members, households, records, staged.rejected, personOf, report);
   files.push({ name: "linkage/review.csv", text: review });
@@ -217,7 +245,8 @@ export async function mergeSources(
       conflicts.map((c) => [c.person_id, c.kind, c.severity, c.detail]),
     ),
   });
-  return { files, report, explanations };
+  const timings = { seconds: watch.total(), steps: watch.steps, linkage: linkageSeconds };
+  return { files, report, explanations, timings };
 }
 
 /**
