@@ -3,7 +3,7 @@
  * a column's type is inferred from its values, and what a message says was expected.
  */
 import type { ColumnType } from "../contract/mod.ts";
-import { quoteIdent as q } from "../db/types.ts";
+import { quoteIdent as q } from "../base/sql.ts";
 
 /** The texts a boolean column accepts (lowercased, trimmed). */
 export const BOOLEAN_WORDS = "('true','false','1','0')";

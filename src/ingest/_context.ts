@@ -10,7 +10,7 @@
  */
 import type { DatasetDescription, DatasetSchema, Problem, TableName } from "../contract/mod.ts";
 import type { Db } from "../db/types.ts";
-import { quoteText as lit } from "../db/types.ts";
+import { quoteText as lit } from "../base/sql.ts";
 import type { ColumnReport, DatasetFile, RejectedRow, TableReport } from "./types.ts";
 
 /** One table's file read into a raw table `_raw_<table>`, with the 1-based row number in `_row`. */

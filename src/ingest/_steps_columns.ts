@@ -4,7 +4,7 @@
  * convert are row problems).
  */
 import { type ColumnType, type Problem, type TableName, TABLES } from "../contract/mod.ts";
-import { quoteIdent as q, quoteText as lit } from "../db/types.ts";
+import { quoteIdent as q, quoteText as lit } from "../base/sql.ts";
 import { convertSql, duckTypeToColumnType, EXPECTED, inferenceCountsSql, inferType, nativeSql } from "./_column_sql.ts";
 import type { ColumnTyping, LoadContext, RawTable, StepResult } from "./_context.ts";
 

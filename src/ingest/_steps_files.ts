@@ -11,7 +11,7 @@ import {
   type TableName,
   TABLES,
 } from "../contract/mod.ts";
-import { quoteIdent as q, quoteText as lit } from "../db/types.ts";
+import { quoteIdent as q, quoteText as lit } from "../base/sql.ts";
 import { scanCsv } from "./_csv_scan.ts";
 import { type LoadContext, type RawTable, readBytes, type StepResult } from "./_context.ts";
 import type { DatasetFile } from "./types.ts";

@@ -4,7 +4,8 @@
  * none when strict mode found a problem).
  */
 import type { DatasetSchema, Problem, TableName } from "../contract/mod.ts";
-import { quoteIdent as q, type Row } from "../db/types.ts";
+import { quoteIdent as q } from "../base/sql.ts";
+import type { Row } from "../db/types.ts";
 import { fileOf, type LoadContext, rejectedRowsSql as rejectedRows, type StepResult } from "./_context.ts";
 import type { ColumnReport, RejectedRow, TableReport } from "./types.ts";
 

@@ -3,7 +3,7 @@
  * refused in any column, with the command that pseudonymizes them.
  */
 import type { Problem } from "../contract/mod.ts";
-import { quoteIdent as q } from "../db/types.ts";
+import { quoteIdent as q } from "../base/sql.ts";
 import type { LoadContext, RawTable, StepResult } from "./_context.ts";
 import { isMobileNumber, isResidentIdNumber, maskIdentifier } from "./_personal.ts";
 

@@ -6,7 +6,7 @@
  * Every step returns SQL selecting its problem rows; none reads values into JavaScript.
  */
 import { CATEGORY_CODES, type TableName, VERIFIED_CHANNELS } from "../contract/mod.ts";
-import { quoteIdent as q, quoteText as lit } from "../db/types.ts";
+import { quoteIdent as q, quoteText as lit } from "../base/sql.ts";
 import { type LoadContext, rejectedRowsSql as rejectedRows, type StepResult } from "./_context.ts";
 
 /** One rule for the values of a column of one table. */

@@ -4,7 +4,8 @@
  * extracts still link; without the key the pseudonym cannot be reversed or recomputed.
  */
 import { InputError } from "../contract/mod.ts";
-import { parseCsv, writeCsv } from "./_csv_parse.ts";
+import { writeCsv } from "../base/csv.ts";
+import { parseCsv } from "./_csv_parse.ts";
 
 /** What pseudonymizing one CSV file did. */
 export interface PseudonymizeResult {
