@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { formatProblem } from "../src/contract/mod.ts";
-import { isMobileNumber, isResidentIdNumber, LOAD_STEPS } from "../src/ingest/mod.ts";
+import { isMobileNumber, isResidentIdNumber, LOAD_STEPS, rejectedCsv } from "../src/ingest/mod.ts";
 import { ENGINES, type Files, load, VALID } from "./_datasets.ts";
 
 /** Loads strictly and returns the problems as lines. */
@@ -271,6 +271,19 @@ describe("the validation steps", () => {
     expect("timings" in plain.report).toBe(false);
     const { timings: _, ...rest } = timed.report;
     expect(rest).toEqual(plain.report);
+  });
+});
+
+describe("rejected.csv", () => {
+  it("writes a rejected value a spreadsheet would run as a formula with a leading quote", () => {
+    const csv = rejectedCsv([{
+      file: "ds/households.csv",
+      row: 3,
+      column: "village",
+      value: "=HYPERLINK(1)",
+      reason: "x",
+    }]);
+    expect(csv).toBe("file,row,column,value,reason\nds/households.csv,3,village,'=HYPERLINK(1),x\n");
   });
 });
 

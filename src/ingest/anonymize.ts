@@ -50,5 +50,6 @@ export async function pseudonymize(csvText: string, columns: string[], key: Cryp
       replaced[header[i]]++;
     }
   }
-  return { csv: writeCsv(rows), replaced };
+  // The pseudonymized file is data the toolkit reads back: values round-trip as they are.
+  return { csv: writeCsv(rows, { formulas: "keep" }), replaced };
 }

@@ -33,7 +33,7 @@ export function formatLoadReport(report: LoadReport, options: { columns?: boolea
   return lines.join("\n");
 }
 
-/** Rejected rows as CSV, one line per reason. */
+/** Rejected rows as CSV, one line per reason (a value a spreadsheet would run as a formula gets a leading `'`). */
 export function rejectedCsv(rows: RejectedRow[]): string {
   return writeCsv([
     ["file", "row", "column", "value", "reason"],
