@@ -3,18 +3,21 @@ import { formatLoadReport, loadDataset, readDatasetFolder, rejectedCsv } from ".
 import { openDb } from "../src/db/mod.ts";
 import { engineOf, parseArgs, required, runCommand, writeOut } from "./_cli.ts";
 
-const USAGE = `Usage: deno task validate --data <dataset folder> [--lenient --out <folder>] [--engine native|wasm]
+const USAGE =
+  `Usage: deno task validate --data <dataset folder> [--lenient --out <folder>] [--engine native|wasm] [--timings]
 Checks a dataset folder against the data contract and prints rows read / accepted / rejected per table,
-column types, null and distinct counts, and every problem. Exit 0 when valid, 2 when not.`;
+column types, null and distinct counts, and every problem. Exit 0 when valid, 2 when not.
+--timings also prints how long each validation step took, to stderr.`;
 
 await runCommand(USAGE, async () => {
-  const args = parseArgs(Deno.args, { values: ["data", "out", "engine"], flags: ["lenient"] });
+  const args = parseArgs(Deno.args, { values: ["data", "out", "engine"], flags: ["lenient", "timings"] });
   const folder = required(args, "data");
   const lenient = args.lenient === true;
   const files = await readDatasetFolder(folder);
   const db = await openDb(engineOf(args));
-  const report = await loadDataset(db, files, { folder, lenient });
+  const report = await loadDataset(db, files, { folder, lenient, timings: args.timings === true });
   await db.close();
+  for (const t of report.timings ?? []) console.error(`${t.step.padEnd(24)} ${t.ms.toFixed(1).padStart(9)} ms`);
   console.log(formatLoadReport(report));
   if (lenient && typeof args.out === "string") {
     const path = await writeOut(args.out, "rejected.csv", rejectedCsv(report.rejected));

@@ -24,6 +24,12 @@ describe("pseudonymizing identifiers", () => {
     expect(a.csv).not.toBe(b.csv);
   });
 
+  it("leaves the other cells as they are, even those a spreadsheet would run as formulas", async () => {
+    const csv = "id_card,note,amount\n11010519491231002X,=SUM(A1),-H1\n";
+    const out = await pseudonymize(csv, ["id_card"], await key("0123456789abcdef-secret"));
+    expect(parseCsv(out.csv)[1].slice(1)).toEqual(["=SUM(A1)", "-H1"]);
+  });
+
   it("refuses a key shorter than 16 bytes", async () => {
     await expect(key("short")).rejects.toThrow("Key file has 5 bytes; expected at least 16 random bytes");
   });

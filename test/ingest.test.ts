@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { formatProblem } from "../src/contract/mod.ts";
-import { isMobileNumber, isResidentIdNumber } from "../src/ingest/mod.ts";
+import { isMobileNumber, isResidentIdNumber, LOAD_STEPS, rejectedCsv } from "../src/ingest/mod.ts";
 import { ENGINES, type Files, load, VALID } from "./_datasets.ts";
 
 /** Loads strictly and returns the problems as lines. */
@@ -252,6 +252,40 @@ for (const engine of ENGINES) {
     });
   });
 }
+
+describe("the validation steps", () => {
+  it("are named once, each with a description", () => {
+    const names = LOAD_STEPS.map((s) => s.name);
+    expect(new Set(names).size).toBe(names.length);
+    expect(names[0]).toBe("description");
+    expect(names.at(-1)).toBe("tables");
+    for (const step of LOAD_STEPS) expect(step.description.length).toBeGreaterThan(10);
+  });
+  it("report their times in step order only when asked", async () => {
+    const timed = await load("native", VALID, { timings: true });
+    await timed.db.close();
+    expect(timed.report.timings?.map((t) => t.step)).toEqual(LOAD_STEPS.map((s) => s.name));
+    for (const t of timed.report.timings!) expect(t.ms).toBeGreaterThanOrEqual(0);
+    const plain = await load("native", VALID);
+    await plain.db.close();
+    expect("timings" in plain.report).toBe(false);
+    const { timings: _, ...rest } = timed.report;
+    expect(rest).toEqual(plain.report);
+  });
+});
+
+describe("rejected.csv", () => {
+  it("writes a rejected value a spreadsheet would run as a formula with a leading quote", () => {
+    const csv = rejectedCsv([{
+      file: "ds/households.csv",
+      row: 3,
+      column: "village",
+      value: "=HYPERLINK(1)",
+      reason: "x",
+    }]);
+    expect(csv).toBe("file,row,column,value,reason\nds/households.csv,3,village,'=HYPERLINK(1),x\n");
+  });
+});
 
 describe("personal identifiers", () => {
   it("recognizes a resident identity number by its GB 11643 check digit", () => {

@@ -1,4 +1,7 @@
-/** A small RFC 4180 CSV reader and writer for tools that rewrite CSV cell by cell (anonymize, tests). */
+/**
+ * A small RFC 4180 CSV reader for tools that rewrite CSV cell by cell (anonymize, tests); they
+ * write it back with the one CSV writer, `src/base/csv.ts`.
+ */
 
 /** Parses CSV text into rows of fields (quotes removed, `""` unescaped). Blank lines are skipped. */
 export function parseCsv(text: string): string[][] {
@@ -39,14 +42,4 @@ export function parseCsv(text: string): string[][] {
     rows.push(row);
   }
   return rows;
-}
-
-/** Writes rows as CSV, quoting a field only when it needs it. */
-export function writeCsv(rows: readonly (readonly unknown[])[]): string {
-  const field = (value: unknown) => {
-    if (value === null || value === undefined) return "";
-    const text = String(value);
-    return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-  };
-  return rows.map((r) => r.map(field).join(",")).join("\n") + "\n";
 }

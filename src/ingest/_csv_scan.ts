@@ -52,6 +52,18 @@ function decode(bytes: Uint8Array, start: number, end: number): string {
   return new TextDecoder().decode(bytes.subarray(start, end));
 }
 
+/** Where one record ends and what is wrong with it, if anything: the state of {@link scanRecord}, reused record to record. */
+interface RecordScan {
+  /** Where the record starts; after the scan, where the next one starts. */
+  pos: number;
+  /** Where the record's content ends (before CR/LF). */
+  end: number;
+  fieldCount: number;
+  firstFieldEmpty: boolean;
+  problem: string | undefined;
+  problemValue: string | undefined;
+}
+
 /**
  * Scans CSV bytes. Throws nothing: a file that is not UTF-8 at all comes back as one problem at the
  * row where the first bad byte is, and no records.
@@ -61,124 +73,150 @@ export function scanCsv(input: Uint8Array): CsvScan & { notUtf8?: { row: number;
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
   const bad = firstInvalidUtf8(bytes);
   if (bad >= 0) {
-    let row = 1;
-    let quoted = false;
-    for (let i = 0; i < bad; i++) {
-      if (bytes[i] === QUOTE) quoted = !quoted;
-      else if (bytes[i] === LF && !quoted) row++;
-    }
-    let looksGbk = false;
-    try {
-      new TextDecoder("gb18030", { fatal: true }).decode(bytes);
-      looksGbk = true;
-    } catch { /* not GBK either */ }
-    return { header: [], rowsRead: 0, problems: [], bytes: new Uint8Array(), notUtf8: { row, looksGbk } };
+    return { header: [], rowsRead: 0, problems: [], bytes: new Uint8Array(), notUtf8: notUtf8At(bytes, bad) };
   }
-
   const out: Uint8Array[] = [];
   const encoder = new TextEncoder();
   const problems: CsvScanProblem[] = [];
   let header: string[] = [];
   let row = 0;
   let rowsRead = 0;
-  let pos = 0;
-  const len = bytes.length;
-
-  while (pos < len) {
+  const r: RecordScan = {
+    pos: 0,
+    end: -1,
+    fieldCount: 0,
+    firstFieldEmpty: false,
+    problem: undefined,
+    problemValue: undefined,
+  };
+  while (r.pos < bytes.length) {
     row++;
-    const start = pos;
-    let fieldCount = 0;
-    let firstFieldEmpty = false;
-    let problem: string | undefined;
-    let problemValue: string | undefined;
-    // Parse one record.
-    let fieldStart = pos;
-    let end = -1;
-    while (true) {
-      if (pos < len && bytes[pos] === QUOTE) {
-        pos++;
-        const contentStart = pos;
-        let closed = false;
-        while (pos < len) {
-          if (bytes[pos] === QUOTE) {
-            if (bytes[pos + 1] === QUOTE) pos += 2;
-            else {
-              closed = true;
-              pos++;
-              break;
-            }
-          } else pos++;
-        }
-        if (!closed) {
-          problem ??= 'Unclosed quote: the field opens with " but the file ends before it closes; close the quote';
-          problemValue ??= decode(bytes, contentStart - 1, Math.min(len, contentStart + 40));
-          fieldCount++;
-          end = len;
-          break;
-        }
-        fieldCount++;
-        if (pos < len && bytes[pos] !== COMMA && bytes[pos] !== LF && bytes[pos] !== CR) {
-          problem ??= 'Stray characters after a closing quote; a quote inside a quoted field must be doubled ("")';
-          problemValue ??= decode(bytes, fieldStart, Math.min(len, pos + 10));
-          while (pos < len && bytes[pos] !== COMMA && bytes[pos] !== LF) pos++;
-        }
-      } else {
-        while (pos < len && bytes[pos] !== COMMA && bytes[pos] !== LF && bytes[pos] !== CR) {
-          if (bytes[pos] === QUOTE && !problem) {
-            problem = 'A quote inside an unquoted field; put the field in quotes and double the quote ("")';
-            problemValue = undefined;
-          }
-          pos++;
-        }
-        if (fieldCount === 0) firstFieldEmpty = pos === fieldStart;
-        fieldCount++;
-        if (problem && problemValue === undefined) problemValue = decode(bytes, fieldStart, pos);
-      }
-      if (pos >= len) {
-        end = len;
-        break;
-      }
-      if (bytes[pos] === COMMA) {
-        pos++;
-        fieldStart = pos;
-        continue;
-      }
-      // End of record: CR, LF or CRLF.
-      end = pos;
-      if (bytes[pos] === CR) pos++;
-      if (pos < len && bytes[pos] === LF) pos++;
-      break;
-    }
-    const blank = fieldCount === 1 && firstFieldEmpty;
+    const start = r.pos;
+    scanRecord(bytes, r);
+    const { end, fieldCount } = r;
     if (row === 1) {
       header = parseHeader(decode(bytes, start, end));
       out.push(encoder.encode("_row,"), bytes.subarray(start, end), encoder.encode("\n"));
       continue;
     }
-    if (blank) continue;
+    if (fieldCount === 1 && r.firstFieldEmpty) continue; // a blank line
     rowsRead++;
-    if (!problem && fieldCount !== header.length) {
-      problem = `Expected ${header.length} fields as in the header but found ${fieldCount}; ` +
+    if (!r.problem && fieldCount !== header.length) {
+      r.problem = `Expected ${header.length} fields as in the header but found ${fieldCount}; ` +
         (fieldCount > header.length
           ? "quote fields that contain commas"
           : "add the missing fields (an empty field is null)");
-      problemValue = decode(bytes, start, Math.min(end, start + 80));
+      r.problemValue = decode(bytes, start, Math.min(end, start + 80));
     }
-    if (problem) {
-      problems.push({ row, message: problem, value: problemValue });
+    if (r.problem) {
+      problems.push({ row, message: r.problem, value: r.problemValue });
       continue;
     }
     out.push(encoder.encode(`${row},`), bytes.subarray(start, end), encoder.encode("\n"));
   }
+  return { header, rowsRead, problems, bytes: concat(out) };
+}
+
+/** The row of the first bad byte (quotes respected), and whether the whole file reads as GBK/GB18030. */
+function notUtf8At(bytes: Uint8Array, bad: number): { row: number; looksGbk: boolean } {
+  let row = 1;
+  let quoted = false;
+  for (let i = 0; i < bad; i++) {
+    if (bytes[i] === QUOTE) quoted = !quoted;
+    else if (bytes[i] === LF && !quoted) row++;
+  }
+  let looksGbk = false;
+  try {
+    new TextDecoder("gb18030", { fatal: true }).decode(bytes);
+    looksGbk = true;
+  } catch { /* not GBK either */ }
+  return { row, looksGbk };
+}
+
+/** Scans one record from `r.pos`: its fields, its end, the first structural problem; `r.pos` moves past its line end. */
+function scanRecord(bytes: Uint8Array, r: RecordScan): void {
+  const len = bytes.length;
+  let pos = r.pos;
+  let fieldCount = 0;
+  let firstFieldEmpty = false;
+  let problem: string | undefined;
+  let problemValue: string | undefined;
+  let fieldStart = pos;
+  let end = -1;
+  while (true) {
+    if (pos < len && bytes[pos] === QUOTE) {
+      pos++;
+      const contentStart = pos;
+      let closed = false;
+      while (pos < len) {
+        if (bytes[pos] === QUOTE) {
+          if (bytes[pos + 1] === QUOTE) pos += 2;
+          else {
+            closed = true;
+            pos++;
+            break;
+          }
+        } else pos++;
+      }
+      if (!closed) {
+        problem ??= 'Unclosed quote: the field opens with " but the file ends before it closes; close the quote';
+        problemValue ??= decode(bytes, contentStart - 1, Math.min(len, contentStart + 40));
+        fieldCount++;
+        end = len;
+        break;
+      }
+      fieldCount++;
+      if (pos < len && bytes[pos] !== COMMA && bytes[pos] !== LF && bytes[pos] !== CR) {
+        problem ??= 'Stray characters after a closing quote; a quote inside a quoted field must be doubled ("")';
+        problemValue ??= decode(bytes, fieldStart, Math.min(len, pos + 10));
+        while (pos < len && bytes[pos] !== COMMA && bytes[pos] !== LF) pos++;
+      }
+    } else {
+      while (pos < len && bytes[pos] !== COMMA && bytes[pos] !== LF && bytes[pos] !== CR) {
+        if (bytes[pos] === QUOTE && !problem) {
+          problem = 'A quote inside an unquoted field; put the field in quotes and double the quote ("")';
+          problemValue = undefined;
+        }
+        pos++;
+      }
+      if (fieldCount === 0) firstFieldEmpty = pos === fieldStart;
+      fieldCount++;
+      if (problem && problemValue === undefined) problemValue = decode(bytes, fieldStart, pos);
+    }
+    if (pos >= len) {
+      end = len;
+      break;
+    }
+    if (bytes[pos] === COMMA) {
+      pos++;
+      fieldStart = pos;
+      continue;
+    }
+    // End of record: CR, LF or CRLF.
+    end = pos;
+    if (bytes[pos] === CR) pos++;
+    if (pos < len && bytes[pos] === LF) pos++;
+    break;
+  }
+  r.pos = pos;
+  r.end = end;
+  r.fieldCount = fieldCount;
+  r.firstFieldEmpty = firstFieldEmpty;
+  r.problem = problem;
+  r.problemValue = problemValue;
+}
+
+/** The parts as one byte array. */
+function concat(parts: Uint8Array[]): Uint8Array {
   let total = 0;
-  for (const part of out) total += part.length;
+  for (const part of parts) total += part.length;
   const joined = new Uint8Array(total);
   let at = 0;
-  for (const part of out) {
+  for (const part of parts) {
     joined.set(part, at);
     at += part.length;
   }
-  return { header, rowsRead, problems, bytes: joined };
+  return joined;
 }
 
 /** Splits the header record into names (quotes removed, doubled quotes unescaped). */

@@ -4,7 +4,8 @@
  * extracts still link; without the key the pseudonym cannot be reversed or recomputed.
  */
 import { InputError } from "../contract/mod.ts";
-import { parseCsv, writeCsv } from "./_csv_parse.ts";
+import { writeCsv } from "../base/csv.ts";
+import { parseCsv } from "./_csv_parse.ts";
 
 /** What pseudonymizing one CSV file did. */
 export interface PseudonymizeResult {
@@ -49,5 +50,6 @@ export async function pseudonymize(csvText: string, columns: string[], key: Cryp
       replaced[header[i]]++;
     }
   }
-  return { csv: writeCsv(rows), replaced };
+  // The pseudonymized file is data the toolkit reads back: values round-trip as they are.
+  return { csv: writeCsv(rows, { formulas: "keep" }), replaced };
 }

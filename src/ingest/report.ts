@@ -1,7 +1,7 @@
 /** Rendering a load report as text for the terminal, and rejected rows as CSV. */
 import { formatProblem, InputError } from "../contract/mod.ts";
 import type { LoadReport, RejectedRow } from "./load.ts";
-import { writeCsv } from "./_csv_parse.ts";
+import { writeCsv } from "../base/csv.ts";
 
 /** The validation report as text: per table rows and columns, then the problems. */
 export function formatLoadReport(report: LoadReport, options: { columns?: boolean } = {}): string {
@@ -33,7 +33,7 @@ export function formatLoadReport(report: LoadReport, options: { columns?: boolea
   return lines.join("\n");
 }
 
-/** Rejected rows as CSV, one line per reason. */
+/** Rejected rows as CSV, one line per reason (a value a spreadsheet would run as a formula gets a leading `'`). */
 export function rejectedCsv(rows: RejectedRow[]): string {
   return writeCsv([
     ["file", "row", "column", "value", "reason"],

@@ -1,0 +1,109 @@
+/**
+ * Column types in SQL: which raw text values are numbers, booleans and dates, how they convert, how
+ * a column's type is inferred from its values, and what a message says was expected.
+ */
+import type { ColumnType } from "../contract/mod.ts";
+import { quoteIdent as q } from "../base/sql.ts";
+
+/** The texts a boolean column accepts (lowercased, trimmed). */
+export const BOOLEAN_WORDS = "('true','false','1','0')";
+/** Share of values that must fit a type for a column to take it, the rest being reported as bad values. */
+export const MAJORITY = 0.9;
+/** Below this many values, a column takes a type only when every value fits it. */
+export const MAJORITY_MIN_VALUES = 10;
+
+/** What a message says a value of each type looks like. */
+export const EXPECTED: Record<ColumnType, string> = {
+  number: "a number such as 1200 or 0.5",
+  boolean: "a boolean: true, false, 1 or 0",
+  date: "a date written YYYY-MM-DD",
+  text: "text",
+};
+
+/** SQL: true where text `v` is a plain decimal number (what DuckDB's cast accepts, less inf, nan and 1_000). */
+export function isNumberSql(v: string): string {
+  return `(isfinite(TRY_CAST(${v} AS DOUBLE)) AND NOT contains(${v}, '_'))`;
+}
+
+/** SQL: true where text `v` is a date written YYYY-MM-DD. */
+export function isDateSql(v: string): string {
+  return `(length(${v}) = 10 AND substr(${v}, 5, 1) = '-' AND substr(${v}, 8, 1) = '-' AND TRY_CAST(${v} AS DATE) IS NOT NULL)`;
+}
+
+/** SQL: a column's value as trimmed text. */
+export function trimmedSql(col: string): string {
+  return `trim(CAST(${q(col)} AS VARCHAR))`;
+}
+
+/** The SQL that converts a raw text value to its type (null where it does not convert). */
+export function convertSql(col: string, type: ColumnType): string {
+  const c = trimmedSql(col);
+  switch (type) {
+    case "text":
+      return `CAST(${q(col)} AS VARCHAR)`;
+    case "number":
+      return `CASE WHEN ${isNumberSql(c)} THEN TRY_CAST(${c} AS DOUBLE) END`;
+    case "boolean":
+      return `CASE lower(${c}) WHEN 'true' THEN true WHEN '1' THEN true WHEN 'false' THEN false WHEN '0' THEN false END`;
+    case "date":
+      return `CASE WHEN ${isDateSql(c)} THEN TRY_CAST(${c} AS DATE) END`;
+  }
+}
+
+/** The SQL that reads a Parquet column already of its type as that type (DOUBLE for numbers, DATE for dates). */
+export function nativeSql(col: string, type: ColumnType): string {
+  return type === "number" ? `CAST(${q(col)} AS DOUBLE)` : type === "date" ? `CAST(${q(col)} AS DATE)` : q(col);
+}
+
+/** The column type a DuckDB (Parquet) type already is, if any. */
+export function duckTypeToColumnType(duckType: string): ColumnType | undefined {
+  const t = duckType.toUpperCase();
+  if (
+    /^(DOUBLE|FLOAT|REAL|DECIMAL|NUMERIC|TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT)/
+      .test(t)
+  ) {
+    return "number";
+  }
+  if (t.startsWith("VARCHAR")) return "text";
+  if (t === "BOOLEAN") return "boolean";
+  if (t === "DATE" || t.startsWith("TIMESTAMP")) return "date";
+  return undefined;
+}
+
+/** SQL select items counting, for column `col` (the `i`-th to infer), the values that fit each type. */
+export function inferenceCountsSql(col: string, i: number): string[] {
+  const c = trimmedSql(col);
+  return [
+    `count(${q(col)}) AS n${i}`,
+    `count(*) FILTER (WHERE ${isNumberSql(c)}) AS num${i}`,
+    `count(*) FILTER (WHERE lower(${c}) IN ('true','false')) AS word${i}`,
+    `count(*) FILTER (WHERE lower(${c}) IN ${BOOLEAN_WORDS}) AS bool${i}`,
+    `count(*) FILTER (WHERE ${isDateSql(c)}) AS date${i}`,
+  ];
+}
+
+/** How many of a column's values fit each type (from {@link inferenceCountsSql}). */
+export interface InferenceCounts {
+  /** Non-null values. */
+  n: number;
+  num: number;
+  /** Values that are the words true or false. */
+  word: number;
+  /** Values that are true, false, 1 or 0. */
+  bool: number;
+  date: number;
+}
+
+/**
+ * The type inferred from the counts: boolean when (nearly) all values are booleans and some are the
+ * words true/false, else number, else date, else text. `zeroOne`: a number column of only 0 and 1.
+ */
+export function inferType(k: InferenceCounts): { type: ColumnType; zeroOne: boolean } {
+  const most = (x: number) => x === k.n || (k.n >= MAJORITY_MIN_VALUES && x >= MAJORITY * k.n);
+  let type: ColumnType = "text";
+  if (k.n === 0) type = "text";
+  else if (k.word > 0 && most(k.bool)) type = "boolean";
+  else if (most(k.num)) type = "number";
+  else if (most(k.date)) type = "date";
+  return { type, zeroOne: type === "number" && k.word === 0 && k.bool === k.n };
+}

@@ -1,0 +1,118 @@
+/**
+ * The column steps of validation: `required_columns` (the contract's columns are there),
+ * `column_types` (each column's type) and `typed_tables` (values converted; those that do not
+ * convert are row problems).
+ */
+import { type ColumnType, type Problem, type TableName, TABLES } from "../contract/mod.ts";
+import { quoteIdent as q, quoteText as lit } from "../base/sql.ts";
+import { convertSql, duckTypeToColumnType, EXPECTED, inferenceCountsSql, inferType, nativeSql } from "./_column_sql.ts";
+import type { ColumnTyping, LoadContext, RawTable, StepResult } from "./_context.ts";
+
+/** Step `required_columns`: refuses a table whose header lacks a column the contract requires. */
+export function checkRequiredColumns(ctx: LoadContext): Promise<StepResult> {
+  const raws: Partial<Record<TableName, RawTable>> = {};
+  const fatal: Problem[] = [];
+  for (const rawTable of Object.values(ctx.state.raws)) {
+    const { table, columns } = rawTable;
+    const missing = Object.keys(TABLES[table].columns).filter((c) => !columns.includes(c));
+    if (missing.length === 0) {
+      raws[table] = rawTable;
+      continue;
+    }
+    fatal.push({
+      file: rawTable.file,
+      row: 1,
+      column: missing.join(", "),
+      message: `Missing required column${missing.length > 1 ? "s" : ""} ${
+        missing.map((c) => `"${c}"`).join(", ")
+      }; the header has ${columns.map((c) => `"${c}"`).join(", ")}`,
+    });
+  }
+  return Promise.resolve({ fatal, state: { raws } });
+}
+
+/**
+ * Step `column_types`: each column's type, from the contract, else dataset.json, else the Parquet
+ * type, else inferred from the values (one counting query per table).
+ */
+export async function decideColumnTypes(ctx: LoadContext): Promise<StepResult> {
+  const types: Partial<Record<TableName, Record<string, ColumnTyping>>> = {};
+  const zeroOne: Partial<Record<TableName, string[]>> = {};
+  for (const rawTable of Object.values(ctx.state.raws)) {
+    const { table, raw, columns, rawTypes } = rawTable;
+    const spec = TABLES[table];
+    const declared = ctx.state.description.tables[table] ?? {};
+    const typed: Record<string, ColumnTyping> = {};
+    const toInfer: string[] = [];
+    for (const col of columns) {
+      const fixed = spec.columns[col] ?? spec.optional[col];
+      const parquetType = rawTable.format === "parquet" ? duckTypeToColumnType(rawTypes[col]) : undefined;
+      if (fixed) typed[col] = { type: fixed, source: "contract" };
+      else if (declared[col]?.type) typed[col] = { type: declared[col].type!, source: "dataset.json" };
+      else if (parquetType) typed[col] = { type: parquetType, source: "parquet" };
+      else toInfer.push(col);
+    }
+    if (toInfer.length > 0) {
+      const [stats] = await ctx.db.all(`SELECT ${toInfer.flatMap(inferenceCountsSql).join(", ")} FROM ${q(raw)}`);
+      toInfer.forEach((col, i) => {
+        const count = (name: string) => Number(stats[`${name}${i}`]);
+        const inferred = inferType({
+          n: count("n"),
+          num: count("num"),
+          word: count("word"),
+          bool: count("bool"),
+          date: count("date"),
+        });
+        typed[col] = { type: inferred.type, source: "inferred" };
+        if (inferred.zeroOne) (zeroOne[table] ??= []).push(col);
+      });
+    }
+    types[table] = typed;
+  }
+  return { state: { types, zeroOne } };
+}
+
+/**
+ * Step `typed_tables`: builds `_typed_<table>` with every value converted to its column's type;
+ * values that do not convert are row problems. One cheap count per table finds the columns that
+ * lost values; only those are scanned for rows.
+ */
+export async function buildTypedTables(ctx: LoadContext): Promise<StepResult> {
+  const rows: string[] = [];
+  for (const rawTable of Object.values(ctx.state.raws)) {
+    const { table, raw, columns, rawTypes } = rawTable;
+    const types = ctx.state.types[table]!;
+    const typedExpr: Record<string, string> = {};
+    const select = columns.map((col) => {
+      const { type } = types[col];
+      const native = rawTable.format === "parquet" && duckTypeToColumnType(rawTypes[col]) === type;
+      typedExpr[col] = native ? nativeSql(col, type) : convertSql(col, type);
+      return `${typedExpr[col]} AS ${q(col)}`;
+    });
+    await ctx.db.exec(
+      `CREATE OR REPLACE TABLE ${q(`_typed_${table}`)} AS SELECT "_row", ${select.join(", ")} FROM ${q(raw)}`,
+    );
+    // Values that did not convert: the typed column has fewer non-null values than the raw one.
+    const nonNull = (from: string) =>
+      ctx.db.all(`SELECT ${columns.map((col, i) => `count(${q(col)}) AS n${i}`).join(", ")} FROM ${q(from)}`);
+    const [[rawCounts], [typedCounts]] = await Promise.all([nonNull(raw), nonNull(`_typed_${table}`)]);
+    for (const [i, col] of columns.entries()) {
+      const { type, source } = types[col];
+      if (type === "text" || rawCounts[`n${i}`] === typedCounts[`n${i}`]) continue;
+      rows.push(
+        `SELECT ${lit(table)}, "_row", ${lit(col)}, CAST(${q(col)} AS VARCHAR), ` +
+          `${lit(`Expected ${EXPECTED[type]}${typeHint(source, type)}`)} FROM ${q(raw)} ` +
+          `WHERE ${q(col)} IS NOT NULL AND (${typedExpr[col]}) IS NULL`,
+      );
+    }
+  }
+  return { rows };
+}
+
+/** What a bad-value message adds about where the column's type came from. */
+function typeHint(source: ColumnTyping["source"], type: ColumnType): string {
+  if (source === "inferred") {
+    return ` (most of the column is ${type}; fix the value, or declare the column "text" in dataset.json)`;
+  }
+  return source === "dataset.json" ? " (as dataset.json declares)" : "";
+}

@@ -1,0 +1,199 @@
+/**
+ * The file steps of validation: `description` (dataset.json), `inventory` (files that are not
+ * tables) and `staging` (each table's CSV or Parquet file into a raw table with row numbers).
+ */
+import {
+  COLUMN_NAME,
+  type DatasetDescription,
+  DatasetDescriptionSchema,
+  type Problem,
+  sha256Hex,
+  type TableName,
+  TABLES,
+} from "../contract/mod.ts";
+import { quoteIdent as q, quoteText as lit } from "../base/sql.ts";
+import { scanCsv } from "./_csv_scan.ts";
+import { type LoadContext, type RawTable, readBytes, type StepResult } from "./_context.ts";
+import type { DatasetFile } from "./types.ts";
+
+/** Step `description`: reads dataset.json, if present, into column descriptions and types. */
+export async function readDescription(ctx: LoadContext): Promise<StepResult> {
+  const file = ctx.byName.get("dataset.json");
+  if (!file) return {};
+  const bytes = await readBytes(file);
+  const digestParts = [...ctx.state.digestParts, `dataset.json\t${await sha256Hex(bytes)}`];
+  const fatal: Problem[] = [];
+  let description: DatasetDescription = ctx.state.description;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(new TextDecoder().decode(bytes));
+  } catch (error) {
+    fatal.push({ file: ctx.path("dataset.json"), message: `Not valid JSON: ${(error as Error).message}` });
+  }
+  if (raw !== undefined) {
+    const parsed = DatasetDescriptionSchema.safeParse(raw);
+    if (parsed.success) description = parsed.data;
+    else {
+      for (const issue of parsed.error.issues) {
+        fatal.push({ file: ctx.path("dataset.json"), message: `${issue.path.join(".")}: ${issue.message}` });
+      }
+    }
+  }
+  return { fatal, state: { description, digestParts } };
+}
+
+/** Step `inventory`: lists the files that are not tables of the contract (raw extracts, others). */
+export function listIgnored(ctx: LoadContext): Promise<StepResult> {
+  const ignored: string[] = [];
+  for (const f of ctx.files) {
+    const m = /^([a-z_]+)\.(csv|parquet)$/.exec(f.name);
+    if (f.name === "dataset.json") continue;
+    if (f.name.startsWith("sources/")) ignored.push(`${f.name} (a raw department extract; the merge step reads it)`);
+    else if (!m || !(m[1] in TABLES)) ignored.push(`${f.name} (not a table of the contract)`);
+  }
+  return Promise.resolve({ state: { ignored } });
+}
+
+/** What staging one table gives: its raw table, or the problems that stop it. */
+interface Staged {
+  raw?: RawTable;
+  fatal: Problem[];
+  rows: string[];
+  digestPart?: string;
+}
+
+/**
+ * Step `staging`: reads each table's file (one of CSV or Parquet; `households` and `members` are
+ * required) into `_raw_<table>` with its row number, checking encoding, emptiness and header names.
+ */
+export async function stageTables(ctx: LoadContext): Promise<StepResult> {
+  const raws: Partial<Record<TableName, RawTable>> = {};
+  const fatal: Problem[] = [];
+  const rows: string[] = [];
+  const digestParts = [...ctx.state.digestParts];
+  for (const table of Object.keys(TABLES) as TableName[]) {
+    const csv = ctx.byName.get(`${table}.csv`);
+    const parquet = ctx.byName.get(`${table}.parquet`);
+    let staged: Staged;
+    if (csv && parquet) {
+      const message = `Both ${table}.csv and ${table}.parquet are present; keep one of them`;
+      staged = { fatal: [{ file: ctx.path(`${table}.csv`), message }], rows: [] };
+    } else if (csv) staged = await stageCsv(ctx, table, csv);
+    else if (parquet) staged = await stageParquet(ctx, table, parquet);
+    else {
+      const message = `Missing required table "${table}": expected ${table}.csv or ${table}.parquet in the folder`;
+      staged = { fatal: TABLES[table].required ? [{ file: ctx.path(`${table}.csv`), message }] : [], rows: [] };
+    }
+    fatal.push(...staged.fatal);
+    rows.push(...staged.rows);
+    if (staged.digestPart) digestParts.push(staged.digestPart);
+    if (staged.raw) raws[table] = staged.raw;
+  }
+  return { fatal, rows, state: { raws, digestParts } };
+}
+
+/** How many CSV structure problems one `VALUES` statement appends. */
+const VALUES_PER_STATEMENT = 500;
+
+/** Stages a CSV file: a structural scan first (UTF-8, fields per row, quotes), then DuckDB reads the rows kept. */
+async function stageCsv(ctx: LoadContext, table: TableName, file: DatasetFile): Promise<Staged> {
+  const bytes = await readBytes(file);
+  const digestPart = `${file.name}\t${await sha256Hex(bytes)}`;
+  const raw = `_raw_${table}`;
+  const at = ctx.path(file.name);
+  await ctx.db.exec(`DROP TABLE IF EXISTS ${q(raw)}`);
+  const scan = scanCsv(bytes);
+  if (scan.notUtf8) {
+    const message = scan.notUtf8.looksGbk
+      ? "File is not UTF-8 (it looks like GBK/GB18030); save it as UTF-8 and load it again"
+      : "File is not valid UTF-8; save it as UTF-8 and load it again";
+    return { fatal: [{ file: at, row: scan.notUtf8.row, message }], rows: [], digestPart };
+  }
+  if (scan.header.length === 0 || (scan.header.length === 1 && scan.header[0] === "")) {
+    const message = "File is empty; expected a header row of column names";
+    return { fatal: [{ file: at, row: 1, message }], rows: [], digestPart };
+  }
+  const headerProblems = checkHeader(scan.header, at);
+  if (headerProblems.length > 0) return { fatal: headerProblems, rows: [], digestPart };
+  const rows: string[] = [];
+  for (let i = 0; i < scan.problems.length; i += VALUES_PER_STATEMENT) {
+    const values = scan.problems.slice(i, i + VALUES_PER_STATEMENT).map((p) =>
+      `(${lit(table)}, ${p.row}, NULL, ${p.value === undefined ? "NULL" : lit(p.value)}, ${lit(p.message)})`
+    );
+    rows.push(`VALUES ${values.join(", ")}`);
+  }
+  const sqlPath = await ctx.db.registerFile(`_ingest_${table}.csv`, { bytes: scan.bytes });
+  const columnsStruct = ["_row", ...scan.header].map((c) => `${lit(c)}: 'VARCHAR'`).join(", ");
+  await ctx.db.exec(
+    `CREATE TABLE ${q(raw)} AS SELECT * REPLACE (CAST("_row" AS INTEGER) AS "_row") FROM read_csv(${sqlPath}, ` +
+      `header=true, auto_detect=false, delim=',', quote='"', escape='"', columns={${columnsStruct}}, ` +
+      `null_padding=false)`,
+  );
+  const rawTypes = Object.fromEntries(scan.header.map((c) => [c, "VARCHAR"]));
+  return {
+    raw: { table, file: at, format: "csv", raw, columns: scan.header, rawTypes, rowsRead: scan.rowsRead },
+    fatal: [],
+    rows,
+    digestPart,
+  };
+}
+
+/** Stages a Parquet file: DuckDB imports it, and the row number is its position plus 2 (after a notional header). */
+async function stageParquet(ctx: LoadContext, table: TableName, file: DatasetFile): Promise<Staged> {
+  const bytes = await readBytes(file);
+  const digestPart = `${file.name}\t${await sha256Hex(bytes)}`;
+  const raw = `_raw_${table}`;
+  const at = ctx.path(file.name);
+  const db = ctx.db;
+  await db.exec(`DROP TABLE IF EXISTS ${q(raw)}`);
+  try {
+    await db.importParquet(`_import_${table}`, { bytes });
+  } catch (error) {
+    const message = `Cannot read Parquet file: ${(error as Error).message.split("\n")[0]}`;
+    return { fatal: [{ file: at, message }], rows: [], digestPart };
+  }
+  await db.exec(
+    `CREATE TABLE ${q(raw)} AS SELECT CAST(rowid + 2 AS INTEGER) AS "_row", * FROM ${q(`_import_${table}`)}`,
+  );
+  await db.exec(`DROP TABLE ${q(`_import_${table}`)}`);
+  const described = await db.all(`DESCRIBE ${q(raw)}`);
+  const columns = described.map((r) => String(r.column_name)).filter((c) => c !== "_row");
+  const headerProblems = checkHeader(columns, at);
+  if (headerProblems.length > 0) return { fatal: headerProblems, rows: [], digestPart };
+  const rawTypes = Object.fromEntries(described.map((r) => [String(r.column_name), String(r.column_type)]));
+  const [{ n }] = await db.all(`SELECT count(*) AS n FROM ${q(raw)}`);
+  return {
+    raw: { table, file: at, format: "parquet", raw, columns, rawTypes, rowsRead: Number(n) },
+    fatal: [],
+    rows: [],
+    digestPart,
+  };
+}
+
+/** The problems of a header: names outside `[a-z][a-z0-9_]*` (with a suggestion) and names that appear twice. */
+function checkHeader(names: string[], file: string): Problem[] {
+  const problems: Problem[] = [];
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (name === "_row") continue;
+    if (!COLUMN_NAME.test(name)) {
+      const suggestion = name.trim().toLowerCase().replace(/[^a-z0-9_]+/g, "_").replace(/^[^a-z]+/, "");
+      problems.push({
+        file,
+        row: 1,
+        column: name,
+        message: `Column name "${name}" is not allowed; names must match [a-z][a-z0-9_]*` +
+          (suggestion ? ` (for example "${suggestion}")` : ""),
+      });
+    } else if (seen.has(name)) {
+      problems.push({
+        file,
+        row: 1,
+        column: name,
+        message: `Column "${name}" appears twice in the header; rename one`,
+      });
+    }
+    seen.add(name);
+  }
+  return problems;
+}

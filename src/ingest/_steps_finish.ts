@@ -1,0 +1,150 @@
+/**
+ * The last steps of validation: `row_problems` (the row problems in report order),
+ * `lenient_rejection` (every rejected row with its reasons) and `tables` (the final tables, or
+ * none when strict mode found a problem).
+ */
+import type { DatasetSchema, Problem, TableName } from "../contract/mod.ts";
+import { quoteIdent as q } from "../base/sql.ts";
+import type { Row } from "../db/types.ts";
+import { fileOf, type LoadContext, rejectedRowsSql as rejectedRows, type StepResult } from "./_context.ts";
+import type { ColumnReport, RejectedRow, TableReport } from "./types.ts";
+
+/** Row problems in report order: households, members, then the others; by row, whole-row problems first. */
+const PROBLEMS_IN_ORDER =
+  `SELECT tbl, "row", col, val, message FROM _problems ORDER BY tbl = 'households' DESC, tbl = 'members' DESC, tbl, "row", col NULLS FIRST`;
+
+/** A `_problems` row as the report shows it. */
+function problemOf(ctx: LoadContext, p: Row): Problem {
+  return {
+    file: fileOf(ctx.state, String(p.tbl)),
+    row: Number(p.row),
+    column: p.col === null ? undefined : String(p.col),
+    value: p.val === null ? undefined : String(p.val),
+    message: String(p.message),
+  };
+}
+
+/** Step `row_problems`: counts the row problems and lists the first `maxProblems` in report order. */
+export async function listRowProblems(ctx: LoadContext): Promise<StepResult> {
+  const [{ n }] = await ctx.db.all(`SELECT count(*) AS n FROM _problems`);
+  const listed = (await ctx.db.all(`${PROBLEMS_IN_ORDER} LIMIT ${ctx.maxProblems}`)).map((p) => problemOf(ctx, p));
+  return { listed, unlisted: Number(n) - listed.length };
+}
+
+/** Whether the tables are loaded: when nothing is wrong, or leniently when no whole file is. */
+function loadsTables(ctx: LoadContext): boolean {
+  return ctx.problemCount === 0 || (ctx.lenient && !isFatal(ctx));
+}
+
+/** Whether nothing can be loaded, even leniently: a whole-file problem, or a required table missing. */
+function isFatal(ctx: LoadContext): boolean {
+  return ctx.fatal || !ctx.state.raws.households || !ctx.state.raws.members;
+}
+
+/** Step `lenient_rejection`: in lenient mode (when something can be loaded), every rejected row with its reasons. */
+export async function listRejected(ctx: LoadContext): Promise<StepResult> {
+  if (!ctx.lenient || isFatal(ctx)) return {};
+  const rejected: RejectedRow[] = (await ctx.db.all(PROBLEMS_IN_ORDER)).map((p) => {
+    const { file, row, column, value, message } = problemOf(ctx, p);
+    return { file, row: row!, column, value, reason: message };
+  });
+  return { state: { rejected } };
+}
+
+/**
+ * Step `tables`: the tables `households`, `members`, `verified` without their rejected rows (an
+ * empty `verified` when there is none), the null and distinct counts of their columns, and the
+ * schema the model is checked against. Strict mode with problems loads none of them.
+ */
+export async function finishTables(ctx: LoadContext): Promise<StepResult> {
+  const db = ctx.db;
+  const loadTables = loadsTables(ctx);
+  const tables: TableReport[] = [];
+  const schema: DatasetSchema = { households: {}, members: {} };
+  for (const rawTable of Object.values(ctx.state.raws)) {
+    const { table } = rawTable;
+    const typed = q(`_typed_${table}`);
+    const [{ n }] = await db.all(`SELECT count(DISTINCT "row") AS n FROM ${rejectedRows(table)}`);
+    const bad = Number(n);
+    let columns = columnReports(ctx, table);
+    if (loadTables) {
+      await replaceTable(ctx, table, columns, bad > 0);
+      columns = await withCounts(ctx, table, columns);
+      if (table === "households" || table === "members") {
+        schema[table] = Object.fromEntries(columns.map((c) => [c.name, c.type]));
+        const zeroOne = ctx.state.zeroOne[table];
+        if (zeroOne) (schema.zeroOne ??= {})[table] = zeroOne;
+      }
+    }
+    tables.push({
+      table,
+      file: rawTable.file,
+      format: rawTable.format,
+      rowsRead: rawTable.rowsRead,
+      accepted: loadTables ? rawTable.rowsRead - bad : 0,
+      rejected: loadTables ? bad : rawTable.rowsRead,
+      columns,
+    });
+    await db.exec(`DROP TABLE IF EXISTS ${q(rawTable.raw)}; DROP TABLE IF EXISTS ${typed}`);
+  }
+  if (loadTables && !ctx.state.raws.verified) {
+    await db.exec(
+      `CREATE OR REPLACE TABLE verified (household_id VARCHAR, batch VARCHAR, channel VARCHAR, need BOOLEAN, assistance VARCHAR, amount_yuan DOUBLE, verified_on DATE)`,
+    );
+  }
+  return { state: { tables, schema } };
+}
+
+/** The column reports of a table as typed (no counts yet). */
+function columnReports(ctx: LoadContext, table: TableName): ColumnReport[] {
+  const types = ctx.state.types[table] ?? {};
+  return ctx.state.raws[table]!.columns.map((name) => ({
+    name,
+    type: types[name].type,
+    typeSource: types[name].source,
+    nulls: 0,
+  }));
+}
+
+/** Makes the typed table the table: a copy without the rejected rows, or (none rejected) a rename. */
+async function replaceTable(
+  ctx: LoadContext,
+  table: TableName,
+  columns: ColumnReport[],
+  someRejected: boolean,
+): Promise<void> {
+  const typed = q(`_typed_${table}`);
+  const names = columns.map((c) => q(c.name)).join(", ");
+  if (someRejected) {
+    await ctx.db.exec(
+      `CREATE OR REPLACE TABLE ${q(table)} AS SELECT ${names} FROM ${typed} WHERE "_row" NOT IN ${
+        rejectedRows(table)
+      } ORDER BY "_row"`,
+    );
+  } else {
+    await ctx.db.exec(
+      `DROP TABLE IF EXISTS ${q(table)}; ALTER TABLE ${typed} RENAME TO ${q(table)}; ALTER TABLE ${
+        q(table)
+      } DROP COLUMN "_row"`,
+    );
+  }
+}
+
+/** The column reports with null counts, and distinct counts for text columns, of the loaded table. */
+async function withCounts(
+  ctx: LoadContext,
+  table: TableName,
+  columns: ColumnReport[],
+): Promise<ColumnReport[]> {
+  if (columns.length === 0) return columns;
+  const stats = columns.flatMap((c, i) => [
+    `count(*) - count(${q(c.name)}) AS nulls${i}`,
+    c.type === "text" ? `count(DISTINCT ${q(c.name)}) AS distinct${i}` : `0 AS distinct${i}`,
+  ]);
+  const [s] = await ctx.db.all(`SELECT ${stats.join(", ")} FROM ${q(table)}`);
+  return columns.map((c, i) => ({
+    ...c,
+    nulls: Number(s[`nulls${i}`]),
+    ...(c.type === "text" ? { distinct: Number(s[`distinct${i}`]) } : {}),
+  }));
+}

@@ -1,0 +1,67 @@
+/**
+ * The personal-data step of validation: raw resident identity numbers and mobile numbers are
+ * refused in any column, with the command that pseudonymizes them.
+ */
+import type { Problem } from "../contract/mod.ts";
+import { quoteIdent as q } from "../base/sql.ts";
+import type { LoadContext, RawTable, StepResult } from "./_context.ts";
+import { isMobileNumber, isResidentIdNumber, maskIdentifier } from "./_personal.ts";
+
+/** How many candidate values of a column are checked exactly. */
+const CANDIDATES = 500;
+
+const textSql = (col: string) => `CAST(${q(col)} AS VARCHAR)`;
+/** SQL: true where a value is a long digit string (11 to 22 characters), the shape of both identifiers. */
+const digitsSql = (col: string) =>
+  `length(${textSql(col)}) BETWEEN 11 AND 22 AND regexp_full_match(${textSql(col)}, '[+]?[0-9]{10,}[0-9Xx]([.]0+)?')`;
+
+/**
+ * Step `personal_data`: one cheap scan per table finds columns with values of 11 characters or
+ * more, a second counts their long digit strings; only columns that have some are then read (their
+ * first candidates) and checked exactly: pattern and GB 11643 check digit.
+ */
+export async function checkPersonalData(ctx: LoadContext): Promise<StepResult> {
+  const fatal: Problem[] = [];
+  for (const rawTable of Object.values(ctx.state.raws)) {
+    const cols = rawTable.columns;
+    if (cols.length === 0) continue;
+    const [longest] = await ctx.db.all(
+      `SELECT ${cols.map((col, i) => `max(length(${textSql(col)})) AS l${i}`).join(", ")} FROM ${q(rawTable.raw)}`,
+    );
+    const long = cols.filter((_, i) => Number(longest[`l${i}`] ?? 0) >= 11);
+    if (long.length === 0) continue;
+    const [counts] = await ctx.db.all(
+      `SELECT ${long.map((col, i) => `count(*) FILTER (WHERE ${digitsSql(col)}) AS c${i}`).join(", ")} FROM ${
+        q(rawTable.raw)
+      }`,
+    );
+    for (const [i, col] of long.entries()) {
+      if (Number(counts[`c${i}`]) === 0) continue;
+      const problem = await identifierProblem(ctx, rawTable, col);
+      if (problem) fatal.push(problem);
+    }
+  }
+  return { fatal };
+}
+
+/** The problem of a column whose first long digit strings include an identity or mobile number, if any. */
+async function identifierProblem(ctx: LoadContext, rawTable: RawTable, col: string): Promise<Problem | undefined> {
+  const candidates = await ctx.db.all(
+    `SELECT "_row" AS r, regexp_replace(${textSql(col)}, '[.]0+$', '') AS v FROM ${q(rawTable.raw)} WHERE ${
+      digitsSql(col)
+    } ORDER BY "_row" LIMIT ${CANDIDATES}`,
+  );
+  const id = candidates.find((c) => isResidentIdNumber(String(c.v)));
+  const mobile = candidates.find((c) => isMobileNumber(String(c.v)));
+  const hit = id ?? mobile;
+  if (!hit) return undefined;
+  return {
+    file: rawTable.file,
+    row: Number(hit.r),
+    column: col,
+    value: maskIdentifier(String(hit.v)),
+    message: `Column "${col}" holds what look like ${id ? "resident identity numbers" : "mobile phone numbers"}; ` +
+      `raw personal identifiers must not be loaded. ` +
+      `Pseudonymize it first: deno task anonymize --in <raw folder> --out <dataset folder> --key-file <key file> --columns ${col}`,
+  };
+}

@@ -1,0 +1,148 @@
+/**
+ * The row steps of validation, the contract's rules for rows: per table, ids present and unique and
+ * codes known (`household_rows`, `member_rows`, `verified_rows`); then references between tables,
+ * in cascade order (`member_references`, `members_per_household`, `verified_references`), so that
+ * in lenient mode a rejected household takes its members and verified rows with it.
+ * Every step returns SQL selecting its problem rows; none reads values into JavaScript.
+ */
+import { CATEGORY_CODES, type TableName, VERIFIED_CHANNELS } from "../contract/mod.ts";
+import { quoteIdent as q, quoteText as lit } from "../base/sql.ts";
+import { type LoadContext, rejectedRowsSql as rejectedRows, type StepResult } from "./_context.ts";
+
+/** One rule for the values of a column of one table. */
+type RowCheck =
+  | { kind: "present"; column: string; what: string }
+  | { kind: "unique"; column: string }
+  | { kind: "known"; column: string; codes: readonly string[] };
+
+/** The per-table rules, in the order their problems are recorded. */
+const ROW_CHECKS: Record<TableName, RowCheck[]> = {
+  households: [
+    { kind: "present", column: "household_id", what: "a household_id" },
+    { kind: "unique", column: "household_id" },
+    { kind: "present", column: "village", what: "a village" },
+    { kind: "known", column: "category", codes: CATEGORY_CODES },
+    { kind: "present", column: "category", what: `a category (one of ${CATEGORY_CODES.join(", ")})` },
+  ],
+  members: [
+    { kind: "present", column: "person_id", what: "a person_id" },
+    { kind: "unique", column: "person_id" },
+    { kind: "present", column: "household_id", what: "the household_id of its household" },
+  ],
+  // batch, channel and need may be empty (null): such a row still labels its household, with
+  // need not true; a row without a batch counts only overall. Present values must be valid.
+  verified: [
+    { kind: "present", column: "household_id", what: "a household_id" },
+    { kind: "known", column: "channel", codes: VERIFIED_CHANNELS },
+  ],
+};
+
+/** The typed table of `table`, quoted, when it is loaded this far. */
+function typed(ctx: LoadContext, table: TableName): string | undefined {
+  return ctx.state.raws[table] ? q(`_typed_${table}`) : undefined;
+}
+
+/** The file name (without folder) of a table that is loaded this far. */
+function fileName(ctx: LoadContext, table: TableName): string {
+  return ctx.state.raws[table]!.file.split("/").pop()!;
+}
+
+/** SQL selecting the problem rows of one rule. */
+function checkSql(table: TableName, from: string, check: RowCheck): string {
+  const col = q(check.column);
+  const select = (where: string, message: string) =>
+    `SELECT ${lit(table)}, "_row", ${
+      lit(check.column)
+    }, CAST(${col} AS VARCHAR), ${message} FROM ${from} WHERE ${where}`;
+  switch (check.kind) {
+    case "present":
+      return select(
+        `${col} IS NULL OR trim(CAST(${col} AS VARCHAR)) = ''`,
+        lit(`Empty ${check.column}; every row needs ${check.what}`),
+      );
+    case "known":
+      return select(
+        `${check.column} IS NOT NULL AND ${check.column} NOT IN (${check.codes.map(lit).join(", ")})`,
+        lit(`Unknown ${check.column}; expected one of ${check.codes.join(", ")}`),
+      );
+    case "unique":
+      return `SELECT ${lit(table)}, "_row", ${lit(check.column)}, ${col}, ` +
+        `'Duplicate ${check.column} "' || ${col} || '" (first at row ' || first_row || '); ${check.column} must be unique' ` +
+        `FROM (SELECT "_row", ${col}, min("_row") OVER (PARTITION BY ${col}) AS first_row FROM ${from} WHERE ${col} IS NOT NULL AND ${col} <> '') WHERE "_row" > first_row`;
+  }
+}
+
+/** The step that applies one table's rules. */
+function rowChecks(table: TableName): (ctx: LoadContext) => Promise<StepResult> {
+  return (ctx) => {
+    const from = typed(ctx, table);
+    return Promise.resolve({ rows: from ? ROW_CHECKS[table].map((check) => checkSql(table, from, check)) : [] });
+  };
+}
+
+/** Step `household_rows`: household_id present and unique, village present, category a known code. */
+export const checkHouseholdRows = rowChecks("households");
+/** Step `member_rows`: person_id present and unique, household_id present. */
+export const checkMemberRows = rowChecks("members");
+/** Step `verified_rows`: household_id present, channel (when given) a known code. */
+export const checkVerifiedRows = rowChecks("verified");
+
+/** Step `member_references`: members of households not in households.csv, and (lenient) of rejected ones. */
+export function checkMemberReferences(ctx: LoadContext): Promise<StepResult> {
+  const H = typed(ctx, "households"), M = typed(ctx, "members");
+  if (!H || !M) return Promise.resolve({});
+  const rows = [
+    `SELECT 'members', m."_row", 'household_id', m.household_id, ` +
+    `'household_id "' || m.household_id || '" is not in ' || ${
+      lit(fileName(ctx, "households"))
+    } || '; add the household or fix the id' ` +
+    `FROM ${M} m WHERE m.household_id IS NOT NULL AND m.household_id NOT IN (SELECT household_id FROM ${H} WHERE household_id IS NOT NULL)`,
+  ];
+  if (ctx.lenient) {
+    rows.push(
+      `SELECT 'members', m."_row", 'household_id', m.household_id, ` +
+        `'Its household "' || m.household_id || '" was rejected (households row ' || h."_row" || ')' ` +
+        `FROM ${M} m JOIN ${H} h USING (household_id) WHERE h."_row" IN ${rejectedRows("households")} ` +
+        `AND NOT EXISTS (SELECT 1 FROM ${H} h2 WHERE h2.household_id = m.household_id AND h2."_row" NOT IN ${
+          rejectedRows("households")
+        })`,
+    );
+  }
+  return Promise.resolve({ rows });
+}
+
+/** Step `members_per_household`: every household (lenient: every accepted one) has an (accepted) member. */
+export function checkMembersPerHousehold(ctx: LoadContext): Promise<StepResult> {
+  const H = typed(ctx, "households"), M = typed(ctx, "members");
+  if (!H || !M) return Promise.resolve({});
+  const memberFile = fileName(ctx, "members");
+  const lenient = ctx.lenient;
+  return Promise.resolve({
+    rows: [
+      `SELECT 'households', h."_row", 'household_id', h.household_id, ` +
+      `'Household "' || h.household_id || '" has no member rows in ${memberFile}' || ` +
+      `CASE WHEN EXISTS (SELECT 1 FROM ${M} m WHERE m.household_id = h.household_id) THEN ' that were accepted' ELSE '' END || ` +
+      `'; every household needs at least one member' ` +
+      `FROM ${H} h WHERE h.household_id IS NOT NULL ` +
+      (lenient ? `AND h."_row" NOT IN ${rejectedRows("households")} ` : "") +
+      `AND NOT EXISTS (SELECT 1 FROM ${M} m WHERE m.household_id = h.household_id` +
+      (lenient ? ` AND m."_row" NOT IN ${rejectedRows("members")})` : ")"),
+    ],
+  });
+}
+
+/** Step `verified_references`: verified rows of households not in households.csv, or (lenient) rejected. */
+export function checkVerifiedReferences(ctx: LoadContext): Promise<StepResult> {
+  const H = typed(ctx, "households"), V = typed(ctx, "verified");
+  if (!H || !V) return Promise.resolve({});
+  return Promise.resolve({
+    rows: [
+      `SELECT 'verified', v."_row", 'household_id', v.household_id, ` +
+      `'household_id "' || v.household_id || '" is not in ' || ${lit(fileName(ctx, "households"))} || ` +
+      `CASE WHEN EXISTS (SELECT 1 FROM ${H} h WHERE h.household_id = v.household_id) THEN ' (its row was rejected)' ELSE '; fix the id' END ` +
+      `FROM ${V} v WHERE v.household_id IS NOT NULL AND v.household_id NOT IN ` +
+      `(SELECT household_id FROM ${H} WHERE household_id IS NOT NULL AND "_row" NOT IN ${rejectedRows("households")})` +
+      (ctx.lenient ? "" : ` AND v.household_id NOT IN (SELECT household_id FROM ${H} WHERE household_id IS NOT NULL)`),
+    ],
+  });
+}

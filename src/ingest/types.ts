@@ -1,0 +1,80 @@
+/** The public shapes of loading: the files it takes, its options, and the report it returns. */
+import type { ColumnType, DatasetSchema, Problem, TableName } from "../contract/mod.ts";
+import type { FileSource } from "../db/types.ts";
+
+/** One file of a dataset folder: its name inside the folder (`households.csv`) and where its bytes are. */
+export interface DatasetFile {
+  name: string;
+  source: FileSource;
+}
+
+/** How to load. */
+export interface LoadOptions {
+  /** The folder as the user named it, prefixed to file names in messages. */
+  folder?: string;
+  /** Load the valid rows and reject the others, instead of refusing the whole dataset. */
+  lenient?: boolean;
+  /** How many problems to keep in the report (the total is always counted). Default 200. */
+  maxProblems?: number;
+  /** Record how long each validation step took, in the report's `timings`. Default false. */
+  timings?: boolean;
+}
+
+/** What the validation report says of one column. */
+export interface ColumnReport {
+  name: string;
+  type: ColumnType;
+  /** Where the type came from: the contract, `dataset.json`, or inference from the values. */
+  typeSource: "contract" | "dataset.json" | "inferred" | "parquet";
+  nulls: number;
+  /** Distinct non-null values, for text columns. */
+  distinct?: number;
+}
+
+/** What the validation report says of one table. */
+export interface TableReport {
+  table: TableName;
+  file: string;
+  format: "csv" | "parquet";
+  rowsRead: number;
+  accepted: number;
+  rejected: number;
+  columns: ColumnReport[];
+}
+
+/** A rejected row with its reasons (lenient mode writes these to `rejected.csv`). */
+export interface RejectedRow {
+  file: string;
+  row: number;
+  column?: string;
+  value?: string;
+  reason: string;
+}
+
+/** How long one validation step took (with `timings: true`). */
+export interface StepTiming {
+  step: string;
+  ms: number;
+}
+
+/** The outcome of loading: per-table counts, column types, problems, and the data digest. */
+export interface LoadReport {
+  folder: string;
+  valid: boolean;
+  lenient: boolean;
+  tables: TableReport[];
+  /** The first problems found (at most `maxProblems`). */
+  problems: Problem[];
+  /** How many problems there are in all. */
+  problemCount: number;
+  /** Every rejected row with its reasons (lenient mode only). */
+  rejected: RejectedRow[];
+  /** Files in the folder that were not loaded as tables (with why). */
+  ignored: string[];
+  /** Column types of the loaded tables: what the model is checked against. */
+  schema: DatasetSchema;
+  /** SHA-256 over the names and contents of the files loaded. */
+  digest: string;
+  /** Each validation step's time, in step order (only with the `timings` option). */
+  timings?: StepTiming[];
+}
