@@ -7,6 +7,7 @@ import { toCsv } from "../src/base/csv.ts";
 import { terminalSafe } from "../src/base/terminal.ts";
 import { formatProblem, InputError, type Model, parseModel } from "../src/contract/mod.ts";
 import { type Db, type EngineName, openDb } from "../src/db/mod.ts";
+import { setNativeDefaults } from "../src/db/native.ts";
 import {
   assertLoadable,
   loadDataset,
@@ -34,8 +35,15 @@ export class UsageError extends Error {}
 /** Parsed `--name value` and `--flag` arguments. */
 export type Args = Record<string, string | boolean>;
 
-/** Parses arguments against the options a command knows; unknown options are usage errors. */
-export function parseArgs(argv: string[], known: { values: string[]; flags?: string[] }): Args {
+/**
+ * Parses arguments against the options a command knows; unknown options are usage errors. Every
+ * command with `--engine` also takes `--threads N` (the native engine's DuckDB threads; default
+ * every core), applied here to every native database the command opens.
+ */
+export function parseArgs(argv: string[], options: { values: string[]; flags?: string[] }): Args {
+  const known = options.values.includes("engine") && !options.values.includes("threads")
+    ? { ...options, values: [...options.values, "threads"] }
+    : options;
   const out: Args = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -57,6 +65,9 @@ export function parseArgs(argv: string[], known: { values: string[]; flags?: str
         }`,
       );
     }
+  }
+  if (known !== options && out.threads !== undefined) {
+    setNativeDefaults({ threads: integerOption(out, "threads", 0, 1, 1024) });
   }
   return out;
 }

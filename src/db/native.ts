@@ -1,22 +1,78 @@
 /** The native engine: `@duckdb/node-api`, for the command line and large files (Parquet built in). */
-import { DuckDBInstance } from "@duckdb/node-api";
 import { type Db, type FileSource, normalizeValue, quoteIdent, quoteText, type Row, type Value } from "./types.ts";
 
-/** Opens an in-memory native DuckDB. */
-export async function openNativeDb(): Promise<Db> {
-  const instance = await DuckDBInstance.create(":memory:", { threads: "2" });
-  const conn = await instance.connect();
-  let tempDir: string | undefined;
+/** How a native database uses the machine. */
+export interface NativeOptions {
+  /** Worker threads (default: every core). */
+  threads?: number;
+  /** DuckDB's memory limit, e.g. "4GiB" (default: 4 GiB or half the machine's memory, whichever is less). */
+  memoryLimit?: string;
+}
 
-  async function pathOf(name: string, source: FileSource): Promise<string> {
+let defaults: NativeOptions = {};
+
+/** Sets the options every later `openNativeDb()` uses when it is given none (the CLI's `--threads`). */
+export function setNativeDefaults(options: NativeOptions): void {
+  defaults = { ...options };
+}
+
+async function defaultThreads(): Promise<number> {
+  const { availableParallelism, cpus } = await import("node:os");
+  return Math.max(1, typeof availableParallelism === "function" ? availableParallelism() : cpus().length);
+}
+
+async function defaultMemoryLimit(): Promise<string> {
+  const { totalmem } = await import("node:os");
+  const mib = Math.max(256, Math.floor(Math.min(4 * 1024 ** 3, totalmem() / 2) / 1024 ** 2));
+  return `${mib}MiB`;
+}
+
+/** Temporary folders of databases still open, removed at exit if `close()` was never reached. */
+const openTempDirs = new Set<string>();
+let exitHook = false;
+
+function removeAtExit(dir: string): void {
+  openTempDirs.add(dir);
+  if (exitHook) return;
+  exitHook = true;
+  globalThis.addEventListener?.("unload", () => {
+    for (const d of openTempDirs) {
+      try {
+        Deno.removeSync(d, { recursive: true });
+      } catch {
+        // already gone
+      }
+    }
+  });
+}
+
+/**
+ * Opens an in-memory native DuckDB with `threads` worker threads, a memory limit, and a temporary
+ * folder of its own (where DuckDB spills what exceeds the limit, and where in-memory files are
+ * written), removed on `close()` (or at exit).
+ */
+export async function openNativeDb(options: NativeOptions = defaults): Promise<Db> {
+  // Imported here, not at the top, so that importing this module (for `setNativeDefaults`) is cheap.
+  const { DuckDBInstance } = await import("@duckdb/node-api");
+  const { mkdtemp, rm, writeFile } = await import("node:fs/promises");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const threads = options.threads ?? await defaultThreads();
+  const memoryLimit = options.memoryLimit ?? await defaultMemoryLimit();
+  const tempDir = await mkdtemp(join(tmpdir(), "cw-db-"));
+  removeAtExit(tempDir);
+  const spill = join(tempDir, "spill");
+  const instance = await DuckDBInstance.create(":memory:", {
+    threads: String(threads),
+    memory_limit: memoryLimit,
+    temp_directory: spill,
+  });
+  const conn = await instance.connect();
+
+  function pathOf(name: string, source: FileSource): Promise<string> | string {
     if ("path" in source) return source.path;
-    const { mkdtemp, writeFile } = await import("node:fs/promises");
-    const { tmpdir } = await import("node:os");
-    const { join } = await import("node:path");
-    tempDir ??= await mkdtemp(join(tmpdir(), "cw-db-"));
     const file = join(tempDir, name.replaceAll(/[^A-Za-z0-9_.-]/g, "_"));
-    await writeFile(file, source.bytes);
-    return file;
+    return writeFile(file, source.bytes).then(() => file);
   }
 
   return {
@@ -50,7 +106,8 @@ export async function openNativeDb(): Promise<Db> {
     async close() {
       conn.closeSync();
       instance.closeSync();
-      if (tempDir) await (await import("node:fs/promises")).rm(tempDir, { recursive: true, force: true });
+      await rm(tempDir, { recursive: true, force: true });
+      openTempDirs.delete(tempDir);
     },
   };
 }
