@@ -1,5 +1,6 @@
 /**
  * `deno task demo-data [--households N] [--seed S] [--out <folder>] [--model <model.json>]`
+ * `deno task demo-data --counties N [--households N] [--seed S] --out <folder>` (a province, Parquet)
  *
  * Generates the demo county (src/synth) as a dataset folder (contract §1): households.csv,
  * members.csv, verified.csv and dataset.json. The same seed gives byte-identical files. Which
@@ -11,11 +12,14 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Model } from "../src/contract/mod.ts";
 import { openDb } from "../src/db/mod.ts";
+import { openNativeDb, setNativeDefaults } from "../src/db/native.ts";
 import { evaluateByBatch, type VerifiedRow as EvaluatedRow, type WarningMetrics } from "../src/evaluate/mod.ts";
 import { assertLoadable, loadDataset } from "../src/ingest/mod.ts";
 import { compileModel } from "../src/model/mod.ts";
 import { scoreHouseholds } from "../src/score/mod.ts";
+import { quoteIdent, quoteText } from "../src/base/sql.ts";
 import {
+  datasetDescription,
   datasetFiles,
   DEMO_SEED,
   demoCounty,
@@ -23,8 +27,12 @@ import {
   type DemoTables,
   type Evaluator,
   formatHeadline,
+  MAX_COUNTIES,
   PARAMS,
+  provinceCounties,
   type Scorer,
+  type Table,
+  tableCsv,
   warnedOf,
 } from "../src/synth/mod.ts";
 import { readModel } from "./_cli.ts";
@@ -35,8 +43,13 @@ export const DEFAULT_SEED = DEMO_SEED;
 
 const USAGE =
   `Usage: deno task demo-data [--households N] [--seed S] [--out <folder>] [--model <model.json>] [--summary <file.json>]
+       deno task demo-data --counties N [--households N] [--seed S] --out <folder> [--model <model.json>] [--threads N]
 Generates the demo county (default: ${PARAMS.households} households, seed ${DEMO_SEED}, into data/demo) and prints its headline figures.
-  --households N   number of households (default ${PARAMS.households}; the committed sample uses 300)
+With --counties, generates a province instead: N counties (each its own towns, villages and ids) from one seed,
+written as Parquet (households.parquet, members.parquet, verified.parquet, dataset.json).
+  --households N   number of households (default ${PARAMS.households}; the committed sample uses 300); per county with --counties
+  --counties N     generate a province of N counties (1 to ${MAX_COUNTIES}) as Parquet; --out is required
+  --threads N      DuckDB threads for the province's engine (default: all cores)
   --seed S         seed of the generator (default ${DEMO_SEED}); the same seed gives byte-identical files
   --out <folder>   dataset folder to write (default data/demo)
   --model <file>   model whose warnings the verified batches follow (default models/county-default.json)
@@ -52,6 +65,9 @@ interface Options {
   model: string;
   summary?: string;
   sources?: string;
+  counties?: number;
+  threads?: number;
+  outGiven?: boolean;
 }
 
 /** An integer option within [min, max]. */
@@ -76,11 +92,25 @@ function parseOptions(argv: string[]): Options {
     if (m[1] === "households") {
       o.households = integerOption("households", value, 1, Infinity, "a positive integer");
     } else if (m[1] === "seed") o.seed = integerOption("seed", value, 0, 0xffffffff, "an integer from 0 to 4294967295");
-    else if (m[1] === "out") o.out = resolve(value);
+    else if (m[1] === "out") {
+      o.out = resolve(value);
+      o.outGiven = true;
+    } else if (m[1] === "counties") {
+      o.counties = integerOption("counties", value, 1, MAX_COUNTIES, `1 to ${MAX_COUNTIES}`);
+    } else if (m[1] === "threads") o.threads = integerOption("threads", value, 1, 1024, "a positive integer");
     else if (m[1] === "model") o.model = resolve(value);
     else if (m[1] === "summary") o.summary = resolve(value);
     else if (m[1] === "sources") o.sources = resolve(value);
     else throw new Error(`Unknown option --${m[1]}`);
+  }
+  if (o.counties !== undefined && !o.outGiven) {
+    throw new Error("--counties needs --out <folder> (a province is not data/demo)");
+  }
+  if (o.counties !== undefined && o.sources) {
+    throw new Error("--sources is for one county; a province writes no department extracts");
+  }
+  if (o.counties !== undefined && o.summary) {
+    throw new Error("--summary is for one county; a province prints its totals");
   }
   return o;
 }
@@ -147,6 +177,83 @@ export async function generate(o: Options): Promise<string> {
     } s; loading, scoring and evaluation by the engine in process the rest)\nWrote ${o.out}`;
 }
 
+/** DuckDB's type for a column spec's type (how the Parquet files store it). */
+const DUCK_TYPE = { number: "DOUBLE", text: "VARCHAR", boolean: "BOOLEAN", date: "DATE" } as const;
+
+/**
+ * Generates a province into `o.out`: each county generated, scored by the engine and verified as
+ * the demo county is (one at a time, so memory holds one county), its CSV parts written to a
+ * temporary folder, then each table written as one Parquet file by DuckDB (`COPY … TO`).
+ */
+export async function generateProvince(o: Options & { counties: number }): Promise<string> {
+  const t0 = performance.now();
+  const { model } = await readModel(o.model);
+  if (o.threads !== undefined) setNativeDefaults({ threads: o.threads });
+  const score = engineScorer(o.model, o.out);
+  const parts = await Deno.makeTempDir({ prefix: "cw-province-" });
+  const totals = { households: 0, persons: 0, warned: 0, verified: 0 };
+  let columns: Record<string, { name: string; type: keyof typeof DUCK_TYPE }[]> = {};
+  try {
+    const counties = provinceCounties(o.seed, o.counties);
+    for (const county of counties) {
+      const demo = await demoCounty(
+        { households: o.households, seed: county.seed, naming: county.naming },
+        model,
+        score,
+      );
+      const tables = [demo.tables.households, demo.tables.members, demo.tables.verified!] as unknown as Table<
+        unknown
+      >[];
+      columns = Object.fromEntries(tables.map((t) => [t.name, t.columns.map((c) => ({ name: c.name, type: c.type }))]));
+      for (const t of tables) await Deno.writeTextFile(join(parts, `${t.name}-${county.code}.csv`), tableCsv(t));
+      totals.households += demo.tables.households.rows.length;
+      totals.persons += demo.tables.members.rows.length;
+      totals.warned += demo.warned.size;
+      totals.verified += demo.verified.rows.length;
+      console.error(
+        `county ${
+          county.index + 1
+        }/${counties.length} ${county.code} ${county.name}: ${demo.tables.households.rows.length} households (${
+          ((performance.now() - t0) / 1000).toFixed(1)
+        } s)`,
+      );
+    }
+    const tGenerated = performance.now();
+    await Deno.mkdir(o.out, { recursive: true });
+    const db = await openNativeDb(o.threads === undefined ? undefined : { threads: o.threads });
+    try {
+      for (const [table, cols] of Object.entries(columns)) {
+        const files = counties.map((c) => quoteText(join(parts, `${table}-${c.code}.csv`))).join(", ");
+        const types = cols.map((c) => `${quoteText(c.name)}: ${quoteText(DUCK_TYPE[c.type])}`).join(", ");
+        const target = join(o.out, `${table}.parquet`);
+        await db.exec(
+          `COPY (SELECT ${cols.map((c) => quoteIdent(c.name)).join(", ")} FROM read_csv([${files}], header = true, ` +
+            `columns = {${types}}, dateformat = '%Y-%m-%d', auto_detect = false)) TO ${
+              quoteText(target)
+            } (FORMAT parquet, COMPRESSION zstd)`,
+        );
+      }
+    } finally {
+      await db.close();
+    }
+    const description = datasetDescription({ seed: o.seed, households: totals.households }) as Record<string, unknown>;
+    description.name = "demo-province";
+    description.description =
+      `Synthetic demo province of ${o.counties} counties (seed ${o.seed}, ${totals.households} households), each ` +
+      "drawn like the demo county modelled on Xiaochang County, Hubei, with its own towns, villages and ids. Every " +
+      "household and person is fictitious; generated by scripts/demo_data.ts --counties, documented in data/README.md.";
+    await Deno.writeTextFile(join(o.out, "dataset.json"), JSON.stringify(description, null, 2) + "\n");
+    const seconds = (performance.now() - t0) / 1000;
+    return `Demo province: ${o.counties} counties, ${totals.households} households, ${totals.persons} persons; ` +
+      `${totals.warned} warned, ${totals.verified} verified cases (seed ${o.seed}) in ${seconds.toFixed(1)} s` +
+      `\n  (counties generated, scored and verified in ${((tGenerated - t0) / 1000).toFixed(1)} s; Parquet written in ${
+        ((performance.now() - tGenerated) / 1000).toFixed(1)
+      } s)\nWrote ${o.out}`;
+  } finally {
+    await Deno.remove(parts, { recursive: true });
+  }
+}
+
 if (import.meta.main) {
   let options: Options;
   try {
@@ -160,7 +267,8 @@ if (import.meta.main) {
     Deno.exit(2);
   }
   try {
-    console.log(await generate(options));
+    const { counties } = options;
+    console.log(counties === undefined ? await generate(options) : await generateProvince({ ...options, counties }));
   } catch (error) {
     console.error((error as Error).message);
     Deno.exit(1);

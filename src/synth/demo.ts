@@ -9,7 +9,7 @@
  * 4. `evaluate(tables, scores, model)` and `headlineOf`: the figures printed after generation.
  */
 import type { Model } from "../contract/mod.ts";
-import { generateCounty } from "./county.ts";
+import { type CountyNaming, DEMO_NAMING, generateCounty } from "./county.ts";
 import { type EvaluationLike, type Headline, headlineOf, type MetricsLike } from "./headline.ts";
 import { PARAMS, type Params } from "./params.ts";
 import { countyTables, type DemoTables, withVerified } from "./tables.ts";
@@ -25,6 +25,8 @@ export interface CountySpec {
   seed: number;
   /** Default `PARAMS` (documented in data/README.md). */
   params?: Params;
+  /** Default `DEMO_NAMING` (plain ids, Xiaochang's towns); a province's counties prefix both. */
+  naming?: CountyNaming;
 }
 
 /** A scored household as the generator needs it: its id and band (null where not warned). */
@@ -62,8 +64,8 @@ export function warnedOf(scores: readonly BandRow[]): Set<string> {
 
 /** Generates the county of `spec`, scores it with `score`, and draws its verified cases. */
 export async function demoCounty(spec: CountySpec, model: Model, score: Scorer): Promise<DemoCounty> {
-  const full = { params: PARAMS, ...spec };
-  const county = generateCounty(full.params, full.seed, full.households);
+  const full = { params: PARAMS, naming: DEMO_NAMING, ...spec };
+  const county = generateCounty(full.params, full.seed, full.households, full.naming);
   const base = countyTables(county, full.seed);
   const scores = await score(base, model);
   const warned = warnedOf(scores);

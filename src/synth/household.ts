@@ -186,8 +186,9 @@ export function makeHousehold(
   days: CountyDays,
   index: number,
   personSeq: { next: number },
+  idPrefix = "",
 ): Household {
-  const household_id = `H${String(index + 1).padStart(6, "0")}`;
+  const household_id = `${idPrefix}H${String(index + 1).padStart(6, "0")}`;
   const villageIndex = rng.weighted(villageWeights);
   const village = villages[villageIndex];
   const category = rng.pick(p.categoryShare);
@@ -202,7 +203,7 @@ export function makeHousehold(
   const catOff = p.assets.categoryOffset[category];
   const mc = { rng, p, household_id, category, template, H, catOff };
   const members = people.map((person, i) => makeMember(mc, person, i === illIndex));
-  for (const m of members) m.person_id = `P${String(++personSeq.next).padStart(7, "0")}`;
+  for (const m of members) m.person_id = `${idPrefix}P${String(++personSeq.next).padStart(7, "0")}`;
   const n = members.length;
   const incomes = incomesOf(c, members, kin);
   const assistance_income_yuan = assistanceOf(c, n);

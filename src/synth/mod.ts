@@ -35,3 +35,5 @@ export { type Category, PARAMS, type Params, type Template } from "./params.ts";
 export { type Town, TOWNS, type Village } from "./names.ts";
 export * from "./verify.ts";
 export * from "./sources.ts";
+export { type CountyNaming, DEMO_NAMING } from "./county.ts";
+export * from "./province.ts";

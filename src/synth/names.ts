@@ -185,6 +185,9 @@ const COMMUNITIES = [
   "人民",
 ];
 
+/** Position words that tell apart villages of the same name (东王家湾村, 上桃园村). */
+const QUALIFIERS = ["东", "西", "南", "北", "上", "下", "前", "后", "大", "小", "新", "老"];
+
 /** A generated village or community. */
 export interface Village {
   name: string;
@@ -202,26 +205,37 @@ export interface Village {
  * Village effects are Normal(town remoteness, sd) — an assumption standing for remoteness,
  * mountain terrain and local economy.
  */
-export function makeVillages(rng: Rng, count: number, effectSd: number): Village[] {
+export function makeVillages(
+  rng: Rng,
+  count: number,
+  effectSd: number,
+  townName: (town: Town) => string = (town) => town.name,
+): Village[] {
   const used = new Set<string>();
+  const draw = (urban: boolean): string => {
+    if (urban) return rng.one(COMMUNITIES) + "社区";
+    const r = rng.uniform();
+    if (r < 0.34) return rng.one(SURNAMES) + "家" + rng.one(SURNAME_SUFFIXES) + "村";
+    if (r < 0.55) return rng.one(SURNAMES) + rng.one(SURNAME_SUFFIXES) + "村";
+    if (r < 0.8) return rng.one(LANDSCAPE) + "村";
+    if (r < 0.95) return rng.one(COLLECTIVE) + "村";
+    return rng.one(NUMERALS) + rng.one(["里", "房", "岗", "河", "塘", "湾"]) + "村";
+  };
   const name = (urban: boolean): string => {
-    for (let attempt = 0; attempt < 1000; attempt++) {
-      let n: string;
-      if (urban) n = rng.one(COMMUNITIES) + "社区";
-      else {
-        const r = rng.uniform();
-        if (r < 0.34) n = rng.one(SURNAMES) + "家" + rng.one(SURNAME_SUFFIXES) + "村";
-        else if (r < 0.55) n = rng.one(SURNAMES) + rng.one(SURNAME_SUFFIXES) + "村";
-        else if (r < 0.8) n = rng.one(LANDSCAPE) + "村";
-        else if (r < 0.95) n = rng.one(COLLECTIVE) + "村";
-        else n = rng.one(NUMERALS) + rng.one(["里", "房", "岗", "河", "塘", "湾"]) + "村";
-      }
-      if (!used.has(n)) {
-        used.add(n);
-        return n;
+    // Plain names first (the county of today's size never gets past this loop, so its names are
+    // unchanged); a larger county qualifies them with one, two, … position words (东/西/上/下…),
+    // as real places split (东王家湾村), which scales without bound.
+    for (let depth = 0;; depth++) {
+      for (let attempt = 0; attempt < 1000; attempt++) {
+        let prefix = "";
+        for (let d = 0; d < depth; d++) prefix += rng.one(QUALIFIERS);
+        const n = prefix + draw(urban);
+        if (!used.has(n)) {
+          used.add(n);
+          return n;
+        }
       }
     }
-    throw new Error("Ran out of village names");
   };
   const totalWeight = TOWNS.reduce((s, t) => s + t.weight, 0);
   const perTown = TOWNS.map((t) => Math.max(1, Math.round((count * t.weight) / totalWeight)));
@@ -243,7 +257,7 @@ export function makeVillages(rng: Rng, count: number, effectSd: number): Village
       const urban = i < communities;
       villages.push({
         name: name(urban),
-        town: town.name,
+        town: townName(town),
         urban,
         effect: rng.normal(town.remoteness + (urban ? -0.2 : 0), effectSd),
         weight: rng.lognormal(1, 0.35),
