@@ -30,6 +30,7 @@ import {
   MAX_COUNTIES,
   PARAMS,
   provinceCounties,
+  provinceCounty,
   type Scorer,
   type Table,
   tableCsv,
@@ -180,47 +181,147 @@ export async function generate(o: Options): Promise<string> {
 /** DuckDB's type for a column spec's type (how the Parquet files store it). */
 const DUCK_TYPE = { number: "DOUBLE", text: "VARCHAR", boolean: "BOOLEAN", date: "DATE" } as const;
 
+/** One county of a province to generate (what a worker is sent). */
+interface CountyJob {
+  index: number;
+  seed: number;
+  households: number;
+  model: string;
+  out: string;
+  parts: string;
+}
+
+/** What generating one county of a province gives back. */
+interface CountyPart {
+  code: string;
+  name: string;
+  households: number;
+  persons: number;
+  warned: number;
+  verified: number;
+  columns: Record<string, { name: string; type: keyof typeof DUCK_TYPE }[]>;
+}
+
+/** Generates, scores (one DuckDB thread) and verifies county `job.index`; writes its CSV parts. */
+async function countyPart(job: CountyJob): Promise<CountyPart> {
+  const { model } = await readModel(job.model);
+  const county = provinceCounty(job.seed, job.index);
+  const spec = { households: job.households, seed: county.seed, naming: county.naming };
+  const demo = await demoCounty(spec, model, engineScorer(job.model, job.out));
+  const tables = [demo.tables.households, demo.tables.members, demo.tables.verified!] as unknown as Table<unknown>[];
+  for (const t of tables) await Deno.writeTextFile(join(job.parts, `${t.name}-${county.code}.csv`), tableCsv(t));
+  return {
+    code: county.code,
+    name: county.name,
+    households: demo.tables.households.rows.length,
+    persons: demo.tables.members.rows.length,
+    warned: demo.warned.size,
+    verified: demo.verified.rows.length,
+    columns: Object.fromEntries(tables.map((t) => [t.name, t.columns.map((c) => ({ name: c.name, type: c.type }))])),
+  };
+}
+
+/** True in a worker this module started (see `generateProvince`). */
+const IN_WORKER = typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== "undefined";
+
+if (IN_WORKER) {
+  const scope = globalThis as unknown as {
+    onmessage: ((e: MessageEvent<CountyJob>) => void) | null;
+    postMessage(m: unknown): void;
+  };
+  setNativeDefaults({ threads: 1 });
+  scope.onmessage = (e) => {
+    countyPart(e.data).then(
+      (part) => scope.postMessage({ part }),
+      (error) => scope.postMessage({ error: (error as Error).message }),
+    );
+  };
+}
+
+/** Runs the county jobs on `workers` workers (in process when 1); parts come back in county order. */
+async function countyParts(jobs: CountyJob[], workers: number, done: (p: CountyPart) => void): Promise<CountyPart[]> {
+  if (workers <= 1) {
+    const parts: CountyPart[] = [];
+    for (const job of jobs) {
+      setNativeDefaults({ threads: 1 });
+      parts.push(await countyPart(job));
+      done(parts[parts.length - 1]);
+    }
+    return parts;
+  }
+  const results: CountyPart[] = new Array(jobs.length);
+  let next = 0;
+  const pool = Array.from(
+    { length: Math.min(workers, jobs.length) },
+    () => new Worker(import.meta.url, { type: "module" }),
+  );
+  try {
+    await Promise.all(pool.map((worker) =>
+      new Promise<void>((resolveAll, reject) => {
+        const take = () => {
+          if (next >= jobs.length) return resolveAll();
+          const i = next++;
+          worker.onmessage = (e: MessageEvent<{ part?: CountyPart; error?: string }>) => {
+            if (e.data.error !== undefined || !e.data.part) return reject(new Error(e.data.error ?? "worker failed"));
+            results[i] = e.data.part;
+            done(e.data.part);
+            take();
+          };
+          worker.postMessage(jobs[i]);
+        };
+        worker.onerror = (e) => {
+          e.preventDefault();
+          reject(new Error(e.message));
+        };
+        take();
+      })
+    ));
+  } finally {
+    for (const w of pool) w.terminate();
+  }
+  return results;
+}
+
 /**
  * Generates a province into `o.out`: each county generated, scored by the engine and verified as
- * the demo county is (one at a time, so memory holds one county), its CSV parts written to a
- * temporary folder, then each table written as one Parquet file by DuckDB (`COPY … TO`).
+ * the demo county is, on one worker per thread (each holds one county at a time), its CSV parts
+ * written to a temporary folder; then each table written as one Parquet file by DuckDB
+ * (`COPY … TO`, counties in order, so the files do not depend on the number of threads).
  */
 export async function generateProvince(o: Options & { counties: number }): Promise<string> {
   const t0 = performance.now();
-  const { model } = await readModel(o.model);
-  if (o.threads !== undefined) setNativeDefaults({ threads: o.threads });
-  const score = engineScorer(o.model, o.out);
+  await readModel(o.model);
+  const threads = o.threads ?? Math.max(1, navigator.hardwareConcurrency ?? 1);
   const parts = await Deno.makeTempDir({ prefix: "cw-province-" });
   const totals = { households: 0, persons: 0, warned: 0, verified: 0 };
-  let columns: Record<string, { name: string; type: keyof typeof DUCK_TYPE }[]> = {};
   try {
     const counties = provinceCounties(o.seed, o.counties);
-    for (const county of counties) {
-      const demo = await demoCounty(
-        { households: o.households, seed: county.seed, naming: county.naming },
-        model,
-        score,
-      );
-      const tables = [demo.tables.households, demo.tables.members, demo.tables.verified!] as unknown as Table<
-        unknown
-      >[];
-      columns = Object.fromEntries(tables.map((t) => [t.name, t.columns.map((c) => ({ name: c.name, type: c.type }))]));
-      for (const t of tables) await Deno.writeTextFile(join(parts, `${t.name}-${county.code}.csv`), tableCsv(t));
-      totals.households += demo.tables.households.rows.length;
-      totals.persons += demo.tables.members.rows.length;
-      totals.warned += demo.warned.size;
-      totals.verified += demo.verified.rows.length;
+    const jobs = counties.map((c) => ({
+      index: c.index,
+      seed: o.seed,
+      households: o.households,
+      model: o.model,
+      out: o.out,
+      parts,
+    }));
+    let finished = 0;
+    const results = await countyParts(jobs, threads, (p) => {
       console.error(
-        `county ${
-          county.index + 1
-        }/${counties.length} ${county.code} ${county.name}: ${demo.tables.households.rows.length} households (${
+        `county ${++finished}/${counties.length} ${p.code} ${p.name}: ${p.households} households (${
           ((performance.now() - t0) / 1000).toFixed(1)
         } s)`,
       );
+    });
+    for (const p of results) {
+      totals.households += p.households;
+      totals.persons += p.persons;
+      totals.warned += p.warned;
+      totals.verified += p.verified;
     }
+    const columns = results[0].columns;
     const tGenerated = performance.now();
     await Deno.mkdir(o.out, { recursive: true });
-    const db = await openNativeDb(o.threads === undefined ? undefined : { threads: o.threads });
+    const db = await openNativeDb({ threads });
     try {
       for (const [table, cols] of Object.entries(columns)) {
         const files = counties.map((c) => quoteText(join(parts, `${table}-${c.code}.csv`))).join(", ");
@@ -254,7 +355,7 @@ export async function generateProvince(o: Options & { counties: number }): Promi
   }
 }
 
-if (import.meta.main) {
+if (import.meta.main && !IN_WORKER) {
   let options: Options;
   try {
     if (Deno.args.includes("--help") || Deno.args.includes("-h")) {

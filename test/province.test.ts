@@ -59,6 +59,25 @@ describe("deno task demo-data --counties", () => {
         "members.parquet",
         "verified.parquet",
       ]);
+      // One thread (in process) and one worker per core give the same files, byte for byte.
+      const one = join(out, "one");
+      const g1 = run("scripts/demo_data.ts", [
+        "--counties",
+        "2",
+        "--households",
+        "400",
+        "--seed",
+        "7",
+        "--threads",
+        "1",
+        "--out",
+        one,
+      ]);
+      expect(g1.status, g1.stderr).toBe(0);
+      for (const f of ["households.parquet", "members.parquet", "verified.parquet", "dataset.json"]) {
+        expect(readFileSync(join(one, f)), f).toEqual(readFileSync(join(out, f)));
+      }
+      rmSync(one, { recursive: true });
       const v = run("scripts/validate.ts", ["--data", out]);
       expect(v.status, v.stdout + v.stderr).toBe(0);
       expect(v.stdout).toContain("Valid: no problems found.");
