@@ -50,7 +50,7 @@ With --counties, generates a province instead: N counties (each its own towns, v
 written as Parquet (households.parquet, members.parquet, verified.parquet, dataset.json).
   --households N   number of households (default ${PARAMS.households}; the committed sample uses 300); per county with --counties
   --counties N     generate a province of N counties (1 to ${MAX_COUNTIES}) as Parquet; --out is required
-  --threads N      DuckDB threads for the province's engine (default: all cores)
+  --threads N      with --counties: counties generated at once, one DuckDB thread each (default: all cores)
   --seed S         seed of the generator (default ${DEMO_SEED}); the same seed gives byte-identical files
   --out <folder>   dataset folder to write (default data/demo)
   --model <file>   model whose warnings the verified batches follow (default models/county-default.json)
