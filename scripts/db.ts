@@ -1,20 +1,39 @@
 /**
  * `deno task db <verb> --db <file> …`: the monitoring database (src/monitor). Verbs: import, status,
- * warn. Every mistake exits 2 with a sentence.
+ * warn, changes, dispatch, feedback. Every mistake exits 2 with a sentence.
  */
 import { formatInt } from "../src/base/format.ts";
+import { quoteText } from "../src/base/sql.ts";
 import { readDatasetFolder } from "../src/ingest/mod.ts";
+import { compileModel } from "../src/model/mod.ts";
 import {
   batchCsv,
+  changesCsv,
+  changesSummary,
+  dispatchBatch,
+  importFeedback,
   importSnapshot,
   listBatches,
   listSnapshots,
   type MonitorDb,
   openMonitor,
   query,
+  snapshotChanges,
   warnBatch,
+  workListCsv,
+  workListFile,
 } from "../src/monitor/mod.ts";
-import { outFolder, parseArgs, print, readModel, required, runCommand, UsageError, writeOut } from "./_cli.ts";
+import {
+  integerOption,
+  outFolder,
+  parseArgs,
+  print,
+  readModel,
+  required,
+  runCommand,
+  UsageError,
+  writeOut,
+} from "./_cli.ts";
 
 const USAGE = `Usage: deno task db <verb> --db <database file> …
   import --data <dataset folder> --as-of YYYY-MM [--replace]
@@ -25,7 +44,17 @@ const USAGE = `Usage: deno task db <verb> --db <database file> …
   warn --model <model.json> --as-of YYYY-MM --out <folder> [--replace] [--force]
       scores the month's snapshot, records the batch and writes <out>/batch.csv: household_id, band,
       previous_band, status (new, continued, changed, cleared against the model's previous batch) and the
-      main indicators behind each warning.`;
+      main indicators behind each warning.
+  changes --from YYYY-MM --to YYYY-MM --out <folder> [--model <model.json>]
+      writes <out>/changes.csv (households and members that joined or left, the category, every other
+      column that changed; with --model only the columns the model reads) and <out>/changes.txt (a summary).
+  dispatch --batch <id> --out <folder> [--on YYYY-MM-DD] [--time-limit-days 15]
+      routes every warned household of the batch (主管/主责/主抓 from the model's routing) and writes one
+      work list per department, <out>/worklist_<department>.csv, with role, score, band, indicators and the
+      deadline (--on, default today, plus the time limit in calendar days).
+  feedback --file <returns.csv> [--batch <id>]
+      stores the departments' returns (household_id, department, need, and optionally batch, accepted,
+      assistance, amount_yuan, verified_on) as verified rows of their batch; one bad row refuses the file.`;
 
 async function withDb<T>(file: string, create: boolean, work: (mdb: MonitorDb) => Promise<T>): Promise<T> {
   const mdb = await openMonitor(file, { create });
@@ -83,7 +112,7 @@ async function statusVerb(argv: string[]): Promise<void> {
           formatInt(b.warned)
         } warned: ${b.new} new, ${b.continued} continued, ${b.changed} changed, ${b.cleared} cleared  (previous ${
           b.previous_batch ?? "none"
-        })`,
+        }); ${b.dispatched} dispatched, ${b.returns} returns`,
       );
     }
     print(lines.join("\n"));
@@ -111,10 +140,83 @@ async function warnVerb(argv: string[]): Promise<void> {
   });
 }
 
+async function changesVerb(argv: string[]): Promise<void> {
+  const args = parseArgs(argv, { values: ["db", "from", "to", "out", "model"], flags: ["force"] });
+  const file = required(args, "db");
+  const [from, to] = [required(args, "from"), required(args, "to")];
+  const modelFile = typeof args.model === "string" ? args.model : undefined;
+  const out = await outFolder(args, ["changes.csv", "changes.txt"], modelFile ? [modelFile, file] : [file]);
+  const model = modelFile ? (await readModel(modelFile)).model : undefined;
+  await withDb(file, false, async (mdb) => {
+    let columns: Set<string> | undefined;
+    if (model && modelFile) {
+      const rows = await query(mdb, `SELECT schema_json FROM m.snapshots WHERE as_of = ${quoteText(to)}`);
+      if (rows.length > 0) {
+        const compiled = compileModel(model, JSON.parse(rows[0].schema_json as string), modelFile);
+        columns = new Set(compiled.indicators.flatMap((i) => i.columns));
+      }
+    }
+    const changes = await snapshotChanges(mdb, from, to, columns);
+    const summary = changesSummary(changes, from, to);
+    await writeOut(out, "changes.csv", changesCsv(changes));
+    const path = await writeOut(out, "changes.txt", summary);
+    print(summary.trimEnd() + `\nWrote ${path} and changes.csv`);
+  });
+}
+
+function today(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+async function dispatchVerb(argv: string[]): Promise<void> {
+  const args = parseArgs(argv, { values: ["db", "batch", "out", "on", "time-limit-days"], flags: ["force"] });
+  const file = required(args, "db");
+  const batch = required(args, "batch");
+  const out = await outFolder(args, [], [file]);
+  const on = typeof args.on === "string" ? args.on : today();
+  const days = integerOption(args, "time-limit-days", 15, 1, 365);
+  await withDb(file, false, async (mdb) => {
+    const dispatch = await dispatchBatch(mdb, batch, { on, timeLimitDays: days });
+    const lines = [`Dispatched batch ${batch} on ${on}, deadline ${dispatch.deadline}:`];
+    for (const [department, items] of dispatch.lists) {
+      const path = await writeOut(out, workListFile(department), workListCsv(items));
+      lines.push(`  ${department}: ${items.length} households  ${path}`);
+    }
+    if (dispatch.lists.size === 0) lines.push("  no household is warned in this batch; no work list written");
+    print(lines.join("\n"));
+  });
+}
+
+async function feedbackVerb(argv: string[]): Promise<void> {
+  const args = parseArgs(argv, { values: ["db", "file", "batch"] });
+  const file = required(args, "db");
+  const returns = required(args, "file");
+  let text: string;
+  try {
+    text = await Deno.readTextFile(returns);
+  } catch {
+    throw new UsageError(`The feedback file "${returns}" cannot be read; check the path given to --file`);
+  }
+  await withDb(file, false, async (mdb) => {
+    const rows = await importFeedback(mdb, text, returns, {
+      batch: typeof args.batch === "string" ? args.batch : undefined,
+    });
+    const batches = [...new Set(rows.map((r) => r.batch_id))].sort().join(", ");
+    print(
+      `Stored ${rows.length} returns (${rows.filter((r) => r.need).length} with a verified need) for batch ${
+        batches || "none"
+      }.`,
+    );
+  });
+}
+
 const VERBS: Record<string, (argv: string[]) => Promise<void>> = {
   import: importVerb,
   status: statusVerb,
   warn: warnVerb,
+  changes: changesVerb,
+  dispatch: dispatchVerb,
+  feedback: feedbackVerb,
 };
 
 await runCommand(USAGE, async () => {

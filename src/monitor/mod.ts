@@ -25,3 +25,6 @@
  */
 export * from "./store.ts";
 export * from "./batch.ts";
+export * from "./dispatch.ts";
+export * from "./feedback.ts";
+export * from "./changes.ts";

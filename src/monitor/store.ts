@@ -53,6 +53,10 @@ export interface BatchInfo {
   continued: number;
   changed: number;
   cleared: number;
+  /** Households dispatched to departments (0 before `dispatch`). */
+  dispatched: number;
+  /** Departments' returns stored by `feedback`. */
+  returns: number;
 }
 
 /** `YYYY-MM`, a real month. */
@@ -142,8 +146,10 @@ CREATE TABLE m.batch_rows (batch_id VARCHAR, household_id VARCHAR, category VARC
   total_points DOUBLE, per_capita DOUBLE, band VARCHAR, previous_band VARCHAR, status VARCHAR, indicators VARCHAR);
 CREATE TABLE m.contributions (batch_id VARCHAR, household_id VARCHAR, indicator VARCHAR, hits INTEGER,
   weight DOUBLE, points DOUBLE);
+CREATE TABLE m.dispatch (batch_id VARCHAR, household_id VARCHAR, department VARCHAR, role VARCHAR,
+  dispatched_on VARCHAR, deadline VARCHAR);
 CREATE TABLE m.feedback (batch_id VARCHAR, household_id VARCHAR, department VARCHAR, accepted BOOLEAN, need BOOLEAN,
-  assistance VARCHAR, amount_yuan DOUBLE, verified_on VARCHAR, received_at VARCHAR);
+  assistance VARCHAR, amount_yuan DOUBLE, verified_on VARCHAR, file VARCHAR, received_at VARCHAR);
 COMMIT;`);
     }
   } catch (error) {
@@ -189,7 +195,9 @@ export async function listBatches(mdb: MonitorDb): Promise<BatchInfo[]> {
   count(*) FILTER (WHERE r.status = 'new')::INTEGER AS new,
   count(*) FILTER (WHERE r.status = 'continued')::INTEGER AS continued,
   count(*) FILTER (WHERE r.status = 'changed')::INTEGER AS changed,
-  count(*) FILTER (WHERE r.status = 'cleared')::INTEGER AS cleared
+  count(*) FILTER (WHERE r.status = 'cleared')::INTEGER AS cleared,
+  (SELECT count(DISTINCT household_id) FROM m.dispatch d WHERE d.batch_id = b.batch_id)::INTEGER AS dispatched,
+  (SELECT count(*) FROM m.feedback f WHERE f.batch_id = b.batch_id)::INTEGER AS returns
 FROM m.batches b LEFT JOIN m.batch_rows r USING (batch_id)
 GROUP BY ALL ORDER BY b.as_of, b.created_at, b.batch_id`);
   return rows as unknown as BatchInfo[];
