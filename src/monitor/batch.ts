@@ -7,8 +7,8 @@ import { toCsv } from "../base/csv.ts";
 import { plainNumber } from "../base/format.ts";
 import { quoteText as lit } from "../base/sql.ts";
 import { InputError, type Model, modelDigest } from "../contract/mod.ts";
-import { compileModel } from "../model/mod.ts";
-import { readContributions, scoreHouseholds } from "../score/mod.ts";
+import { compileModel, contributionsSql } from "../model/mod.ts";
+import { type ContributionRow, scoreHouseholds } from "../score/mod.ts";
 import { checkMonth, inTransaction, type MonitorDb, useSnapshot } from "./store.ts";
 
 /** A household's status against the previous batch. */
@@ -80,7 +80,18 @@ export async function warnBatch(
   const schema = await useSnapshot(mdb, asOf);
   const compiled = compileModel(model, schema, modelFile);
   const scored = await scoreHouseholds(db, compiled);
-  const contributions = await readContributions(db, compiled);
+  // Contributions of the warned households only (all 50,000 would cost seconds and gigabytes).
+  const warnedNow = scored.filter((r) => r.band !== null).map((r) => r.household_id);
+  await db.exec(`CREATE OR REPLACE TEMP TABLE _monitor_warned (household_id VARCHAR)`);
+  for (let i = 0; i < warnedNow.length; i += 1000) {
+    await db.exec(
+      `INSERT INTO _monitor_warned VALUES ${warnedNow.slice(i, i + 1000).map((id) => `(${lit(id)})`).join(", ")}`,
+    );
+  }
+  const contributions = (await db.all(`SELECT c.* FROM (${contributionsSql(compiled)}) AS c
+WHERE c.household_id IN (SELECT household_id FROM _monitor_warned) AND (c.hits > 0 OR c.points <> 0)
+ORDER BY c.household_id, c.indicator_index`)) as unknown as ContributionRow[];
+  await db.exec(`DROP TABLE _monitor_warned`);
   const top = new Map<string, { indicator: string; points: number; index: number }[]>();
   for (const c of contributions) {
     if (!(c.points > 0)) continue;

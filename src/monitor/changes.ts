@@ -51,7 +51,9 @@ async function rowsOf(
 ): Promise<Map<string, Record<string, Value>>> {
   const list = [...new Set([key, "household_id", ...columns])].map(q).join(", ");
   const rows = await mdb.db.all(
-    `SELECT ${list} FROM m.${q(table)} WHERE snapshot = ${lit(asOf)} ORDER BY ${q(key)}`,
+    `SELECT ${list} FROM m.${q(table)} WHERE snapshot = ${
+      lit(asOf)
+    } AND household_id IN (SELECT household_id FROM _monitor_changed) ORDER BY ${q(key)}`,
   );
   return new Map(rows.map((r) => [r[key] as string, r]));
 }
@@ -77,6 +79,19 @@ export async function snapshotChanges(
     Object.keys(a[t]).filter((c) => c in b[t] && (columns === undefined || columns.has(c) || c === "category"));
   const hCols = common("households").filter((c) => c !== "household_id");
   const mCols = common("members").filter((c) => c !== "person_id" && c !== "household_id");
+  // The households with any change, found in SQL: only their rows are read into memory.
+  const rowOf = (alias: string, cols: string[]) =>
+    cols.length === 0 ? "NULL" : `ROW(${cols.map((c) => `${alias}.${q(c)}`).join(", ")})`;
+  const side = (table: string, asOf: string) => `(SELECT * FROM m.${q(table)} WHERE snapshot = ${lit(asOf)})`;
+  await mdb.db.exec(`CREATE OR REPLACE TEMP TABLE _monitor_changed AS
+SELECT coalesce(a.household_id, b.household_id) AS household_id
+FROM ${side("households", from)} a FULL OUTER JOIN ${side("households", to)} b USING (household_id)
+WHERE a.household_id IS NULL OR b.household_id IS NULL OR ${rowOf("a", hCols)} IS DISTINCT FROM ${rowOf("b", hCols)}
+UNION
+SELECT unnest([a.household_id, b.household_id]) AS household_id
+FROM ${side("members", from)} a FULL OUTER JOIN ${side("members", to)} b USING (person_id)
+WHERE a.person_id IS NULL OR b.person_id IS NULL OR a.household_id IS DISTINCT FROM b.household_id
+  OR ${rowOf("a", mCols)} IS DISTINCT FROM ${rowOf("b", mCols)}`);
   const [h0, h1] = [
     await rowsOf(mdb, "households", "household_id", hCols, from),
     await rowsOf(mdb, "households", "household_id", hCols, to),
@@ -85,6 +100,7 @@ export async function snapshotChanges(
     await rowsOf(mdb, "members", "person_id", mCols, from),
     await rowsOf(mdb, "members", "person_id", mCols, to),
   ];
+  await mdb.db.exec(`DROP TABLE _monitor_changed`);
   const out: Change[] = [];
   const ids = [...new Set([...h0.keys(), ...h1.keys()])].sort();
   const membersBy = (m: Map<string, Record<string, Value>>) => {
