@@ -200,6 +200,27 @@ describe("monitoring database", () => {
     await mdb.close();
   });
 
+  it("duckdb-wasm 1.32 (the notebooks' engine) reads the database file, read-only", async () => {
+    const mdb = await fresh();
+    const july = dataset(JULY);
+    await importSnapshot(mdb, await readDatasetFolder(july), "2024-07", { folder: july });
+    await warnBatch(mdb, model, "tiny.json", "2024-07");
+    await mdb.close();
+    const wasm = await openDb("wasm");
+    const path = await wasm.registerFile("county.duckdb", { bytes: readFileSync(mdb.file) });
+    await wasm.exec(`ATTACH ${path} AS m (READ_ONLY)`);
+    expect(await wasm.all("SELECT as_of, households, members FROM m.snapshots")).toEqual([
+      { as_of: "2024-07", households: 4, members: 5 },
+    ]);
+    expect(await wasm.all("SELECT household_id, band, status FROM m.batch_rows ORDER BY household_id")).toEqual([
+      { household_id: "H1", band: "red", status: "new" },
+      { household_id: "H2", band: "yellow", status: "new" },
+      { household_id: "H3", band: "yellow", status: "new" },
+    ]);
+    await wasm.exec("DETACH m");
+    await wasm.close();
+  });
+
   it("refuses a file that is not a monitoring database, or of another layout version", async () => {
     const dir = tempDir("monitor-bad-");
     const text = join(dir, "notes.duckdb");

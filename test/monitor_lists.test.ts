@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { InputError, parseModel } from "../src/contract/mod.ts";
@@ -158,5 +159,39 @@ describe("changes, dispatch and feedback", () => {
     ]);
     expect((await listBatches(mdb)).map((b) => b.returns)).toEqual([0, 2]);
     await mdb.close();
+  });
+});
+
+function db(...args: string[]) {
+  const r = spawnSync(process.execPath, ["run", "-A", "scripts/db.ts", ...args], { encoding: "utf8" });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr.replace(/.*arrow2csv.*\n/g, "") };
+}
+
+describe("deno task db changes / dispatch / feedback", () => {
+  it("writes the files and records the work; a bad returns file exits 2 with file, row and column", async () => {
+    const mdb = await twoMonths();
+    await mdb.close();
+    const dir = tempDir("monitor-cli-");
+    const changed = db("changes", "--db", mdb.file, "--from", "2024-07", "--to", "2024-08", "--out", join(dir, "ch"));
+    expect(changed.status).toBe(0);
+    expect(readFileSync(join(dir, "ch", "changes.csv"), "utf8").split("\n")).toHaveLength(8);
+    expect(readFileSync(join(dir, "ch", "changes.txt"), "utf8")).toMatch(/5 households changed, 6 changes/);
+    const out = join(dir, "lists");
+    const sent = db("dispatch", "--db", mdb.file, "--batch", "2024-08_tiny", "--out", out, "--on", "2024-09-02");
+    expect(sent.status).toBe(0);
+    expect(readFileSync(join(out, "worklist_medical_insurance.csv"), "utf8")).toBe(
+      "household_id,category,role,band,status,per_capita,total_points,indicators,deadline\n" +
+        "H1,dibao,主抓,red,continued,11,11,M1: 5,2024-09-17\n",
+    );
+    const bad = join(dir, "bad.csv");
+    writeFileSync(bad, "household_id,department,need\nH9,civil_affairs,true\n");
+    const refused = db("feedback", "--db", mdb.file, "--file", bad, "--batch", "2024-08_tiny");
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(/bad\.csv:2, column household_id, value "H9": The batch 2024-08_tiny did not warn/);
+    const good = join(dir, "good.csv");
+    writeFileSync(good, "batch,household_id,department,need\n2024-08_tiny,H1,medical_insurance,true\n");
+    expect(db("feedback", "--db", mdb.file, "--file", good).status).toBe(0);
+    const status = db("status", "--db", mdb.file);
+    expect(status.stdout).toMatch(/2024-08_tiny .*; 3 dispatched, 1 returns/);
   });
 });
