@@ -71,14 +71,21 @@ async function importVerb(argv: string[]): Promise<void> {
   const folder = required(args, "data");
   const asOf = required(args, "as-of");
   const files = await readDatasetFolder(folder);
-  await withDb(file, true, async (mdb) => {
-    const { snapshot } = await importSnapshot(mdb, files, asOf, { folder, replace: args.replace === true });
-    print(
-      `Imported ${folder} as the snapshot of ${asOf}: ${formatInt(snapshot.households)} households, ${
-        formatInt(snapshot.members)
-      } members, ${formatInt(snapshot.verified)} verified rows. Database: ${file}`,
-    );
-  });
+  const existed = await Deno.stat(file).then(() => true, () => false);
+  try {
+    await withDb(file, true, async (mdb) => {
+      const { snapshot } = await importSnapshot(mdb, files, asOf, { folder, replace: args.replace === true });
+      print(
+        `Imported ${folder} as the snapshot of ${asOf}: ${formatInt(snapshot.households)} households, ${
+          formatInt(snapshot.members)
+        } members, ${formatInt(snapshot.verified)} verified rows. Database: ${file}`,
+      );
+    });
+  } catch (error) {
+    // A first import that fails leaves no database file behind.
+    if (!existed) { for (const f of [file, `${file}.wal`]) await Deno.remove(f).catch(() => {}); }
+    throw error;
+  }
 }
 
 async function statusVerb(argv: string[]): Promise<void> {

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { InputError, parseModel } from "../src/contract/mod.ts";
@@ -268,5 +268,11 @@ describe("deno task db", () => {
     expect(missing.status).toBe(2);
     expect(missing.stderr).toMatch(/holds no snapshot of 2024-09; import it first \(snapshots: 2024-07\)/);
     expect(db("frobnicate").status).toBe(2);
+    const bad = dataset({ ...JULY, "members.csv": "person_id,household_id,age\nP1,H1,forty\n" });
+    const fresh = join(dir, "never.duckdb");
+    const refused = db("import", "--db", fresh, "--data", bad, "--as-of", "2024-07");
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(/members\.csv/);
+    expect(existsSync(fresh)).toBe(false);
   });
 });
