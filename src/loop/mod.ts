@@ -34,3 +34,4 @@ export * from "./summary.ts";
 export * from "./events.ts";
 export * from "./run.ts";
 export * from "./report.ts";
+export * from "./compare.ts";

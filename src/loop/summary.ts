@@ -30,8 +30,8 @@ function figure(values: readonly (number | null)[]): Figure {
 
 const ratio = (a: number, b: number): number | null => (b === 0 ? null : a / b);
 
-/** Per-replication figures of one department. */
-function departmentFigures(r: ReplicationResult, d: number, limit: number, hasStageLimit: boolean) {
+/** Per-replication figures of one department (the values `loop.json` summarises). */
+export function departmentFigures(r: ReplicationResult, d: number, limit: number, hasStageLimit: boolean) {
   const dep = r.departments[d];
   const span = r.horizon - r.warmup;
   let known = 0, within = 0;
@@ -53,8 +53,8 @@ function departmentFigures(r: ReplicationResult, d: number, limit: number, hasSt
   return out;
 }
 
-/** Per-replication figures of the whole loop. */
-function overallFigures(r: ReplicationResult, limit: number, verifies: boolean) {
+/** Per-replication figures of the whole loop (the values `loop.json` summarises). */
+export function overallFigures(r: ReplicationResult, limit: number, verifies: boolean) {
   const span = r.horizon - r.warmup;
   let waitSum = 0, waitCount = 0, atMost = 0, busy = 0, staff = 0;
   for (const d of r.departments) {
