@@ -3,6 +3,7 @@
  * the closed loop simulated (contract §5). Writes `<out>/events.csv` and `<out>/loop.json`.
  */
 import { InputError } from "../src/contract/mod.ts";
+import { outputJson } from "../src/contract/outputs.ts";
 import { renderHtml } from "../src/report/html.ts";
 import { allFrameLabels } from "../src/evaluate/frames.ts";
 import { readVerified } from "../src/evaluate/outputs.ts";
@@ -21,6 +22,7 @@ import {
   type LoopInput,
   loopJson,
   loopReport,
+  type LoopVerification,
   needFromDataset,
   parseScenario,
   runLoop,
@@ -102,14 +104,14 @@ await runCommand(USAGE, async () => {
     const unlisted = unlistedDepartments(scenario, warnings, file, applicants);
     if (unlisted.length > 0) throw new InputError(unlisted);
     const bandIds = scenarioPop.bandCuts.map((b) => b.id);
-    let need = null, verification = null;
+    let need = null, verification: LoopVerification | null = null;
     if (scenario.verification) {
       if (scenario.verification.need === "dataset") {
         const labels = verified ? allFrameLabels(scenarioPop.frame.householdIds, verified) : null;
         const fromData = needFromDataset(scenarioPop, labels, bandIds);
         need = fromData.probabilities;
         verification = {
-          need: "dataset",
+          need: "dataset" as const,
           source:
             "the dataset's verified rows: per band, the share in need among warned households of the band verified through the warning channel; applications: among households verified through the application channel (Wilson 95% intervals)",
           estimates: fromData.estimates,
@@ -139,7 +141,7 @@ await runCommand(USAGE, async () => {
   const { input, results, report, warnings, assistance, seconds } = simulate(scenarioFile, scenario);
   const departmentIds = scenario.departments.map((d) => d.id);
   const eventsPath = await writeOut(out, "events.csv", eventsCsv(results, departmentIds, input.clock));
-  const jsonPath = await writeOut(out, "loop.json", JSON.stringify(report, null, 2) + "\n");
+  const jsonPath = await writeOut(out, "loop.json", outputJson("loop.json", report));
   const view = loopReport(report, results);
   let comparison: LoopComparison | null = null, comparisonPath = "";
   if (other && compareWith) {
@@ -149,7 +151,7 @@ await runCommand(USAGE, async () => {
       { ...context, notes },
     );
     comparisonPath = await writeOut(out, "comparison.json", JSON.stringify(comparison, null, 2) + "\n");
-    await writeOut(out, "loop_b.json", JSON.stringify(other.report, null, 2) + "\n");
+    await writeOut(out, "loop_b.json", outputJson("loop.json", other.report));
     view.sections.push(comparisonSection(comparison));
   }
   await writeOut(out, "loop.html", renderHtml(view));
