@@ -5,31 +5,21 @@
 import { InputError } from "../src/contract/mod.ts";
 import { outputJson } from "../src/contract/outputs.ts";
 import { renderHtml } from "../src/report/html.ts";
-import { allFrameLabels } from "../src/evaluate/frames.ts";
 import { readVerified } from "../src/evaluate/outputs.ts";
-import { bandCounts, type Population, scorePopulation } from "../src/evaluate/population.ts";
+import { type Population, scorePopulation } from "../src/evaluate/population.ts";
 import type { VerifiedRow } from "../src/evaluate/metrics.ts";
 import {
-  applicantsOf,
   assistanceCsv,
-  assistanceFromDataset,
-  clockOf,
   compareLoops,
   comparisonSection,
   eventsCsv,
-  fixedNeed,
   type LoopComparison,
-  type LoopInput,
   loopJson,
   loopReport,
-  type LoopVerification,
-  needFromDataset,
   parseScenario,
+  prepareLoop,
   runLoop,
   type Scenario,
-  scenarioPopulation,
-  unlistedDepartments,
-  warningCasesOf,
 } from "../src/loop/mod.ts";
 import { integerOption, parseArgs, required, runCommand, writeOut } from "./_cli.ts";
 import { prepareRun } from "./_scoring.ts";
@@ -98,43 +88,18 @@ await runCommand(USAGE, async () => {
     data: { folder: run.report.folder, digest: run.report.digest },
   };
   const simulate = (file: string, scenario: Scenario) => {
-    const scenarioPop = scenarioPopulation(population, run.model, scenario, file);
-    const warnings = warningCasesOf(scenarioPop);
-    const applicants = applicantsOf(scenarioPop);
-    const unlisted = unlistedDepartments(scenario, warnings, file, applicants);
-    if (unlisted.length > 0) throw new InputError(unlisted);
-    const bandIds = scenarioPop.bandCuts.map((b) => b.id);
-    let need = null, verification: LoopVerification | null = null;
-    if (scenario.verification) {
-      if (scenario.verification.need === "dataset") {
-        const labels = verified ? allFrameLabels(scenarioPop.frame.householdIds, verified) : null;
-        const fromData = needFromDataset(scenarioPop, labels, bandIds);
-        need = fromData.probabilities;
-        verification = {
-          need: "dataset" as const,
-          source:
-            "the dataset's verified rows: per band, the share in need among warned households of the band verified through the warning channel; applications: among households verified through the application channel (Wilson 95% intervals)",
-          estimates: fromData.estimates,
-        };
-      } else {
-        need = fixedNeed(scenario.verification.need, bandIds);
-        verification = { need: scenario.verification.need, source: "the scenario's fixed probability" };
-      }
-    }
-    const assistance = scenario.assistance === "dataset" ? assistanceFromDataset(verified ?? []) : null;
-    const input: LoopInput = { scenario, clock: clockOf(scenario), warnings, need, assistance, applicants };
+    const { input, bandIds, warnedByBand, verification } = prepareLoop(
+      population,
+      run.model,
+      scenario,
+      file,
+      verified,
+    );
     const started = performance.now();
     const results = runLoop(input);
     const seconds = (performance.now() - started) / 1000;
-    const counts = bandCounts(scenarioPop.bands, scenarioPop.bandCuts);
-    const report = loopJson(input, results, {
-      scenarioFile: file,
-      ...context,
-      bandIds,
-      warnedByBand: Object.fromEntries(bandIds.map((b) => [b, counts[b]])),
-      verification,
-    });
-    return { input, results, report, warnings, assistance, seconds };
+    const report = loopJson(input, results, { scenarioFile: file, ...context, bandIds, warnedByBand, verification });
+    return { input, results, report, warnings: input.warnings, assistance: input.assistance, seconds };
   };
   // Scenario B first: a bad B (an unlisted department) fails before anything is written.
   const other = compareWith ? simulate(compareWith.file, compareWith.scenario) : null;

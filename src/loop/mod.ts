@@ -35,3 +35,4 @@ export * from "./events.ts";
 export * from "./run.ts";
 export * from "./report.ts";
 export * from "./compare.ts";
+export * from "./prepare.ts";
