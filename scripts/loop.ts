@@ -3,7 +3,7 @@
  * the closed loop simulated (contract §5). Writes `<out>/events.csv` and `<out>/loop.json`.
  */
 import { InputError } from "../src/contract/mod.ts";
-import { outputJson } from "../src/contract/outputs.ts";
+import { loopComparisonSchema, outputJson, outputJsonWith } from "../src/contract/outputs.ts";
 import { renderHtml } from "../src/report/html.ts";
 import { readVerified } from "../src/evaluate/outputs.ts";
 import { type Population, scorePopulation } from "../src/evaluate/population.ts";
@@ -115,7 +115,11 @@ await runCommand(USAGE, async () => {
       { file: compareWith.file, scenario: compareWith.scenario, results: other.results },
       { ...context, notes },
     );
-    comparisonPath = await writeOut(out, "comparison.json", JSON.stringify(comparison, null, 2) + "\n");
+    comparisonPath = await writeOut(
+      out,
+      "comparison.json",
+      outputJsonWith("comparison.json", loopComparisonSchema, comparison),
+    );
     await writeOut(out, "loop_b.json", outputJson("loop.json", other.report));
     view.sections.push(comparisonSection(comparison));
   }

@@ -1,7 +1,17 @@
 /** `loop.json` against its schema (src/contract/outputs.ts `loopJsonSchema`): what the writer builds validates, extra fields fail. */
 import { describe, expect, it } from "vitest";
-import { type LoopJsonFile, loopJsonSchema, outputJson, readOutput } from "../src/contract/outputs.ts";
-import { clockOf, fixedNeed, type LoopInput, loopJson, runLoop, scenarioOf } from "../src/loop/mod.ts";
+import {
+  loopComparisonSchema,
+  type LoopJsonFile,
+  loopJsonSchema,
+  outputJson,
+  outputJsonWith,
+  readOutput,
+} from "../src/contract/outputs.ts";
+import { clockOf, compareLoops, fixedNeed, type LoopInput, loopJson, runLoop, scenarioOf } from "../src/loop/mod.ts";
+import type { z } from "zod";
+
+type LoopComparisonFile = z.infer<typeof loopComparisonSchema>;
 
 function build(extra: Record<string, unknown> = {}) {
   const scenario = scenarioOf({
@@ -44,5 +54,29 @@ describe("loopJsonSchema", () => {
     const extraFigure = structuredClone(json) as unknown as { departments: Record<string, Record<string, unknown>> };
     extraFigure.departments.civil_affairs.made_up = { mean: 1, ci95: null };
     expect(loopJsonSchema.safeParse(extraFigure).success).toBe(false);
+  });
+});
+
+describe("loopComparisonSchema", () => {
+  it("validates the comparison as built and refuses an extra field", () => {
+    const scenario = scenarioOf({
+      seed: 3,
+      replications: 3,
+      horizon_days: 60,
+      time_limit_days: 5,
+      discovery: { applications_per_day: 0.8, applications_department: "civil_affairs" },
+      departments: [{ id: "civil_affairs", staff: 1, service_days: { dist: "exponential", mean: 1 } }],
+    }, "a.json");
+    const input: LoopInput = { scenario, clock: clockOf(scenario), warnings: [], need: null };
+    const results = runLoop(input);
+    const cmp: LoopComparisonFile = compareLoops({ file: "a.json", scenario, results }, {
+      file: "a.json",
+      scenario,
+      results,
+    });
+    expect(outputJsonWith("comparison.json", loopComparisonSchema, cmp)).toBe(JSON.stringify(cmp, null, 2) + "\n");
+    expect(() => outputJsonWith("comparison.json", loopComparisonSchema, { ...cmp, extra: 1 })).toThrow(
+      /comparison\.json does not match[\s\S]*extra/,
+    );
   });
 });

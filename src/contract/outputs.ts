@@ -443,6 +443,42 @@ export const loopJsonSchema = z.strictObject({
   definitions: dataRecord(z.string()),
 });
 
+/** One figure of `deno task loop --compare`: A, B and the paired difference B − A. */
+export const loopPairedFigureSchema = z.strictObject({
+  a: ratio,
+  b: ratio,
+  difference: ratio,
+  ci95: ci,
+  unpaired_ci95: ci,
+  pairs: num,
+});
+const loopPairedFigures = z.strictObject({
+  wait_days: loopPairedFigureSchema,
+  utilisation: loopPairedFigureSchema,
+  cleared_within_limit: loopPairedFigureSchema,
+  open_at_horizon: loopPairedFigureSchema,
+});
+const loopSide = z.strictObject({
+  file: z.string().nullable(),
+  seed: num,
+  replications: num,
+  horizon_days: num,
+  time_limit_days: num,
+});
+
+/** `comparison.json` of `deno task loop --compare` (not `deno task compare`'s, which {@link compareFileSchema} reads). */
+export const loopComparisonSchema = z.strictObject({
+  command: z.literal("loop --compare"),
+  scenarios: z.strictObject({ a: loopSide, b: loopSide }),
+  model: z.strictObject({ id: z.string(), version: z.string(), sha256: z.string() }).nullable(),
+  data: z.strictObject({ folder: z.string(), digest: z.string() }).nullable(),
+  method: z.string(),
+  figures: z.array(z.string()),
+  notes: z.array(z.string()),
+  overall: loopPairedFigures,
+  departments: dataRecord(loopPairedFigures),
+});
+
 // ---------------------------------------------------------------- writing and reading
 
 /** The output files by name, with their schemas. */
@@ -481,6 +517,16 @@ function issuesText(name: string, error: z.ZodError): string {
  */
 export function outputJson(name: OutputName, value: unknown): string {
   const result = OUTPUT_SCHEMAS[name].safeParse(value);
+  if (!result.success) throw new Error(issuesText(name, result.error));
+  return JSON.stringify(value, null, 2) + "\n";
+}
+
+/**
+ * Like {@link outputJson}, with the schema given: for a file whose name another schema of
+ * {@link OUTPUT_SCHEMAS} holds (`deno task loop --compare`'s `comparison.json`).
+ */
+export function outputJsonWith(name: string, schema: z.ZodType, value: unknown): string {
+  const result = schema.safeParse(value);
   if (!result.success) throw new Error(issuesText(name, result.error));
   return JSON.stringify(value, null, 2) + "\n";
 }

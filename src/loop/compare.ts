@@ -74,10 +74,18 @@ export function pairedFigure(a: readonly (number | null)[], b: readonly (number 
   };
 }
 
-function compareRows(a: Rows, b: Rows): Record<string, PairedFigure> {
-  return Object.fromEntries(
-    COMPARED_FIGURES.map((k) => [k, pairedFigure(a.map((row) => row[k] ?? null), b.map((row) => row[k] ?? null))]),
-  );
+/** The compared figures of one department or overall. */
+export type PairedFigures = Record<(typeof COMPARED_FIGURES)[number], PairedFigure>;
+
+function compareRows(a: Rows, b: Rows): PairedFigures {
+  const pair = (k: (typeof COMPARED_FIGURES)[number]) =>
+    pairedFigure(a.map((row) => row[k] ?? null), b.map((row) => row[k] ?? null));
+  return {
+    wait_days: pair("wait_days"),
+    utilisation: pair("utilisation"),
+    cleared_within_limit: pair("cleared_within_limit"),
+    open_at_horizon: pair("open_at_horizon"),
+  };
 }
 
 /** A department's per-replication figures, or nulls when the scenario does not list it. */
@@ -116,7 +124,7 @@ export function compareLoops(a: ComparedSide, b: ComparedSide, context: CompareC
   );
   const ids = [...a.scenario.departments.map((d) => d.id)];
   for (const d of b.scenario.departments) if (!ids.includes(d.id)) ids.push(d.id);
-  const departments: Record<string, Record<string, PairedFigure>> = {};
+  const departments: Record<string, PairedFigures> = {};
   for (const id of ids) {
     departments[id] = compareRows(departmentRows(a.scenario, a.results, id), departmentRows(b.scenario, b.results, id));
   }
