@@ -1,6 +1,6 @@
 /**
  * The JSON files the command line writes — `evaluation.json`, `audit.json`, `calibration.json`,
- * `comparison.json` — as zod schemas: the code form of what each file holds. A writer validates its
+ * `comparison.json`, `loop.json` — as zod schemas: the code form of what each file holds. A writer validates its
  * object before writing it ({@link outputJson}); a reader parses a file back through the same schema
  * ({@link readOutput}). Objects are strict: a field the schema does not name is an error, so the
  * schema cannot silently drift from the file. The text written is the writer's own object, so key
@@ -346,6 +346,139 @@ export const compareFileSchema = z.strictObject({
   })),
 });
 
+// ---------------------------------------------------------------- loop.json
+
+/** A figure of `deno task loop`: the mean across replications and a Student-t 95% interval. */
+export const loopFigureSchema = z.strictObject({ mean: ratio, ci95: ci });
+
+const loopFigures = <K extends string>(keys: readonly K[]) =>
+  z.strictObject(Object.fromEntries(keys.map((k) => [k, loopFigureSchema])) as Record<K, typeof loopFigureSchema>);
+
+/** The overall figures of `loop.json` (`share_in_need` when the scenario verifies). */
+export const loopOverallSchema = loopFigures(
+  [
+    "cases_created",
+    "cases_cleared",
+    "already_open",
+    "wait_days",
+    "share_wait_at_most_1_day",
+    "utilisation",
+    "time_to_clear_days",
+    "open_cases_mean",
+    "cleared_within_limit",
+    "open_at_horizon",
+    "breached_at_horizon",
+    "censored_at_horizon",
+    "transfers",
+    "escalated_cases",
+  ] as const,
+).extend({ share_in_need: loopFigureSchema.optional() });
+
+/** One department's figures of `loop.json` (`over_stage_limit` when it has its own time limit). */
+export const loopDepartmentSchema = loopFigures(
+  [
+    "tasks",
+    "wait_days",
+    "share_wait_at_most_1_day",
+    "utilisation",
+    "queue_length",
+    "cleared_within_limit",
+    "open_at_horizon",
+  ] as const,
+).extend({ over_stage_limit: loopFigureSchema.optional() });
+
+const needEstimate = z.strictObject({
+  labeled: num,
+  need: num,
+  probability: num,
+  ci95: ci,
+  source: z.string(),
+});
+const fundsFigures = z.strictObject({ person_times: loopFigureSchema, yuan: loopFigureSchema });
+
+/** `loop.json` (contract §5): the scenario as run, the model and data, and the figures across replications. */
+export const loopJsonSchema = z.strictObject({
+  scenario: z.strictObject({
+    file: z.string().nullable(),
+    seed: num,
+    replications: num,
+    horizon_days: num,
+    warmup_days: num,
+    clock: z.enum(["calendar", "working"]),
+    start_date: z.string(),
+    time_limit_days: num,
+    batches: z.array(num),
+    applications_per_day: num,
+    applications_department: z.string().nullable(),
+    applications_from_dataset: num,
+    escalation: z.strictObject({ at_risk_share: num }).nullable(),
+    max_transfers: num,
+  }),
+  model: z.strictObject({ id: z.string(), version: z.string(), sha256: z.string() }).nullable(),
+  data: z.strictObject({ folder: z.string(), digest: z.string() }).nullable(),
+  units: z.string(),
+  interval: z.string(),
+  warnings: z.strictObject({
+    households_per_batch: num,
+    by_band: counts.nullable(),
+    routing: z.string(),
+  }),
+  verification: z.union([
+    z.strictObject({ need: z.literal("dataset"), source: z.string(), estimates: dataRecord(needEstimate) }),
+    z.strictObject({ need: num, source: z.string() }),
+  ]).nullable(),
+  assistance: z.strictObject({
+    source: z.string(),
+    pilot: z.strictObject({ person_times: num, yuan: num, note: z.string() }),
+    person_times: loopFigureSchema,
+    yuan: loopFigureSchema,
+    time_to_assistance_days: loopFigureSchema,
+    by_channel: z.strictObject({ warning: fundsFigures, application: fundsFigures }),
+    by_type: dataRecord(fundsFigures),
+  }).nullable(),
+  overall: loopOverallSchema,
+  departments: dataRecord(loopDepartmentSchema),
+  cleared_within_limit_by_band: dataRecord(loopFigureSchema),
+  cleared_within_limit_by_channel: z.strictObject({ warning: loopFigureSchema, application: loopFigureSchema }),
+  definitions: dataRecord(z.string()),
+});
+
+/** One figure of `deno task loop --compare`: A, B and the paired difference B − A. */
+export const loopPairedFigureSchema = z.strictObject({
+  a: ratio,
+  b: ratio,
+  difference: ratio,
+  ci95: ci,
+  unpaired_ci95: ci,
+  pairs: num,
+});
+const loopPairedFigures = z.strictObject({
+  wait_days: loopPairedFigureSchema,
+  utilisation: loopPairedFigureSchema,
+  cleared_within_limit: loopPairedFigureSchema,
+  open_at_horizon: loopPairedFigureSchema,
+});
+const loopSide = z.strictObject({
+  file: z.string().nullable(),
+  seed: num,
+  replications: num,
+  horizon_days: num,
+  time_limit_days: num,
+});
+
+/** `comparison.json` of `deno task loop --compare` (not `deno task compare`'s, which {@link compareFileSchema} reads). */
+export const loopComparisonSchema = z.strictObject({
+  command: z.literal("loop --compare"),
+  scenarios: z.strictObject({ a: loopSide, b: loopSide }),
+  model: z.strictObject({ id: z.string(), version: z.string(), sha256: z.string() }).nullable(),
+  data: z.strictObject({ folder: z.string(), digest: z.string() }).nullable(),
+  method: z.string(),
+  figures: z.array(z.string()),
+  notes: z.array(z.string()),
+  overall: loopPairedFigures,
+  departments: dataRecord(loopPairedFigures),
+});
+
 // ---------------------------------------------------------------- writing and reading
 
 /** The output files by name, with their schemas. */
@@ -354,6 +487,7 @@ export const OUTPUT_SCHEMAS = {
   "audit.json": auditFileSchema,
   "calibration.json": calibrationFileSchema,
   "comparison.json": compareFileSchema,
+  "loop.json": loopJsonSchema,
 } as const;
 
 /** One of the JSON output files. */
@@ -367,6 +501,8 @@ export type AuditJson = z.infer<typeof auditFileSchema>;
 export type CalibrationJson = z.infer<typeof calibrationFileSchema>;
 /** `comparison.json`, as its schema reads it. */
 export type ComparisonJson = z.infer<typeof compareFileSchema>;
+/** `loop.json`, as its schema reads it. */
+export type LoopJsonFile = z.infer<typeof loopJsonSchema>;
 
 function issuesText(name: string, error: z.ZodError): string {
   const lines = error.issues.slice(0, 20).map((i) => `  ${i.path.join(".") || "(root)"}: ${i.message}`);
@@ -381,6 +517,16 @@ function issuesText(name: string, error: z.ZodError): string {
  */
 export function outputJson(name: OutputName, value: unknown): string {
   const result = OUTPUT_SCHEMAS[name].safeParse(value);
+  if (!result.success) throw new Error(issuesText(name, result.error));
+  return JSON.stringify(value, null, 2) + "\n";
+}
+
+/**
+ * Like {@link outputJson}, with the schema given: for a file whose name another schema of
+ * {@link OUTPUT_SCHEMAS} holds (`deno task loop --compare`'s `comparison.json`).
+ */
+export function outputJsonWith(name: string, schema: z.ZodType, value: unknown): string {
+  const result = schema.safeParse(value);
   if (!result.success) throw new Error(issuesText(name, result.error));
   return JSON.stringify(value, null, 2) + "\n";
 }

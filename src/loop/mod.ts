@@ -34,3 +34,5 @@ export * from "./summary.ts";
 export * from "./events.ts";
 export * from "./run.ts";
 export * from "./report.ts";
+export * from "./compare.ts";
+export * from "./prepare.ts";

@@ -2,12 +2,14 @@
  * The offline HTML report of `deno task loop` as a view-model (`src/report`'s `Report`, rendered by
  * `renderHtml`): the scenario, the overall figures, each department's queue (with the queue length
  * over time: the mean and the 5–95% band across replications), the share cleared within the limit
- * by band and channel, and assistance against the pilot's figures.
+ * by band and channel, and assistance against the pilot's figures; with `--compare`, scenario A
+ * against B with paired intervals ({@link comparisonSection}).
  */
 import * as Plot from "@observablehq/plot";
 import { formatInterval, formatPercent } from "../base/format.ts";
 import { departmentLabel } from "../report/labels.ts";
 import type { Column, Report, Row, Section } from "../report/view.ts";
+import type { LoopComparison, PairedFigure } from "./compare.ts";
 import type { ReplicationResult } from "./flow.ts";
 import type { loopJson } from "./run.ts";
 import type { Figure } from "./summary.ts";
@@ -208,4 +210,84 @@ export function loopReport(json: LoopJson, results: readonly ReplicationResult[]
     });
   }
   return { title: { zh: "闭环模拟", en: "Closed-loop simulation" }, sections };
+}
+
+const FIGURE_LABELS: Record<string, string> = {
+  wait_days: "平均等待 Mean wait per task (days)",
+  utilisation: "利用率 Utilisation",
+  cleared_within_limit: "限时内销号 Cleared within the limit",
+  open_at_horizon: "期末未结 Open at the horizon",
+};
+
+/** A paired figure's cells: shares in percent (differences in points), others as numbers. */
+function pairedCells(key: string, f: PairedFigure): Row {
+  const isShare = key === "utilisation" || key === "cleared_within_limit";
+  const digits = key === "open_at_horizon" ? 2 : 3;
+  const fixed = (x: number, d: number) => {
+    const text = x.toFixed(d);
+    return Number(text) === 0 ? (0).toFixed(d) : text; // no "-0.0"
+  };
+  const value = (x: number | null) => (x === null ? "—" : isShare ? formatPercent(x) : fixed(x, digits));
+  const signed = (x: number) => {
+    const text = isShare ? fixed(100 * x, 1) : fixed(x, digits);
+    return Number(text) > 0 ? `+${text}` : text;
+  };
+  const unit = isShare ? " pp" : "";
+  const interval = (ci: [number, number] | null) => (ci ? `[${signed(ci[0])}, ${signed(ci[1])}]${unit}` : "—");
+  return {
+    a: value(f.a),
+    b: value(f.b),
+    difference: f.difference === null ? "—" : `${signed(f.difference)}${unit}`,
+    paired: interval(f.ci95),
+    unpaired: interval(f.unpaired_ci95),
+  };
+}
+
+/** The comparison section (scenario A vs B, paired intervals) of the HTML report. */
+export function comparisonSection(cmp: LoopComparison): Section {
+  const columns = [
+    col("figure", "指标", "Figure"),
+    col("a", "方案A", "A"),
+    col("b", "方案B", "B"),
+    col("difference", "差值 B−A", "Difference B − A"),
+    col("paired", "配对 95% 区间", "Paired 95% interval"),
+    col("unpaired", "非配对 95% 区间", "Unpaired 95% interval"),
+  ];
+  const overallRows = cmp.figures.map((k): Row => ({
+    figure: FIGURE_LABELS[k] ?? k,
+    ...pairedCells(k, cmp.overall[k]),
+  }));
+  const depRows: Row[] = [];
+  for (const [id, figures] of Object.entries(cmp.departments)) {
+    for (const k of cmp.figures) {
+      depRows.push({ figure: `${departmentLabel(id)} · ${FIGURE_LABELS[k] ?? k}`, ...pairedCells(k, figures[k]) });
+    }
+  }
+  const name = (s: { file: string | null }, letter: string) => `${letter}: ${s.file ?? "—"}`;
+  return {
+    id: "comparison",
+    title: { zh: "方案比较", en: "Scenario A vs B" },
+    notes: [cmp.method, ...cmp.notes],
+    blocks: [
+      {
+        kind: "facts",
+        items: [
+          { label: { zh: "方案A", en: "Scenario A" }, value: name(cmp.scenarios.a, "A") },
+          { label: { zh: "方案B", en: "Scenario B" }, value: name(cmp.scenarios.b, "B") },
+          { label: { zh: "配对重复", en: "Paired replications" }, value: String(cmp.scenarios.a.replications) },
+        ],
+      },
+      { kind: "table", columns, rows: overallRows },
+      {
+        kind: "section",
+        section: {
+          id: "comparison-departments",
+          title: { zh: "各部门", en: "By department" },
+          blocks: [
+            { kind: "table", columns, rows: depRows },
+          ],
+        },
+      },
+    ],
+  };
 }

@@ -1,6 +1,7 @@
 /** Running a scenario: its clock, every replication, and the `loop.json` object. */
 import { calendarClock, type Clock, workingClock } from "./clock.ts";
 import { type LoopInput, type ReplicationResult, runReplication } from "./flow.ts";
+import type { NeedEstimate } from "./cases.ts";
 import type { Scenario } from "./scenario.ts";
 import { type Figure, PILOT_ASSISTANCE, summarizeAssistance, summarizeReplications } from "./summary.ts";
 
@@ -26,8 +27,13 @@ export interface LoopContext {
   bandIds: readonly string[];
   /** Warned households per band id under the scenario's bands. */
   warnedByBand?: Record<string, number>;
-  verification?: Record<string, unknown> | null;
+  verification?: LoopVerification | null;
 }
+
+/** Where `loop.json` says the need probabilities come from. */
+export type LoopVerification =
+  | { need: "dataset"; source: string; estimates: Record<string, NeedEstimate> }
+  | { need: number; source: string };
 
 /** The `loop.json` object (contract §5), keys in a fixed order. */
 export function loopJson(input: LoopInput, results: readonly ReplicationResult[], context: LoopContext) {

@@ -30,8 +30,43 @@ function figure(values: readonly (number | null)[]): Figure {
 
 const ratio = (a: number, b: number): number | null => (b === 0 ? null : a / b);
 
-/** Per-replication figures of one department. */
-function departmentFigures(r: ReplicationResult, d: number, limit: number, hasStageLimit: boolean) {
+/** The figures of `loop.json` overall (`share_in_need` only when the scenario verifies). */
+export type OverallSummary =
+  & Record<
+    | "cases_created"
+    | "cases_cleared"
+    | "already_open"
+    | "wait_days"
+    | "share_wait_at_most_1_day"
+    | "utilisation"
+    | "time_to_clear_days"
+    | "open_cases_mean"
+    | "cleared_within_limit"
+    | "open_at_horizon"
+    | "breached_at_horizon"
+    | "censored_at_horizon"
+    | "transfers"
+    | "escalated_cases",
+    Figure
+  >
+  & { share_in_need?: Figure };
+
+/** A department's figures of `loop.json` (`over_stage_limit` only when it has its own time limit). */
+export type DepartmentSummary =
+  & Record<
+    | "tasks"
+    | "wait_days"
+    | "share_wait_at_most_1_day"
+    | "utilisation"
+    | "queue_length"
+    | "cleared_within_limit"
+    | "open_at_horizon",
+    Figure
+  >
+  & { over_stage_limit?: Figure };
+
+/** Per-replication figures of one department (the values `loop.json` summarises). */
+export function departmentFigures(r: ReplicationResult, d: number, limit: number, hasStageLimit: boolean) {
   const dep = r.departments[d];
   const span = r.horizon - r.warmup;
   let known = 0, within = 0;
@@ -53,8 +88,8 @@ function departmentFigures(r: ReplicationResult, d: number, limit: number, hasSt
   return out;
 }
 
-/** Per-replication figures of the whole loop. */
-function overallFigures(r: ReplicationResult, limit: number, verifies: boolean) {
+/** Per-replication figures of the whole loop (the values `loop.json` summarises). */
+export function overallFigures(r: ReplicationResult, limit: number, verifies: boolean) {
   const span = r.horizon - r.warmup;
   let waitSum = 0, waitCount = 0, atMost = 0, busy = 0, staff = 0;
   for (const d of r.departments) {
@@ -130,21 +165,22 @@ export function summarizeReplications(
     verifies: boolean;
   },
 ): {
-  overall: Record<string, Figure>;
-  departments: Record<string, Record<string, Figure>>;
+  overall: OverallSummary;
+  departments: Record<string, DepartmentSummary>;
   cleared_within_limit_by_band: Record<string, Figure>;
-  cleared_within_limit_by_channel: Record<string, Figure>;
+  cleared_within_limit_by_channel: { warning: Figure; application: Figure };
 } {
   const across = (rows: Record<string, number | null>[]): Record<string, Figure> => {
     const keys = rows.length > 0 ? Object.keys(rows[0]) : [];
     return Object.fromEntries(keys.map((k) => [k, figure(rows.map((row) => row[k]))]));
   };
-  const overall = across(results.map((r) => overallFigures(r, options.limit, options.verifies)));
-  const departments: Record<string, Record<string, Figure>> = {};
+  // The keys are those overallFigures and departmentFigures write (loop.json's schema checks them).
+  const overall = across(results.map((r) => overallFigures(r, options.limit, options.verifies))) as OverallSummary;
+  const departments: Record<string, DepartmentSummary> = {};
   options.departments.forEach((spec, d) => {
     departments[spec.id] = across(
       results.map((r) => departmentFigures(r, d, options.limit, spec.time_limit_days !== undefined)),
-    );
+    ) as DepartmentSummary;
   });
   const byBand = results.map((r) => groupFigures(r, options.limit, (band) => (band >= 0 ? options.bandIds[band] : "")));
   const byChannel = results.map((r) => groupFigures(r, options.limit, (_, channel) => channel));
@@ -154,9 +190,10 @@ export function summarizeReplications(
     cleared_within_limit_by_band: Object.fromEntries(
       options.bandIds.map((b) => [b, figure(byBand.map((f) => f(b)))]),
     ),
-    cleared_within_limit_by_channel: Object.fromEntries(
-      ["warning", "application"].map((ch) => [ch, figure(byChannel.map((f) => f(ch)))]),
-    ),
+    cleared_within_limit_by_channel: {
+      warning: figure(byChannel.map((f) => f("warning"))),
+      application: figure(byChannel.map((f) => f("application"))),
+    },
   };
 }
 
@@ -186,16 +223,15 @@ export function summarizeAssistance(results: readonly ReplicationResult[], types
     return { count, yuan, channel, delay: ratio(delaySum, delayCount) };
   });
   const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  const funds = (ch: "warning" | "application") => ({
+    person_times: figure(per.map((p) => p.channel[ch].count)),
+    yuan: figure(per.map((p) => p.channel[ch].yuan)),
+  });
   return {
     person_times: figure(per.map((p) => sum(p.count))),
     yuan: figure(per.map((p) => sum(p.yuan))),
     time_to_assistance_days: figure(per.map((p) => p.delay)),
-    by_channel: Object.fromEntries(
-      (["warning", "application"] as const).map((ch) => [ch, {
-        person_times: figure(per.map((p) => p.channel[ch].count)),
-        yuan: figure(per.map((p) => p.channel[ch].yuan)),
-      }]),
-    ),
+    by_channel: { warning: funds("warning"), application: funds("application") },
     by_type: Object.fromEntries(
       types.map((t, i) => [t, {
         person_times: figure(per.map((p) => p.count[i])),
