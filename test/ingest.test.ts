@@ -101,6 +101,40 @@ for (const engine of ENGINES) {
       ]);
     });
 
+    it("refuses a NUL character in a value or a header, naming file, row and column", async () => {
+      const inValue = await problemsOf(
+        engine,
+        withMembers("person_id,household_id,age\nP1,H1,7\u00000\nP2,H1,8\nP3,H2,45\n"),
+      );
+      expect(inValue).toEqual([
+        'ds/members.csv:2, column age: NUL character in column "age"; remove it and load the file again',
+      ]);
+      const inHeader = await problemsOf(engine, withMembers("person_id,household_id,a\u0000ge\nP1,H1,7\n"));
+      expect(inHeader).toEqual([
+        'ds/members.csv:1, column a\\0ge: NUL character in column name "a\\0ge"; remove it and load the file again',
+      ]);
+    });
+
+    it("refuses a column named _row like any name outside the rule; a column named row loads", async () => {
+      const problems = await problemsOf(
+        engine,
+        withHouseholds("household_id,village,category,_row\nH1,a,dibao,1\nH2,b,tekun,2\n"),
+      );
+      expect(problems).toEqual([
+        'ds/households.csv:1, column _row: Column name "_row" is not allowed; names must match [a-z][a-z0-9_]* (for example "row")',
+      ]);
+      const { db, report } = await load(
+        engine,
+        withHouseholds("household_id,village,category,row\nH1,a,dibao,7\nH2,b,tekun,9\n"),
+      );
+      expect(report.valid).toBe(true);
+      expect(await db.all('select household_id, "row" from households order by household_id')).toEqual([
+        { household_id: "H1", row: 7 },
+        { household_id: "H2", row: 9 },
+      ]);
+      await db.close();
+    });
+
     it("refuses duplicate household ids, naming both rows", async () => {
       const problems = await problemsOf(
         engine,

@@ -13,7 +13,7 @@ import type { Db } from "../db/types.ts";
 import { quoteText as lit } from "../base/sql.ts";
 import type { ColumnReport, DatasetFile, RejectedRow, TableReport } from "./types.ts";
 
-/** One table's file read into a raw table `_raw_<table>`, with the 1-based row number in `_row`. */
+/** One table's file read into a raw table `_raw_<table>`, with the 1-based row number in `#row`. */
 export interface RawTable {
   table: TableName;
   /** The file as messages name it (folder prefixed). */

@@ -2,24 +2,28 @@
  * A structural pass over CSV bytes (RFC 4180) before DuckDB reads them: it finds what DuckDB would
  * either refuse without a row number or load wrongly — bad UTF-8, ragged rows, stray or unclosed
  * quotes, blank lines — and re-emits the records with their 1-based row number as a first column
- * `_row`, so every later message can name the row.
+ * `#row`, so every later message can name the row.
  */
+
+import { parseCsv } from "./_csv_parse.ts";
 
 /** A structural problem with one CSV record. */
 export interface CsvScanProblem {
   row: number;
   message: string;
   value?: string;
+  /** The column, when the problem is with one field (a NUL character). */
+  column?: string;
 }
 
-/** What the scan found: header names, kept records rewritten with `_row`, and the problems. */
+/** What the scan found: header names, kept records rewritten with `#row`, and the problems. */
 export interface CsvScan {
   header: string[];
   /** Records read (excluding the header and blank lines). */
   rowsRead: number;
   /** Records with a structural problem (their rows are not in `bytes`). */
   problems: CsvScanProblem[];
-  /** The CSV again, with `_row` prepended to the header and to every kept record. */
+  /** The CSV again, with `#row` prepended to the header and to every kept record. */
   bytes: Uint8Array;
 }
 
@@ -75,6 +79,8 @@ export function scanCsv(input: Uint8Array): CsvScan & { notUtf8?: { row: number;
   if (bad >= 0) {
     return { header: [], rowsRead: 0, problems: [], bytes: new Uint8Array(), notUtf8: notUtf8At(bytes, bad) };
   }
+  // NUL characters cannot reach SQL text (or most tools); a record holding one is a problem of its own.
+  const hasNul = bytes.includes(0);
   const out: Uint8Array[] = [];
   const encoder = new TextEncoder();
   const problems: CsvScanProblem[] = [];
@@ -96,11 +102,19 @@ export function scanCsv(input: Uint8Array): CsvScan & { notUtf8?: { row: number;
     const { end, fieldCount } = r;
     if (row === 1) {
       header = parseHeader(decode(bytes, start, end));
-      out.push(encoder.encode("_row,"), bytes.subarray(start, end), encoder.encode("\n"));
+      out.push(encoder.encode("#row,"), bytes.subarray(start, end), encoder.encode("\n"));
       continue;
     }
     if (fieldCount === 1 && r.firstFieldEmpty) continue; // a blank line
     rowsRead++;
+    if (hasNul && bytes.subarray(start, end).includes(0)) {
+      const fields = parseCsv(decode(bytes, start, end))[0] ?? [];
+      const column = header[fields.findIndex((f) => f.includes("\0"))];
+      const problem: CsvScanProblem = { row, message: nulMessage(column) };
+      if (column !== undefined) problem.column = column;
+      problems.push(problem);
+      continue;
+    }
     if (!r.problem && fieldCount !== header.length) {
       r.problem = `Expected ${header.length} fields as in the header but found ${fieldCount}; ` +
         (fieldCount > header.length
@@ -115,6 +129,13 @@ export function scanCsv(input: Uint8Array): CsvScan & { notUtf8?: { row: number;
     out.push(encoder.encode(`${row},`), bytes.subarray(start, end), encoder.encode("\n"));
   }
   return { header, rowsRead, problems, bytes: concat(out) };
+}
+
+/** The message for a NUL character in a field of `column` (or past the header's columns). */
+export function nulMessage(column: string | undefined): string {
+  return `NUL character in ${
+    column === undefined ? "a field" : `column "${column}"`
+  }; remove it and load the file again`;
 }
 
 /** The row of the first bad byte (quotes respected), and whether the whole file reads as GBK/GB18030. */

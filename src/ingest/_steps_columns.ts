@@ -90,7 +90,7 @@ export async function buildTypedTables(ctx: LoadContext): Promise<StepResult> {
       return `${typedExpr[col]} AS ${q(col)}`;
     });
     await ctx.db.exec(
-      `CREATE OR REPLACE TABLE ${q(`_typed_${table}`)} AS SELECT "_row", ${select.join(", ")} FROM ${q(raw)}`,
+      `CREATE OR REPLACE TABLE ${q(`_typed_${table}`)} AS SELECT "#row", ${select.join(", ")} FROM ${q(raw)}`,
     );
     // Values that did not convert: the typed column has fewer non-null values than the raw one.
     const nonNull = (from: string) =>
@@ -100,7 +100,7 @@ export async function buildTypedTables(ctx: LoadContext): Promise<StepResult> {
       const { type, source } = types[col];
       if (type === "text" || rawCounts[`n${i}`] === typedCounts[`n${i}`]) continue;
       rows.push(
-        `SELECT ${lit(table)}, "_row", ${lit(col)}, CAST(${q(col)} AS VARCHAR), ` +
+        `SELECT ${lit(table)}, "#row", ${lit(col)}, CAST(${q(col)} AS VARCHAR), ` +
           `${lit(`Expected ${EXPECTED[type]}${typeHint(source, type)}`)} FROM ${q(raw)} ` +
           `WHERE ${q(col)} IS NOT NULL AND (${typedExpr[col]}) IS NULL`,
       );

@@ -118,14 +118,16 @@ async function stageCsv(ctx: LoadContext, table: TableName, file: DatasetFile): 
   const rows: string[] = [];
   for (let i = 0; i < scan.problems.length; i += VALUES_PER_STATEMENT) {
     const values = scan.problems.slice(i, i + VALUES_PER_STATEMENT).map((p) =>
-      `(${lit(table)}, ${p.row}, NULL, ${p.value === undefined ? "NULL" : lit(p.value)}, ${lit(p.message)})`
+      `(${lit(table)}, ${p.row}, ${p.column === undefined ? "NULL" : lit(p.column)}, ${
+        p.value === undefined ? "NULL" : lit(p.value)
+      }, ${lit(p.message)})`
     );
     rows.push(`VALUES ${values.join(", ")}`);
   }
   const sqlPath = await ctx.db.registerFile(`_ingest_${table}.csv`, { bytes: scan.bytes });
-  const columnsStruct = ["_row", ...scan.header].map((c) => `${lit(c)}: 'VARCHAR'`).join(", ");
+  const columnsStruct = ["#row", ...scan.header].map((c) => `${lit(c)}: 'VARCHAR'`).join(", ");
   await ctx.db.exec(
-    `CREATE TABLE ${q(raw)} AS SELECT * REPLACE (CAST("_row" AS INTEGER) AS "_row") FROM read_csv(${sqlPath}, ` +
+    `CREATE TABLE ${q(raw)} AS SELECT * REPLACE (CAST("#row" AS INTEGER) AS "#row") FROM read_csv(${sqlPath}, ` +
       `header=true, auto_detect=false, delim=',', quote='"', escape='"', columns={${columnsStruct}}, ` +
       `null_padding=false)`,
   );
@@ -153,11 +155,11 @@ async function stageParquet(ctx: LoadContext, table: TableName, file: DatasetFil
     return { fatal: [{ file: at, message }], rows: [], digestPart };
   }
   await db.exec(
-    `CREATE TABLE ${q(raw)} AS SELECT CAST(rowid + 2 AS INTEGER) AS "_row", * FROM ${q(`_import_${table}`)}`,
+    `CREATE TABLE ${q(raw)} AS SELECT CAST(rowid + 2 AS INTEGER) AS "#row", * FROM ${q(`_import_${table}`)}`,
   );
   await db.exec(`DROP TABLE ${q(`_import_${table}`)}`);
   const described = await db.all(`DESCRIBE ${q(raw)}`);
-  const columns = described.map((r) => String(r.column_name)).filter((c) => c !== "_row");
+  const columns = described.map((r) => String(r.column_name)).filter((c) => c !== "#row");
   const headerProblems = checkHeader(columns, at);
   if (headerProblems.length > 0) return { fatal: headerProblems, rows: [], digestPart };
   const rawTypes = Object.fromEntries(described.map((r) => [String(r.column_name), String(r.column_type)]));
@@ -175,8 +177,15 @@ function checkHeader(names: string[], file: string): Problem[] {
   const problems: Problem[] = [];
   const seen = new Set<string>();
   for (const name of names) {
-    if (name === "_row") continue;
-    if (!COLUMN_NAME.test(name)) {
+    if (name.includes("\0")) {
+      const shown = name.replaceAll("\0", "\\0");
+      problems.push({
+        file,
+        row: 1,
+        column: shown,
+        message: `NUL character in column name "${shown}"; remove it and load the file again`,
+      });
+    } else if (!COLUMN_NAME.test(name)) {
       const suggestion = name.trim().toLowerCase().replace(/[^a-z0-9_]+/g, "_").replace(/^[^a-z]+/, "");
       problems.push({
         file,

@@ -117,15 +117,15 @@ async function replaceTable(
   const names = columns.map((c) => q(c.name)).join(", ");
   if (someRejected) {
     await ctx.db.exec(
-      `CREATE OR REPLACE TABLE ${q(table)} AS SELECT ${names} FROM ${typed} WHERE "_row" NOT IN ${
+      `CREATE OR REPLACE TABLE ${q(table)} AS SELECT ${names} FROM ${typed} WHERE "#row" NOT IN ${
         rejectedRows(table)
-      } ORDER BY "_row"`,
+      } ORDER BY "#row"`,
     );
   } else {
     await ctx.db.exec(
       `DROP TABLE IF EXISTS ${q(table)}; ALTER TABLE ${typed} RENAME TO ${q(table)}; ALTER TABLE ${
         q(table)
-      } DROP COLUMN "_row"`,
+      } DROP COLUMN "#row"`,
     );
   }
 }

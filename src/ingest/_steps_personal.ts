@@ -47,9 +47,9 @@ export async function checkPersonalData(ctx: LoadContext): Promise<StepResult> {
 /** The problem of a column whose first long digit strings include an identity or mobile number, if any. */
 async function identifierProblem(ctx: LoadContext, rawTable: RawTable, col: string): Promise<Problem | undefined> {
   const candidates = await ctx.db.all(
-    `SELECT "_row" AS r, regexp_replace(${textSql(col)}, '[.]0+$', '') AS v FROM ${q(rawTable.raw)} WHERE ${
+    `SELECT "#row" AS r, regexp_replace(${textSql(col)}, '[.]0+$', '') AS v FROM ${q(rawTable.raw)} WHERE ${
       digitsSql(col)
-    } ORDER BY "_row" LIMIT ${CANDIDATES}`,
+    } ORDER BY "#row" LIMIT ${CANDIDATES}`,
   );
   const id = candidates.find((c) => isResidentIdNumber(String(c.v)));
   const mobile = candidates.find((c) => isMobileNumber(String(c.v)));

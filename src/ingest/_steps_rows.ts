@@ -51,7 +51,7 @@ function fileName(ctx: LoadContext, table: TableName): string {
 function checkSql(table: TableName, from: string, check: RowCheck): string {
   const col = q(check.column);
   const select = (where: string, message: string) =>
-    `SELECT ${lit(table)}, "_row", ${
+    `SELECT ${lit(table)}, "#row", ${
       lit(check.column)
     }, CAST(${col} AS VARCHAR), ${message} FROM ${from} WHERE ${where}`;
   switch (check.kind) {
@@ -66,9 +66,9 @@ function checkSql(table: TableName, from: string, check: RowCheck): string {
         lit(`Unknown ${check.column}; expected one of ${check.codes.join(", ")}`),
       );
     case "unique":
-      return `SELECT ${lit(table)}, "_row", ${lit(check.column)}, ${col}, ` +
+      return `SELECT ${lit(table)}, "#row", ${lit(check.column)}, ${col}, ` +
         `'Duplicate ${check.column} "' || ${col} || '" (first at row ' || first_row || '); ${check.column} must be unique' ` +
-        `FROM (SELECT "_row", ${col}, min("_row") OVER (PARTITION BY ${col}) AS first_row FROM ${from} WHERE ${col} IS NOT NULL AND ${col} <> '') WHERE "_row" > first_row`;
+        `FROM (SELECT "#row", ${col}, min("#row") OVER (PARTITION BY ${col}) AS first_row FROM ${from} WHERE ${col} IS NOT NULL AND ${col} <> '') WHERE "#row" > first_row`;
   }
 }
 
@@ -92,7 +92,7 @@ export function checkMemberReferences(ctx: LoadContext): Promise<StepResult> {
   const H = typed(ctx, "households"), M = typed(ctx, "members");
   if (!H || !M) return Promise.resolve({});
   const rows = [
-    `SELECT 'members', m."_row", 'household_id', m.household_id, ` +
+    `SELECT 'members', m."#row", 'household_id', m.household_id, ` +
     `'household_id "' || m.household_id || '" is not in ' || ${
       lit(fileName(ctx, "households"))
     } || '; add the household or fix the id' ` +
@@ -100,10 +100,10 @@ export function checkMemberReferences(ctx: LoadContext): Promise<StepResult> {
   ];
   if (ctx.lenient) {
     rows.push(
-      `SELECT 'members', m."_row", 'household_id', m.household_id, ` +
-        `'Its household "' || m.household_id || '" was rejected (households row ' || h."_row" || ')' ` +
-        `FROM ${M} m JOIN ${H} h USING (household_id) WHERE h."_row" IN ${rejectedRows("households")} ` +
-        `AND NOT EXISTS (SELECT 1 FROM ${H} h2 WHERE h2.household_id = m.household_id AND h2."_row" NOT IN ${
+      `SELECT 'members', m."#row", 'household_id', m.household_id, ` +
+        `'Its household "' || m.household_id || '" was rejected (households row ' || h."#row" || ')' ` +
+        `FROM ${M} m JOIN ${H} h USING (household_id) WHERE h."#row" IN ${rejectedRows("households")} ` +
+        `AND NOT EXISTS (SELECT 1 FROM ${H} h2 WHERE h2.household_id = m.household_id AND h2."#row" NOT IN ${
           rejectedRows("households")
         })`,
     );
@@ -119,14 +119,14 @@ export function checkMembersPerHousehold(ctx: LoadContext): Promise<StepResult> 
   const lenient = ctx.lenient;
   return Promise.resolve({
     rows: [
-      `SELECT 'households', h."_row", 'household_id', h.household_id, ` +
+      `SELECT 'households', h."#row", 'household_id', h.household_id, ` +
       `'Household "' || h.household_id || '" has no member rows in ${memberFile}' || ` +
       `CASE WHEN EXISTS (SELECT 1 FROM ${M} m WHERE m.household_id = h.household_id) THEN ' that were accepted' ELSE '' END || ` +
       `'; every household needs at least one member' ` +
       `FROM ${H} h WHERE h.household_id IS NOT NULL ` +
-      (lenient ? `AND h."_row" NOT IN ${rejectedRows("households")} ` : "") +
+      (lenient ? `AND h."#row" NOT IN ${rejectedRows("households")} ` : "") +
       `AND NOT EXISTS (SELECT 1 FROM ${M} m WHERE m.household_id = h.household_id` +
-      (lenient ? ` AND m."_row" NOT IN ${rejectedRows("members")})` : ")"),
+      (lenient ? ` AND m."#row" NOT IN ${rejectedRows("members")})` : ")"),
     ],
   });
 }
@@ -137,11 +137,11 @@ export function checkVerifiedReferences(ctx: LoadContext): Promise<StepResult> {
   if (!H || !V) return Promise.resolve({});
   return Promise.resolve({
     rows: [
-      `SELECT 'verified', v."_row", 'household_id', v.household_id, ` +
+      `SELECT 'verified', v."#row", 'household_id', v.household_id, ` +
       `'household_id "' || v.household_id || '" is not in ' || ${lit(fileName(ctx, "households"))} || ` +
       `CASE WHEN EXISTS (SELECT 1 FROM ${H} h WHERE h.household_id = v.household_id) THEN ' (its row was rejected)' ELSE '; fix the id' END ` +
       `FROM ${V} v WHERE v.household_id IS NOT NULL AND v.household_id NOT IN ` +
-      `(SELECT household_id FROM ${H} WHERE household_id IS NOT NULL AND "_row" NOT IN ${rejectedRows("households")})` +
+      `(SELECT household_id FROM ${H} WHERE household_id IS NOT NULL AND "#row" NOT IN ${rejectedRows("households")})` +
       (ctx.lenient ? "" : ` AND v.household_id NOT IN (SELECT household_id FROM ${H} WHERE household_id IS NOT NULL)`),
     ],
   });
