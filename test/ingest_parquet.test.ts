@@ -45,6 +45,49 @@ describe("Parquet tables", () => {
       await db.close();
     });
 
+    it(`refuses NaN and infinite numbers and dates in Parquet, naming file, row and column (${engine})`, async () => {
+      const members = await parquetOf(
+        "select * from (values ('P1', 'H1', 70.0, date '1954-02-01'), ('P2', 'H1', 'nan'::double, date '1990-01-01'), " +
+          "('P3', 'H2', 'inf'::double, 'infinity'::date), ('P4', 'H2', '-inf'::double, null)) v(person_id, household_id, age, born)",
+      );
+      const { db, report } = await load(engine, {
+        "households.csv": VALID["households.csv"],
+        "members.parquet": members,
+      });
+      await db.close();
+      expect(report.valid).toBe(false);
+      expect(report.problems.map((p) => [p.file, p.row, p.column, p.value, p.message])).toEqual([
+        [
+          "ds/members.parquet",
+          3,
+          "age",
+          "nan",
+          "Expected a number such as 1200 or 0.5, not NaN or infinity; fix the value or leave it empty",
+        ],
+        [
+          "ds/members.parquet",
+          4,
+          "age",
+          "inf",
+          "Expected a number such as 1200 or 0.5, not NaN or infinity; fix the value or leave it empty",
+        ],
+        [
+          "ds/members.parquet",
+          4,
+          "born",
+          "infinity",
+          "Expected a date written YYYY-MM-DD, not infinity; fix the value or leave it empty",
+        ],
+        [
+          "ds/members.parquet",
+          5,
+          "age",
+          "-inf",
+          "Expected a number such as 1200 or 0.5, not NaN or infinity; fix the value or leave it empty",
+        ],
+      ]);
+    });
+
     it(`names the Parquet row of a member whose household is unknown (${engine})`, async () => {
       const members = await parquetOf(
         "select * from (values ('P1', 'H1'), ('P2', 'H2'), ('P3', 'H9')) v(person_id, household_id)",

@@ -50,10 +50,23 @@ export function convertSql(col: string, type: ColumnType): string {
   }
 }
 
-/** The SQL that reads a Parquet column already of its type as that type (DOUBLE for numbers, DATE for dates). */
+/**
+ * The SQL that reads a Parquet column already of its type as that type (DOUBLE for numbers, DATE for
+ * dates); NaN and infinite values are null there, so they are reported like values that do not convert
+ * (`NaN >= 60` is true in DuckDB: a NaN age must never reach a rule).
+ */
 export function nativeSql(col: string, type: ColumnType): string {
-  return type === "number" ? `CAST(${q(col)} AS DOUBLE)` : type === "date" ? `CAST(${q(col)} AS DATE)` : q(col);
+  const sqlType = type === "number" ? "DOUBLE" : type === "date" ? "DATE" : undefined;
+  if (!sqlType) return q(col);
+  const cast = `CAST(${q(col)} AS ${sqlType})`;
+  return `CASE WHEN isfinite(${cast}) THEN ${cast} END`;
 }
+
+/** What a bad-value message says of a value of a Parquet column already of its type: it is not finite. */
+export const NOT_FINITE: Partial<Record<ColumnType, string>> = {
+  number: `Expected ${EXPECTED.number}, not NaN or infinity; fix the value or leave it empty`,
+  date: `Expected ${EXPECTED.date}, not infinity; fix the value or leave it empty`,
+};
 
 /** The column type a DuckDB (Parquet) type already is, if any. */
 export function duckTypeToColumnType(duckType: string): ColumnType | undefined {

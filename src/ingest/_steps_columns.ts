@@ -5,7 +5,15 @@
  */
 import { type ColumnType, type Problem, type TableName, TABLES } from "../contract/mod.ts";
 import { quoteIdent as q, quoteText as lit } from "../base/sql.ts";
-import { convertSql, duckTypeToColumnType, EXPECTED, inferenceCountsSql, inferType, nativeSql } from "./_column_sql.ts";
+import {
+  convertSql,
+  duckTypeToColumnType,
+  EXPECTED,
+  inferenceCountsSql,
+  inferType,
+  nativeSql,
+  NOT_FINITE,
+} from "./_column_sql.ts";
 import type { ColumnTyping, LoadContext, RawTable, StepResult } from "./_context.ts";
 
 /** Step `required_columns`: refuses a table whose header lacks a column the contract requires. */
@@ -83,10 +91,11 @@ export async function buildTypedTables(ctx: LoadContext): Promise<StepResult> {
     const { table, raw, columns, rawTypes } = rawTable;
     const types = ctx.state.types[table]!;
     const typedExpr: Record<string, string> = {};
+    const native = new Set<string>();
     const select = columns.map((col) => {
       const { type } = types[col];
-      const native = rawTable.format === "parquet" && duckTypeToColumnType(rawTypes[col]) === type;
-      typedExpr[col] = native ? nativeSql(col, type) : convertSql(col, type);
+      if (rawTable.format === "parquet" && duckTypeToColumnType(rawTypes[col]) === type) native.add(col);
+      typedExpr[col] = native.has(col) ? nativeSql(col, type) : convertSql(col, type);
       return `${typedExpr[col]} AS ${q(col)}`;
     });
     await ctx.db.exec(
@@ -101,7 +110,8 @@ export async function buildTypedTables(ctx: LoadContext): Promise<StepResult> {
       if (type === "text" || rawCounts[`n${i}`] === typedCounts[`n${i}`]) continue;
       rows.push(
         `SELECT ${lit(table)}, "#row", ${lit(col)}, CAST(${q(col)} AS VARCHAR), ` +
-          `${lit(`Expected ${EXPECTED[type]}${typeHint(source, type)}`)} FROM ${q(raw)} ` +
+          `${lit((native.has(col) && NOT_FINITE[type]) || `Expected ${EXPECTED[type]}${typeHint(source, type)}`)} ` +
+          `FROM ${q(raw)} ` +
           `WHERE ${q(col)} IS NOT NULL AND (${typedExpr[col]}) IS NULL`,
       );
     }
