@@ -138,6 +138,20 @@ export function nulMessage(column: string | undefined): string {
   }; remove it and load the file again`;
 }
 
+/** The message for a file that is not UTF-8 (the same for every command that reads CSV). */
+export function notUtf8Message(looksGbk: boolean): string {
+  return looksGbk
+    ? "File is not UTF-8 (it looks like GBK/GB18030); save it as UTF-8 and load it again"
+    : "File is not valid UTF-8; save it as UTF-8 and load it again";
+}
+
+/** Where bytes stop being UTF-8 (a BOM allowed): the row and whether they read as GBK, or undefined when they are UTF-8. */
+export function notUtf8Of(input: Uint8Array): { row: number; looksGbk: boolean } | undefined {
+  const bytes = input[0] === 0xef && input[1] === 0xbb && input[2] === 0xbf ? input.subarray(3) : input;
+  const bad = firstInvalidUtf8(bytes);
+  return bad < 0 ? undefined : notUtf8At(bytes, bad);
+}
+
 /** The row of the first bad byte (quotes respected), and whether the whole file reads as GBK/GB18030. */
 function notUtf8At(bytes: Uint8Array, bad: number): { row: number; looksGbk: boolean } {
   let row = 1;

@@ -12,7 +12,7 @@ import {
   TABLES,
 } from "../contract/mod.ts";
 import { quoteIdent as q, quoteText as lit } from "../base/sql.ts";
-import { scanCsv } from "./_csv_scan.ts";
+import { notUtf8Message, scanCsv } from "./_csv_scan.ts";
 import { type LoadContext, type RawTable, readBytes, type StepResult } from "./_context.ts";
 import type { DatasetFile } from "./types.ts";
 
@@ -104,9 +104,7 @@ async function stageCsv(ctx: LoadContext, table: TableName, file: DatasetFile): 
   await ctx.db.exec(`DROP TABLE IF EXISTS ${q(raw)}`);
   const scan = scanCsv(bytes);
   if (scan.notUtf8) {
-    const message = scan.notUtf8.looksGbk
-      ? "File is not UTF-8 (it looks like GBK/GB18030); save it as UTF-8 and load it again"
-      : "File is not valid UTF-8; save it as UTF-8 and load it again";
+    const message = notUtf8Message(scan.notUtf8.looksGbk);
     return { fatal: [{ file: at, row: scan.notUtf8.row, message }], rows: [], digestPart };
   }
   if (scan.header.length === 0 || (scan.header.length === 1 && scan.header[0] === "")) {

@@ -3,9 +3,31 @@
  * keyed HMAC-SHA256 pseudonym. The same value and key always give the same pseudonym, so monthly
  * extracts still link; without the key the pseudonym cannot be reversed or recomputed.
  */
-import { InputError } from "../contract/mod.ts";
+import { InputError, TABLES } from "../contract/mod.ts";
 import { writeCsv } from "../base/csv.ts";
 import { parseCsv } from "./_csv_parse.ts";
+import { notUtf8Message, notUtf8Of } from "./_csv_scan.ts";
+
+/**
+ * What anonymize does with a file of the raw folder (by its name inside it): pseudonymize a CSV
+ * table of the contract or a raw department extract (`sources/*.csv`), copy `dataset.json`, refuse
+ * a Parquet table (anonymize reads CSV), and leave everything else (a key file, notes, exports)
+ * where it is.
+ */
+export function anonymizeAction(name: string): "pseudonymize" | "copy" | "parquet" | "skip" {
+  if (name === "dataset.json") return "copy";
+  if (/^sources\/[^/]+\.csv$/.test(name)) return "pseudonymize";
+  const m = /^([a-z_]+)\.(csv|parquet)$/.exec(name);
+  if (!m || !Object.hasOwn(TABLES, m[1])) return "skip";
+  return m[2] === "csv" ? "pseudonymize" : "parquet";
+}
+
+/** CSV bytes as text; an `InputError` naming the file and row when they are not UTF-8 (as `validate` refuses them). */
+export function decodeCsv(bytes: Uint8Array, file: string): string {
+  const bad = notUtf8Of(bytes);
+  if (bad) throw new InputError([{ file, row: bad.row, message: notUtf8Message(bad.looksGbk) }]);
+  return new TextDecoder().decode(bytes);
+}
 
 /** What pseudonymizing one CSV file did. */
 export interface PseudonymizeResult {
