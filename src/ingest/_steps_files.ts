@@ -12,6 +12,7 @@ import {
   TABLES,
 } from "../contract/mod.ts";
 import { quoteIdent as q, quoteText as lit } from "../base/sql.ts";
+import type { Db } from "../db/types.ts";
 import { notUtf8Message, scanCsv } from "./_csv_scan.ts";
 import { type LoadContext, type RawTable, readBytes, type StepResult } from "./_context.ts";
 import type { DatasetFile } from "./types.ts";
@@ -84,6 +85,14 @@ export async function stageTables(ctx: LoadContext): Promise<StepResult> {
       const message = `Missing required table "${table}": expected ${table}.csv or ${table}.parquet in the folder`;
       staged = { fatal: TABLES[table].required ? [{ file: ctx.path(`${table}.csv`), message }] : [], rows: [] };
     }
+    if (staged.raw && staged.raw.rowsRead === 0 && TABLES[table].required) {
+      const what = table === "households" ? "household" : "member";
+      staged.fatal.push({
+        file: staged.raw.file,
+        row: 2,
+        message: `File has a header but no rows; add at least one ${what} (one row each) and load it again`,
+      });
+    }
     fatal.push(...staged.fatal);
     rows.push(...staged.rows);
     if (staged.digestPart) digestParts.push(staged.digestPart);
@@ -122,13 +131,13 @@ async function stageCsv(ctx: LoadContext, table: TableName, file: DatasetFile): 
     );
     rows.push(`VALUES ${values.join(", ")}`);
   }
-  const sqlPath = await ctx.db.registerFile(`_ingest_${table}.csv`, { bytes: scan.bytes });
   const columnsStruct = ["#row", ...scan.header].map((c) => `${lit(c)}: 'VARCHAR'`).join(", ");
-  await ctx.db.exec(
-    `CREATE TABLE ${q(raw)} AS SELECT * REPLACE (CAST("#row" AS INTEGER) AS "#row") FROM read_csv(${sqlPath}, ` +
-      `header=true, auto_detect=false, delim=',', quote='"', escape='"', columns={${columnsStruct}}, ` +
-      `null_padding=false)`,
-  );
+  await withFile(ctx.db, `_ingest_${table}.csv`, scan.bytes, (sqlPath) =>
+    ctx.db.exec(
+      `CREATE TABLE ${q(raw)} AS SELECT * REPLACE (CAST("#row" AS INTEGER) AS "#row") FROM read_csv(${sqlPath}, ` +
+        `header=true, auto_detect=false, delim=',', quote='"', escape='"', columns={${columnsStruct}}, ` +
+        `null_padding=false)`,
+    ));
   const rawTypes = Object.fromEntries(scan.header.map((c) => [c, "VARCHAR"]));
   return {
     raw: { table, file: at, format: "csv", raw, columns: scan.header, rawTypes, rowsRead: scan.rowsRead },
@@ -147,7 +156,14 @@ async function stageParquet(ctx: LoadContext, table: TableName, file: DatasetFil
   const db = ctx.db;
   await db.exec(`DROP TABLE IF EXISTS ${q(raw)}`);
   try {
-    await db.importParquet(`_import_${table}`, { bytes });
+    if (db.engine === "native") {
+      await withFile(
+        db,
+        `_import_${table}.parquet`,
+        bytes,
+        (sqlPath) => db.exec(`CREATE TABLE ${q(`_import_${table}`)} AS SELECT * FROM read_parquet(${sqlPath})`),
+      );
+    } else await db.importParquet(`_import_${table}`, { bytes });
   } catch (error) {
     const message = `Cannot read Parquet file: ${(error as Error).message.split("\n")[0]}`;
     return { fatal: [{ file: at, message }], rows: [], digestPart };
@@ -168,6 +184,23 @@ async function stageParquet(ctx: LoadContext, table: TableName, file: DatasetFil
     rows: [],
     digestPart,
   };
+}
+
+/**
+ * Runs `use` with `bytes` registered as a file for SQL, then removes the native engine's temporary
+ * copy at once (a copy of household data must not outlive the read, even if the run crashes later).
+ */
+async function withFile<T>(db: Db, name: string, bytes: Uint8Array, use: (sqlPath: string) => Promise<T>): Promise<T> {
+  const sqlPath = await db.registerFile(name, { bytes });
+  try {
+    return await use(sqlPath);
+  } finally {
+    const plain = /^'((?:[^']|'')*)'$/.exec(sqlPath);
+    if (db.engine === "native" && plain) {
+      const { rm } = await import("node:fs/promises");
+      await rm(plain[1].replaceAll("''", "'"), { force: true });
+    }
+  }
 }
 
 /** The problems of a header: names outside `[a-z][a-z0-9_]*` (with a suggestion) and names that appear twice. */

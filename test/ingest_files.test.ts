@@ -1,0 +1,99 @@
+import { describe, expect, it } from "vitest";
+import { mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { formatProblem, InputError } from "../src/contract/mod.ts";
+import { openDb } from "../src/db/mod.ts";
+import { loadDataset, readDatasetFolder } from "../src/ingest/mod.ts";
+import { ENGINES, load, memoryFiles, VALID } from "./_datasets.ts";
+
+/** A dataset folder on disk with the valid tables, and a folder beside it. */
+function folder(): { dir: string; root: string } {
+  const root = mkdtempSync(join(tmpdir(), "ingest-files-"));
+  const dir = join(root, "ds");
+  mkdirSync(dir);
+  for (const [name, text] of Object.entries(VALID)) writeFileSync(join(dir, name), text);
+  return { dir, root };
+}
+
+/** The problems of reading the folder, as lines (or [] when it reads). */
+async function folderProblems(dir: string): Promise<string[]> {
+  try {
+    await readDatasetFolder(dir);
+    return [];
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    return error.problems.map(formatProblem);
+  }
+}
+
+describe("dataset files on disk", () => {
+  it("refuses a table that is a link to a folder, without crashing", async () => {
+    const { dir, root } = folder();
+    mkdirSync(join(root, "elsewhere"));
+    symlinkSync(join(root, "elsewhere"), join(dir, "verified.csv"));
+    expect(await folderProblems(dir)).toEqual([
+      `${dir}/verified.csv: File is not a regular file (a folder); put the table itself in the dataset folder`,
+    ]);
+  });
+
+  it("refuses a table that links to a file outside the folder, never showing what that file holds", async () => {
+    const { dir, root } = folder();
+    writeFileSync(join(root, "secret.txt"), "root:x:0:0:secret-first-line\n");
+    symlinkSync(join(root, "secret.txt"), join(dir, "verified.csv"));
+    const problems = await folderProblems(dir);
+    expect(problems).toEqual([
+      `${dir}/verified.csv: File is a link to a file outside the dataset folder; copy the file into the folder instead`,
+    ]);
+    expect(problems.join("\n")).not.toContain("secret-first-line");
+  });
+
+  it("follows a link to a regular file inside the folder, and skips a link to a folder that is not a table", async () => {
+    const { dir, root } = folder();
+    writeFileSync(join(dir, "verified_2026.csv"), "household_id,batch\nH1,B1\n");
+    symlinkSync(join(dir, "verified_2026.csv"), join(dir, "verified.csv"));
+    mkdirSync(join(root, "other"));
+    symlinkSync(join(root, "other"), join(dir, "other"));
+    const files = await readDatasetFolder(dir);
+    expect(files.map((f) => f.name)).toEqual(["households.csv", "members.csv", "verified.csv", "verified_2026.csv"]);
+  });
+
+  it("refuses a dangling link named as a table", async () => {
+    const { dir, root } = folder();
+    symlinkSync(join(root, "missing.csv"), join(dir, "verified.csv"));
+    expect(await folderProblems(dir)).toEqual([
+      `${dir}/verified.csv: File is a link to nothing (its target is missing); put the file itself in the dataset folder`,
+    ]);
+  });
+
+  it("leaves no copy of a table in the native engine's temporary folder once it is read", async () => {
+    const tmp = mkdtempSync(join(tmpdir(), "ingest-tmp-"));
+    const before = process.env.TMPDIR;
+    process.env.TMPDIR = tmp;
+    const db = await openDb("native");
+    try {
+      const report = await loadDataset(db, memoryFiles(VALID), { folder: "ds" });
+      expect(report.valid).toBe(true);
+      // The database is still open (as when a later step crashes): no household data on disk.
+      expect(readdirSync(tmp).map((d) => d.slice(0, 6))).toEqual(["cw-db-"]);
+      const left = readdirSync(tmp).flatMap((d) => readdirSync(join(tmp, d)));
+      expect(left).toEqual([]);
+    } finally {
+      if (before === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = before;
+      await db.close();
+    }
+  });
+});
+
+for (const engine of ENGINES) {
+  describe(`header-only tables (${engine})`, () => {
+    it("says a table has a header and no rows", async () => {
+      const { db, report } = await load(engine, { ...VALID, "households.csv": "household_id,village,category\n" });
+      await db.close();
+      expect(report.problems.map(formatProblem)).toContain(
+        "ds/households.csv:2: File has a header but no rows; add at least one household (one row each) and load it again",
+      );
+    });
+  });
+}
