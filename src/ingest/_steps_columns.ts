@@ -16,6 +16,9 @@ import {
 } from "./_column_sql.ts";
 import type { ColumnTyping, LoadContext, RawTable, StepResult } from "./_context.ts";
 
+/** How many columns one counting query (type inference, values that did not convert) counts. */
+const INFER_BATCH = 64;
+
 /** Step `required_columns`: refuses a table whose header lacks a column the contract requires. */
 export function checkRequiredColumns(ctx: LoadContext): Promise<StepResult> {
   const raws: Partial<Record<TableName, RawTable>> = {};
@@ -60,8 +63,15 @@ export async function decideColumnTypes(ctx: LoadContext): Promise<StepResult> {
       else if (parquetType) typed[col] = { type: parquetType, source: "parquet" };
       else toInfer.push(col);
     }
+    // One counting query per batch of columns: a single query over thousands of columns plans in
+    // time that grows faster than the column count.
+    const stats: Record<string, unknown> = {};
+    for (let from = 0; from < toInfer.length; from += INFER_BATCH) {
+      const batch = toInfer.slice(from, from + INFER_BATCH).flatMap((col, j) => inferenceCountsSql(col, from + j));
+      const [counts] = await ctx.db.all(`SELECT ${batch.join(", ")} FROM ${q(raw)}`);
+      Object.assign(stats, counts);
+    }
     if (toInfer.length > 0) {
-      const [stats] = await ctx.db.all(`SELECT ${toInfer.flatMap(inferenceCountsSql).join(", ")} FROM ${q(raw)}`);
       toInfer.forEach((col, i) => {
         const count = (name: string) => Number(stats[`${name}${i}`]);
         const inferred = inferType({
@@ -102,9 +112,15 @@ export async function buildTypedTables(ctx: LoadContext): Promise<StepResult> {
       `CREATE OR REPLACE TABLE ${q(`_typed_${table}`)} AS SELECT "#row", ${select.join(", ")} FROM ${q(raw)}`,
     );
     // Values that did not convert: the typed column has fewer non-null values than the raw one.
-    const nonNull = (from: string) =>
-      ctx.db.all(`SELECT ${columns.map((col, i) => `count(${q(col)}) AS n${i}`).join(", ")} FROM ${q(from)}`);
-    const [[rawCounts], [typedCounts]] = await Promise.all([nonNull(raw), nonNull(`_typed_${table}`)]);
+    const nonNull = async (from: string) => {
+      const counts: Record<string, unknown> = {};
+      for (let start = 0; start < columns.length; start += INFER_BATCH) {
+        const items = columns.slice(start, start + INFER_BATCH).map((col, j) => `count(${q(col)}) AS n${start + j}`);
+        Object.assign(counts, (await ctx.db.all(`SELECT ${items.join(", ")} FROM ${q(from)}`))[0]);
+      }
+      return counts;
+    };
+    const [rawCounts, typedCounts] = await Promise.all([nonNull(raw), nonNull(`_typed_${table}`)]);
     for (const [i, col] of columns.entries()) {
       const { type, source } = types[col];
       if (type === "text" || rawCounts[`n${i}`] === typedCounts[`n${i}`]) continue;
