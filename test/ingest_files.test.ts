@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { formatProblem, InputError } from "../src/contract/mod.ts";
 import { openDb } from "../src/db/mod.ts";
-import { loadDataset, readDatasetFolder } from "../src/ingest/mod.ts";
+import { LIMITS, loadDataset, readDatasetFolder } from "../src/ingest/mod.ts";
 import { ENGINES, load, memoryFiles, VALID } from "./_datasets.ts";
 
 /** A dataset folder on disk with the valid tables, and a folder beside it. */
@@ -97,3 +97,38 @@ for (const engine of ENGINES) {
     });
   });
 }
+
+describe("documented limits", () => {
+  it("refuses a table wider than LIMITS.columns before reading it, naming the limit and the count", async () => {
+    const header = Array.from({ length: LIMITS.columns + 1 }, (_, i) => `c${i}`).join(",");
+    const { db, report } = await load("native", { ...VALID, "members.csv": `person_id,household_id,${header}\n` });
+    await db.close();
+    expect(report.problems.map(formatProblem)).toEqual([
+      "ds/members.csv:1: File has 2,051 columns; the limit is 2,048 columns per table: drop the columns the model does not read, or split the table",
+    ]);
+  });
+
+  it("refuses a 2 MB field naming the limit, file, row and column, without printing it back", async () => {
+    const long = "x".repeat(2 * 1024 * 1024);
+    const { db, report } = await load("native", {
+      ...VALID,
+      "households.csv": `household_id,village,category,note\nH1,a,dibao,\nH2,b,tekun,${long}\n`,
+    });
+    await db.close();
+    const lines = report.problems.map(formatProblem);
+    expect(lines).toEqual([
+      "ds/households.csv:3, column note: Field of 2,097,152 bytes is longer than the limit of 1,048,576 bytes per field; shorten it or move long text out of the table",
+    ]);
+  });
+
+  it("shows at most 200 characters of a long bad value", async () => {
+    const long = "y".repeat(5000);
+    const { db, report } = await load("native", {
+      ...VALID,
+      "verified.csv": `household_id,batch,channel,need\nH1,B1,${long},true\n`,
+    });
+    await db.close();
+    const value = report.problems.find((p) => p.column === "channel")?.value;
+    expect(value).toBe(`${"y".repeat(200)}… (5000 characters)`);
+  });
+});

@@ -7,6 +7,22 @@
 
 import { parseCsv } from "./_csv_parse.ts";
 
+/**
+ * The documented limits of a table, checked before DuckDB reads it: a wider table or a longer
+ * field is refused (exit 2) naming the limit, the file and the value.
+ */
+export const LIMITS = {
+  /** Columns per table. */
+  columns: 2_048,
+  /** Bytes (UTF-8) per field, header names included. */
+  fieldBytes: 1_048_576,
+} as const;
+
+/** A value as a message shows it: at most 200 characters, the rest counted. */
+export function shownValue(value: string): string {
+  return value.length <= 200 ? value : `${value.slice(0, 200)}… (${value.length} characters)`;
+}
+
 /** A structural problem with one CSV record. */
 export interface CsvScanProblem {
   row: number;
@@ -72,7 +88,13 @@ interface RecordScan {
  * Scans CSV bytes. Throws nothing: a file that is not UTF-8 at all comes back as one problem at the
  * row where the first bad byte is, and no records.
  */
-export function scanCsv(input: Uint8Array): CsvScan & { notUtf8?: { row: number; looksGbk: boolean } } {
+export function scanCsv(input: Uint8Array): CsvScan & {
+  notUtf8?: { row: number; looksGbk: boolean };
+  /** The header has more than {@link LIMITS}.columns names (nothing else is scanned). */
+  tooWide?: number;
+  /** The first field longer than {@link LIMITS}.fieldBytes (nothing after it is scanned). */
+  tooLong?: { row: number; column?: string; bytes: number };
+} {
   let bytes = input;
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
   const bad = firstInvalidUtf8(bytes);
@@ -100,8 +122,20 @@ export function scanCsv(input: Uint8Array): CsvScan & { notUtf8?: { row: number;
     const start = r.pos;
     scanRecord(bytes, r);
     const { end, fieldCount } = r;
+    if (end - start > LIMITS.fieldBytes) {
+      const encoder = new TextEncoder();
+      const fields = parseCsv(decode(bytes, start, end))[0] ?? [];
+      const i = fields.findIndex((f) => encoder.encode(f).length > LIMITS.fieldBytes);
+      if (i >= 0) {
+        const tooLong = { row, column: row === 1 ? undefined : header[i], bytes: encoder.encode(fields[i]).length };
+        return { header: row === 1 ? [] : header, rowsRead, problems, bytes: new Uint8Array(), tooLong };
+      }
+    }
     if (row === 1) {
       header = parseHeader(decode(bytes, start, end));
+      if (header.length > LIMITS.columns) {
+        return { header, rowsRead: 0, problems: [], bytes: new Uint8Array(), tooWide: header.length };
+      }
       out.push(encoder.encode("#row,"), bytes.subarray(start, end), encoder.encode("\n"));
       continue;
     }

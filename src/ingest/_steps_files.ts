@@ -13,7 +13,8 @@ import {
 } from "../contract/mod.ts";
 import { quoteIdent as q, quoteText as lit } from "../base/sql.ts";
 import type { Db } from "../db/types.ts";
-import { notUtf8Message, scanCsv } from "./_csv_scan.ts";
+import { formatInt } from "../base/format.ts";
+import { LIMITS, notUtf8Message, scanCsv, shownValue } from "./_csv_scan.ts";
 import { type LoadContext, type RawTable, readBytes, type StepResult } from "./_context.ts";
 import type { DatasetFile } from "./types.ts";
 
@@ -116,6 +117,15 @@ async function stageCsv(ctx: LoadContext, table: TableName, file: DatasetFile): 
     const message = notUtf8Message(scan.notUtf8.looksGbk);
     return { fatal: [{ file: at, row: scan.notUtf8.row, message }], rows: [], digestPart };
   }
+  if (scan.tooWide !== undefined) return { fatal: [tooWide(at, scan.tooWide)], rows: [], digestPart };
+  if (scan.tooLong) {
+    const message = `Field of ${formatInt(scan.tooLong.bytes)} bytes is longer than the limit of ${
+      formatInt(LIMITS.fieldBytes)
+    } bytes per field; shorten it or move long text out of the table`;
+    const problem: Problem = { file: at, row: scan.tooLong.row, message };
+    if (scan.tooLong.column !== undefined) problem.column = scan.tooLong.column;
+    return { fatal: [problem], rows: [], digestPart };
+  }
   if (scan.header.length === 0 || (scan.header.length === 1 && scan.header[0] === "")) {
     const message = "File is empty; expected a header row of column names";
     return { fatal: [{ file: at, row: 1, message }], rows: [], digestPart };
@@ -174,6 +184,7 @@ async function stageParquet(ctx: LoadContext, table: TableName, file: DatasetFil
   await db.exec(`DROP TABLE ${q(`_import_${table}`)}`);
   const described = await db.all(`DESCRIBE ${q(raw)}`);
   const columns = described.map((r) => String(r.column_name)).filter((c) => c !== "#row");
+  if (columns.length > LIMITS.columns) return { fatal: [tooWide(at, columns.length)], rows: [], digestPart };
   const headerProblems = checkHeader(columns, at);
   if (headerProblems.length > 0) return { fatal: headerProblems, rows: [], digestPart };
   const rawTypes = Object.fromEntries(described.map((r) => [String(r.column_name), String(r.column_type)]));
@@ -203,6 +214,17 @@ async function withFile<T>(db: Db, name: string, bytes: Uint8Array, use: (sqlPat
   }
 }
 
+/** The problem of a table wider than {@link LIMITS}.columns. */
+function tooWide(file: string, columns: number): Problem {
+  return {
+    file,
+    row: 1,
+    message: `File has ${formatInt(columns)} columns; the limit is ${
+      formatInt(LIMITS.columns)
+    } columns per table: drop the columns the model does not read, or split the table`,
+  };
+}
+
 /** The problems of a header: names outside `[a-z][a-z0-9_]*` (with a suggestion) and names that appear twice. */
 function checkHeader(names: string[], file: string): Problem[] {
   const problems: Problem[] = [];
@@ -221,9 +243,9 @@ function checkHeader(names: string[], file: string): Problem[] {
       problems.push({
         file,
         row: 1,
-        column: name,
-        message: `Column name "${name}" is not allowed; names must match [a-z][a-z0-9_]*` +
-          (suggestion ? ` (for example "${suggestion}")` : ""),
+        column: shownValue(name),
+        message: `Column name "${shownValue(name)}" is not allowed; names must match [a-z][a-z0-9_]*` +
+          (suggestion ? ` (for example "${shownValue(suggestion)}")` : ""),
       });
     } else if (seen.has(name)) {
       problems.push({

@@ -6,6 +6,7 @@
 import type { DatasetSchema, Problem, TableName } from "../contract/mod.ts";
 import { quoteIdent as q } from "../base/sql.ts";
 import type { Row } from "../db/types.ts";
+import { shownValue } from "./_csv_scan.ts";
 import { fileOf, type LoadContext, rejectedRowsSql as rejectedRows, type StepResult } from "./_context.ts";
 import type { ColumnReport, RejectedRow, TableReport } from "./types.ts";
 
@@ -19,7 +20,7 @@ function problemOf(ctx: LoadContext, p: Row): Problem {
     file: fileOf(ctx.state, String(p.tbl)),
     row: Number(p.row),
     column: p.col === null ? undefined : String(p.col),
-    value: p.val === null ? undefined : String(p.val),
+    value: p.val === null ? undefined : shownValue(String(p.val)),
     message: String(p.message),
   };
 }

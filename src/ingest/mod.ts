@@ -22,4 +22,5 @@ export * from "./report.ts";
 export { readDatasetFolder } from "./folder.ts";
 export { isMobileNumber, isResidentIdNumber, maskIdentifier } from "./_personal.ts";
 export { parseCsv } from "./_csv_parse.ts";
+export { LIMITS } from "./_csv_scan.ts";
 export { pseudonymize } from "./anonymize.ts";
