@@ -4,7 +4,7 @@
  * end to end.
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -118,7 +118,8 @@ describe("audit groups as \`when\` expressions", () => {
   });
 
   it("compiled by the model compiler, they give the same members as the SQL they replace, on the sample and the demo county", async () => {
-    for (const folder of ["data/sample", "data/demo"]) {
+    // The demo county is generated, not committed: compared too where it has been generated (deno task start).
+    for (const folder of ["data/sample", "data/demo"].filter((f) => existsSync(f))) {
       const db = await openDb("native");
       try {
         const report = await loadDataset(db, await readDatasetFolder(folder), { folder });
