@@ -111,12 +111,6 @@ export const FRAME_TITLES: Record<FrameName, Label> = Object.fromEntries(
   FRAME_NAMES.map((f) => [f, { zh: FRAME_DEFINITIONS[f].name_zh, en: FRAME_DEFINITIONS[f].name_en }]),
 ) as Record<FrameName, Label>;
 
-/**
- * The short frame names, indexable by any string (for callers that hold a frame as text).
- * @deprecated use {@link FRAME_SHORT_LABELS} or {@link frameLabel}.
- */
-export const FRAME_LABELS: Readonly<Record<string, Label | undefined>> = FRAME_SHORT_LABELS;
-
 /** "预警核实 Warning frame" for a frame name; the name itself when unknown. */
 export function frameLabel(frame: string): string {
   return has(FRAME_SHORT_LABELS, frame) ? labelText(FRAME_SHORT_LABELS[frame]) : frame;
