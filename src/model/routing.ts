@@ -42,11 +42,16 @@ export const ROLES = ["competent", "responsible", "executing"] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Chinese and English names of the roles. */
-export const ROLE_LABELS: Record<Role, string> = {
-  competent: "主管 competent",
-  responsible: "主责 responsible",
-  executing: "主抓 executing",
+export const ROLE_NAMES: Readonly<Record<Role, { zh: string; en: string }>> = {
+  competent: { zh: "主管", en: "competent" },
+  responsible: { zh: "主责", en: "responsible" },
+  executing: { zh: "主抓", en: "executing" },
 };
+
+/** The roles as "主管 competent": both names in one label. */
+export const ROLE_LABELS: Readonly<Record<Role, string>> = Object.fromEntries(
+  ROLES.map((r) => [r, `${ROLE_NAMES[r].zh} ${ROLE_NAMES[r].en}`]),
+) as Record<Role, string>;
 
 /** The routing with every default filled: what the functions below read. */
 export interface Routing {

@@ -8,7 +8,7 @@ import { toCsv } from "../base/csv.ts";
 import { plainNumber } from "../base/format.ts";
 import { quoteText as lit } from "../base/sql.ts";
 import { InputError, type Model } from "../contract/mod.ts";
-import { ROLE_LABELS, routeHousehold, type RoutingIndicator, routingOf } from "../model/mod.ts";
+import { ROLE_NAMES, routeHousehold, type RoutingIndicator, routingOf } from "../model/mod.ts";
 import { insertRows } from "./batch.ts";
 import { inTransaction, type MonitorDb } from "./store.ts";
 
@@ -92,7 +92,7 @@ export async function dispatchBatch(
     }));
     const routed = routeHousehold(routing, indicators, { category: h.category as string | null });
     for (const dep of routed.departments) {
-      const role = dep.roles.map((r) => ROLE_LABELS[r].split(" ")[0]).join("+");
+      const role = dep.roles.map((r) => ROLE_NAMES[r].zh).join("+");
       const item: WorkItem = {
         household_id: id,
         category: h.category as string | null,
