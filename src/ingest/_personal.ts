@@ -13,9 +13,12 @@ export const ID_NUMBER_PATTERN =
 /** The pattern of a mainland mobile number, with an optional +86 / 86 prefix. */
 export const MOBILE_PATTERN = "^(\\+?86)?1[3-9][0-9]{9}$";
 
+const ID_NUMBER = new RegExp(ID_NUMBER_PATTERN);
+const MOBILE = new RegExp(MOBILE_PATTERN);
+
 /** True when `value` is an 18-character resident identity number with a valid GB 11643 check digit. */
 export function isResidentIdNumber(value: string): boolean {
-  if (!new RegExp(ID_NUMBER_PATTERN).test(value)) return false;
+  if (!ID_NUMBER.test(value)) return false;
   let sum = 0;
   for (let i = 0; i < 17; i++) sum += Number(value[i]) * ID_WEIGHTS[i];
   return ID_CHECK[sum % 11] === value[17].toUpperCase();
@@ -23,7 +26,7 @@ export function isResidentIdNumber(value: string): boolean {
 
 /** True when `value` is a mainland mobile number. */
 export function isMobileNumber(value: string): boolean {
-  return new RegExp(MOBILE_PATTERN).test(value);
+  return MOBILE.test(value);
 }
 
 /** Masks an identifier for messages, so an error never prints the identifier it refuses. */
