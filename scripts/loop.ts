@@ -21,6 +21,8 @@ import {
   runLoop,
   type Scenario,
 } from "../src/loop/mod.ts";
+import { openNativeDb } from "../src/db/native.ts";
+import { writeEventsParquet } from "../src/loop/parquet.ts";
 import { integerOption, parseArgs, required, runCommand, writeOut } from "./_cli.ts";
 import { prepareRun } from "./_scoring.ts";
 
@@ -28,7 +30,7 @@ const USAGE =
   `Usage: deno task loop --data <dataset folder> --model <model.json> --scenario <scenario.json> --out <folder> [--compare <b.json>] [--seed N] [--replications N] [--lenient] [--engine native|wasm]
 Simulates discovery (warning batches, applications), dispatch by the model's routing, department queues
 and time limits over the scenario's horizon and replications (--seed and --replications override the
-scenario's). Writes <out>/events.csv, <out>/loop.json, the offline report <out>/loop.html and, when the
+scenario's). Writes <out>/events.csv (and the same rows typed in <out>/events.parquet), <out>/loop.json, the offline report <out>/loop.html and, when the
 scenario assists cases, <out>/assistance.csv. With --compare, scenario B runs with A's seed and replications
 (replication r of both shares its random numbers): <out>/comparison.json holds A, B and the paired
 difference B − A with a Student-t 95% interval per department and overall, <out>/loop_b.json B's figures,
@@ -106,6 +108,14 @@ await runCommand(USAGE, async () => {
   const { input, results, report, warnings, assistance, seconds } = simulate(scenarioFile, scenario);
   const departmentIds = scenario.departments.map((d) => d.id);
   const eventsPath = await writeOut(out, "events.csv", eventsCsv(results, departmentIds, input.clock));
+  const parquetDb = await openNativeDb({ threads: 1 });
+  try {
+    const parquetPath = eventsPath.replace(/events\.csv$/, "events.parquet");
+    await writeEventsParquet(parquetDb, eventsPath, `${parquetPath}.part`);
+    await Deno.rename(`${parquetPath}.part`, parquetPath);
+  } finally {
+    await parquetDb.close();
+  }
   const jsonPath = await writeOut(out, "loop.json", outputJson("loop.json", report));
   const view = loopReport(report, results);
   let comparison: LoopComparison | null = null, comparisonPath = "";

@@ -371,6 +371,7 @@ export const loopOverallSchema = loopFigures(
     "censored_at_horizon",
     "transfers",
     "escalated_cases",
+    "escalated_to_office",
   ] as const,
 ).extend({ share_in_need: loopFigureSchema.optional() });
 
@@ -395,6 +396,7 @@ const needEstimate = z.strictObject({
   source: z.string(),
 });
 const fundsFigures = z.strictObject({ person_times: loopFigureSchema, yuan: loopFigureSchema });
+const channelFunds = fundsFigures.extend({ by_type: dataRecord(fundsFigures) });
 
 /** `loop.json` (contract §5): the scenario as run, the model and data, and the figures across replications. */
 export const loopJsonSchema = z.strictObject({
@@ -408,10 +410,11 @@ export const loopJsonSchema = z.strictObject({
     start_date: z.string(),
     time_limit_days: num,
     batches: z.array(num),
+    warnings: z.enum(["every_batch", "split"]),
     applications_per_day: num,
     applications_department: z.string().nullable(),
     applications_from_dataset: num,
-    escalation: z.strictObject({ at_risk_share: num }).nullable(),
+    escalation: z.strictObject({ at_risk_share: num, to: z.string().optional() }).nullable(),
     max_transfers: num,
   }),
   model: z.strictObject({ id: z.string(), version: z.string(), sha256: z.string() }).nullable(),
@@ -420,6 +423,7 @@ export const loopJsonSchema = z.strictObject({
   interval: z.string(),
   warnings: z.strictObject({
     households_per_batch: num,
+    households_per_year: num,
     by_band: counts.nullable(),
     routing: z.string(),
   }),
@@ -429,17 +433,23 @@ export const loopJsonSchema = z.strictObject({
   ]).nullable(),
   assistance: z.strictObject({
     source: z.string(),
-    pilot: z.strictObject({ person_times: num, yuan: num, note: z.string() }),
+    pilot: z.strictObject({ person_times: num, yuan: num, by_type: counts, note: z.string() }),
     person_times: loopFigureSchema,
     yuan: loopFigureSchema,
     time_to_assistance_days: loopFigureSchema,
-    by_channel: z.strictObject({ warning: fundsFigures, application: fundsFigures }),
+    time_to_assistance_p50_days: loopFigureSchema,
+    time_to_assistance_p90_days: loopFigureSchema,
+    time_to_assistance_distribution: z.array(
+      z.strictObject({ from: num, to: num.nullable(), share: loopFigureSchema }),
+    ),
+    by_channel: z.strictObject({ warning: channelFunds, application: channelFunds }),
     by_type: dataRecord(fundsFigures),
   }).nullable(),
   overall: loopOverallSchema,
   departments: dataRecord(loopDepartmentSchema),
   cleared_within_limit_by_band: dataRecord(loopFigureSchema),
   cleared_within_limit_by_channel: z.strictObject({ warning: loopFigureSchema, application: loopFigureSchema }),
+  cleared_within_limit_by_assistance: dataRecord(loopFigureSchema).nullable(),
   definitions: dataRecord(z.string()),
 });
 

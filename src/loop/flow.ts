@@ -100,6 +100,7 @@ export const EVENT = {
   assisted: 8,
   at_risk: 9,
   transferred: 10,
+  escalated: 11,
 } as const;
 /** The `event` column's words. */
 export const EVENT_NAMES = [
@@ -114,6 +115,7 @@ export const EVENT_NAMES = [
   "assisted",
   "at_risk",
   "transferred",
+  "escalated",
 ];
 
 /** One case of a replication. */
@@ -142,6 +144,8 @@ export interface Case {
   transfers: number;
   /** Escalated (督办) once at risk. */
   escalated: boolean;
+  /** Tasks taken over by the higher office (`escalation.to`). */
+  toOffice: number;
   /** Its tasks not yet finished. */
   open: Task[];
   /** Executing departments (indices) still to queue after the first. */
@@ -189,6 +193,19 @@ export interface ReplicationResult {
   daily: { waiting: Int32Array[]; open: Int32Array };
 }
 
+/**
+ * The batch (0 … batches − 1) a warned household enters under `warnings: "split"`: FNV-1a of its
+ * id, scaled to [0, 1) and cut into equal shares; the same in every replication and scenario.
+ */
+export function batchOfHousehold(householdId: string, batches: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < householdId.length; i++) {
+    h ^= householdId.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return Math.min(batches - 1, Math.floor((h / 4294967296) * batches));
+}
+
 /** Indices and samplers of the scenario's departments. */
 interface DepartmentPlan {
   index: Map<string, number>;
@@ -234,6 +251,8 @@ class Replication {
   readonly #departments: Department[];
   /** Under the band discipline applications queue after warnings of every band. */
   readonly #applicationClass: number;
+  /** The higher office's department index (`escalation.to`), −1 without one. */
+  readonly #office: number;
   #alreadyOpen = 0;
   #applications = 0;
 
@@ -261,6 +280,8 @@ class Replication {
       })
     );
     this.#applicationClass = input.warnings.reduce((m, w) => Math.max(m, w.band + 1), 0);
+    const to = input.scenario.escalation?.to;
+    this.#office = to === undefined ? -1 : this.#plan.index.get(to)!;
   }
 
   /** Schedules discovery and the daily samples, runs to the horizon, and reads the monitors. */
@@ -306,9 +327,14 @@ class Replication {
       first: index.get(w.first)!,
       then: w.then.map((d) => index.get(d)!),
     }));
-    this.#scenario.discovery.batches.forEach((batch, b) => {
+    const batches = this.#scenario.discovery.batches;
+    const split = this.#scenario.discovery.warnings === "split";
+    const batchOf = split ? routed.map(({ w }) => batchOfHousehold(w.householdId, batches.length)) : null;
+    batches.forEach((batch, b) => {
       this.#env.at(this.#input.clock.fromDay(batch.day), Priority.arrival, () => {
-        for (const { w, first, then } of routed) {
+        for (let k = 0; k < routed.length; k++) {
+          if (batchOf && batchOf[k] !== b) continue;
+          const { w, first, then } = routed[k];
           if (this.#openByHousehold.has(w.householdId)) this.#alreadyOpen++;
           else this.#create(`W${b + 1}-${w.householdId}`, w.householdId, "warning", w.band, first, then);
         }
@@ -404,6 +430,7 @@ class Replication {
       stage: 0,
       transfers: 0,
       escalated: false,
+      toOffice: 0,
       open: [],
       then,
     };
@@ -440,6 +467,23 @@ class Replication {
     this.#tasks[d]?.push(task);
     this.#record(c, d, EVENT.queued);
     this.#departments[d].request(task);
+    const stageLimit = this.#scenario.departments[d].time_limit_days;
+    if (this.#office >= 0 && d !== this.#office && stageLimit !== undefined && Number.isNaN(task.started)) {
+      const at = this.#env.now + stageLimit;
+      if (at <= this.#horizon) this.#env.at(at, Priority.observe, () => this.#toOffice(task));
+    }
+  }
+
+  /** 上报督办: a task still waiting is withdrawn from its department and queued at the higher office. */
+  #toOffice(task: Task): void {
+    const d = task.department;
+    if (!this.#departments[d].withdraw(task)) return;
+    const c = task.caseIndex, kase = this.#cases[c];
+    kase.open.splice(kase.open.indexOf(task), 1);
+    kase.pending--;
+    kase.toOffice++;
+    this.#record(c, d, EVENT.escalated);
+    this.#queue(c, this.#office);
   }
 
   /**
@@ -523,6 +567,9 @@ class Replication {
     if (!Number.isNaN(kase.cleared)) return;
     this.#record(c, -1, EVENT.at_risk);
     kase.escalated = true;
+    if (this.#office >= 0) {
+      for (const t of [...kase.open]) if (t.department !== this.#office) this.#toOffice(t);
+    }
     for (const t of kase.open) this.#departments[t.department].escalate(t);
   }
 

@@ -5,11 +5,22 @@
  * by band and channel, and assistance against the pilot's figures; with `--compare`, scenario A
  * against B with paired intervals ({@link comparisonSection}).
  */
-import * as Plot from "@observablehq/plot";
 import { formatInterval, formatPercent } from "../base/format.ts";
 import { departmentLabel } from "../report/labels.ts";
 import type { Column, Report, Row, Section } from "../report/view.ts";
 import type { LoopComparison, PairedFigure } from "./compare.ts";
+import {
+  backlogPlot,
+  backlogSeries,
+  clearedPlot,
+  clearedRows,
+  delayPlot,
+  delayRows,
+  fundsPlot,
+  fundsRows,
+  queuePlot,
+  queueSeries,
+} from "./figures.ts";
 import type { ReplicationResult } from "./flow.ts";
 import type { loopJson } from "./run.ts";
 import type { Figure } from "./summary.ts";
@@ -37,27 +48,6 @@ function shareText(f: Figure | undefined): string {
 
 /** A share figure as an interval cell. */
 const share = (f: Figure | undefined) => (f ? { value: f.mean, ci95: f.ci95 } : null);
-
-/** Queue length per department over time: mean and 5–95% band across replications, by whole day. */
-export function queueSeries(results: readonly ReplicationResult[], departmentIds: readonly string[]) {
-  const rows: { department: string; day: number; mean: number; low: number; high: number }[] = [];
-  if (results.length === 0) return rows;
-  const days = results[0].daily.open.length;
-  const values = new Float64Array(results.length);
-  departmentIds.forEach((id, d) => {
-    for (let t = 0; t < days; t++) {
-      let sum = 0;
-      results.forEach((r, k) => {
-        values[k] = r.daily.waiting[d][t];
-        sum += values[k];
-      });
-      const sorted = Float64Array.from(values).sort();
-      const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * (sorted.length - 1) + 0.5))];
-      rows.push({ department: departmentLabel(id), day: t, mean: sum / results.length, low: at(0.05), high: at(0.95) });
-    }
-  });
-  return rows;
-}
 
 /** The report tree. `dayLabel` names the time axis (calendar or working days). */
 export function loopReport(json: LoopJson, results: readonly ReplicationResult[]): Report {
@@ -102,6 +92,8 @@ export function loopReport(json: LoopJson, results: readonly ReplicationResult[]
         ["平均办结 Mean time to clear", numberText(o.time_to_clear_days, 2)],
         ["期末未结 Open at the horizon", numberText(o.open_at_horizon)],
         ["其中超时 of which past due", numberText(o.breached_at_horizon)],
+        ["督办案件 Escalated cases", numberText(o.escalated_cases)],
+        ["上报督办任务 Tasks taken over by the higher office", numberText(o.escalated_to_office)],
         ["总体利用率 Utilisation", shareText(o.utilisation)],
       ].map(([metric, value]): Row => ({ metric, value })),
     }],
@@ -139,25 +131,12 @@ export function loopReport(json: LoopJson, results: readonly ReplicationResult[]
       {
         kind: "figure",
         caption: "排队长度 Tasks waiting per department by day: mean (line) and 5–95% of replications (band)",
-        plot: {
-          width: 760,
-          height: 50 + 60 * Object.keys(json.departments).length,
-          marginRight: 170,
-          x: { label: `${unit} →` },
-          y: { label: "waiting", grid: true },
-          fy: { label: null, padding: 0.15 },
-          marks: [
-            Plot.areaY(series, {
-              x: "day",
-              y1: "low",
-              y2: "high",
-              fy: "department",
-              fill: "#4e79a7",
-              fillOpacity: 0.25,
-            }),
-            Plot.lineY(series, { x: "day", y: "mean", fy: "department", stroke: "#4e79a7" }),
-          ],
-        },
+        plot: queuePlot(series, unit),
+      },
+      {
+        kind: "figure",
+        caption: "积压 Backlog: cases open by day, mean (line) and 5–95% of replications (band)",
+        plot: backlogPlot(backlogSeries(results), unit),
       },
     ],
   });
@@ -173,7 +152,15 @@ export function loopReport(json: LoopJson, results: readonly ReplicationResult[]
           share: share(f),
         })),
         ...Object.entries(json.cleared_within_limit_by_channel).map(([c, f]): Row => ({ group: c, share: share(f) })),
+        ...Object.entries(json.cleared_within_limit_by_assistance ?? {}).map(([t, f]): Row => ({
+          group: `assistance ${t}`,
+          share: share(f),
+        })),
       ],
+    }, {
+      kind: "figure",
+      caption: "限时内销号 Share cleared within the limit, with 95% intervals across replications",
+      plot: clearedPlot(clearedRows(json)),
     }],
   });
   const a = json.assistance;
@@ -183,6 +170,16 @@ export function loopReport(json: LoopJson, results: readonly ReplicationResult[]
       title: { zh: "帮扶", en: "Assistance" },
       notes: [a.source, `pilot: ${a.pilot.person_times} person-times, ${a.pilot.yuan} yuan (${a.pilot.note})`],
       blocks: [{
+        kind: "figure",
+        caption: "帮扶人次 Person-times a year by type: the warning channel simulated (95% interval) against the pilot",
+        plot: fundsPlot(fundsRows(json)),
+      }, {
+        kind: "figure",
+        caption: `帮扶时效 Time to assistance: share of deliveries per day (median ${
+          numberText(a.time_to_assistance_p50_days)
+        }, 90th percentile ${numberText(a.time_to_assistance_p90_days)} ${unit})`,
+        plot: delayPlot(delayRows(json), unit),
+      }, {
         kind: "table",
         columns: [col("type", "类型", "Type"), col("times", "人次", "Person-times"), col("yuan", "金额（元）", "Yuan")],
         rows: [
@@ -196,6 +193,11 @@ export function loopReport(json: LoopJson, results: readonly ReplicationResult[]
             times: numberText(f.person_times),
             yuan: numberText(f.yuan, 0),
           })),
+          {
+            type: "pilot, warning channel 试点",
+            times: String(a.pilot.person_times),
+            yuan: String(a.pilot.yuan),
+          },
           { type: "all", times: numberText(a.person_times), yuan: numberText(a.yuan, 0) },
           { type: "time to assistance (days)", times: numberText(a.time_to_assistance_days, 2), yuan: null },
         ],

@@ -22,6 +22,8 @@ export interface Task {
   finished: number;
   /** Escalated (督办): served before every task that is not. */
   escalated: boolean;
+  /** Withdrawn from the queue before it started (taken over by a higher office). */
+  withdrawn?: boolean;
 }
 
 /** What a department tells its owner. */
@@ -108,6 +110,15 @@ export class Department {
     this.#urgent.push(task);
   }
 
+  /** Withdraws a waiting task from the queue (it will never start here); false if it is not waiting. */
+  withdraw(task: Task): boolean {
+    if (task.withdrawn || !Number.isNaN(task.started) || Number.isNaN(task.queued)) return false;
+    task.withdrawn = true;
+    this.#waiting--;
+    this.queueLength.set(this.#env.now, this.#waiting);
+    return true;
+  }
+
   #start(task: Task): void {
     const env = this.#env;
     task.started = env.now;
@@ -134,6 +145,7 @@ export class Department {
 
   #next(): Task | undefined {
     if (this.#waiting === 0) return undefined;
+    while (this.#urgentHead < this.#urgent.length && this.#urgent[this.#urgentHead].withdrawn) this.#urgentHead++;
     if (this.#urgentHead < this.#urgent.length) {
       this.#waiting--;
       return this.#urgent[this.#urgentHead++];
@@ -141,7 +153,7 @@ export class Department {
     for (let k = 0; k < this.#queues.length; k++) {
       const q = this.#queues[k];
       let head = this.#heads[k];
-      while (head < q.length && !Number.isNaN(q[head].started)) head++; // escalated and already served
+      while (head < q.length && (!Number.isNaN(q[head].started) || q[head].withdrawn)) head++; // served or withdrawn
       if (head < q.length) {
         const task = q[head++];
         this.#heads[k] = head;

@@ -3,7 +3,14 @@ import { calendarClock, type Clock, workingClock } from "./clock.ts";
 import { type LoopInput, type ReplicationResult, runReplication } from "./flow.ts";
 import type { NeedEstimate } from "./cases.ts";
 import type { Scenario } from "./scenario.ts";
-import { type Figure, PILOT_ASSISTANCE, summarizeAssistance, summarizeReplications } from "./summary.ts";
+import {
+  clearedWithinLimitByAssistance,
+  type Figure,
+  PILOT_ASSISTANCE,
+  PILOT_BY_TYPE,
+  summarizeAssistance,
+  summarizeReplications,
+} from "./summary.ts";
 
 /** The scenario's clock (`calendar` by default; `working` from `start_date`, with holidays and make-up workdays). */
 export function clockOf(scenario: Scenario): Clock {
@@ -56,6 +63,7 @@ export function loopJson(input: LoopInput, results: readonly ReplicationResult[]
       start_date: s.start_date,
       time_limit_days: s.time_limit_days,
       batches: s.discovery.batches.map((b) => b.day),
+      warnings: s.discovery.warnings,
       applications_per_day: s.discovery.applications_per_day,
       applications_department: s.discovery.applications_department ?? null,
       applications_from_dataset: s.discovery.applications_from_dataset,
@@ -69,6 +77,9 @@ export function loopJson(input: LoopInput, results: readonly ReplicationResult[]
     interval: "mean across replications with a Student-t 95% interval of the replication figures",
     warnings: {
       households_per_batch: input.warnings.length,
+      households_per_year: s.discovery.warnings === "split"
+        ? input.warnings.length * (s.discovery.batches.length > 0 ? 1 : 0)
+        : input.warnings.length * s.discovery.batches.length,
       by_band: context.warnedByBand ?? null,
       routing:
         "first: the responsible department (competent when no indicator dispatches), then the executing departments in parallel (src/model/routing.ts)",
@@ -80,15 +91,20 @@ export function loopJson(input: LoopInput, results: readonly ReplicationResult[]
           "the dataset's verified rows in need: type shares per channel, amounts resampled from amount_yuan of the type and channel; temporary assistance is given at verification (assist first), other types when the case is cleared; counted when delivered by the horizon",
         pilot: {
           ...PILOT_ASSISTANCE,
-          note: "the pilot county's figures for 687 warnings over two batches (person-times, yuan)",
+          by_type: PILOT_BY_TYPE,
+          note:
+            "the pilot county's figures for 687 warnings over two batches, after verification (person-times, yuan): compare with by_channel.warning",
         },
-        ...summarizeAssistance(results, input.assistance.types),
+        ...summarizeAssistance(results, input.assistance.types, { limit: s.time_limit_days }),
       }
       : null,
     overall: summary.overall,
     departments: summary.departments,
     cleared_within_limit_by_band: summary.cleared_within_limit_by_band,
     cleared_within_limit_by_channel: summary.cleared_within_limit_by_channel,
+    cleared_within_limit_by_assistance: input.assistance
+      ? clearedWithinLimitByAssistance(results, s.time_limit_days, input.assistance.types)
+      : null,
     definitions: {
       wait_days: "started − queued, over tasks queued after warm-up that started by the horizon",
       share_wait_at_most_1_day: "share of those waits ≤ 1 day",
@@ -103,6 +119,12 @@ export function loopJson(input: LoopInput, results: readonly ReplicationResult[]
         "cases passed on (转办) after a department's work, by its transfer_probability, at most max_transfers per case; the due time does not move (the first department keeps the clock)",
       escalated_cases:
         "cases still open at escalation.at_risk_share of their limit (督办): their waiting and later tasks go ahead of the others",
+      escalated_to_office:
+        "tasks taken over by the higher office escalation.to: those of an at-risk case still waiting, and any still waiting past its department's time_limit_days (event escalated, then queued at the office)",
+      cleared_within_limit_by_assistance:
+        "cleared_within_limit by the assistance type the case received; none: not in need or no type",
+      time_to_assistance_distribution:
+        "share of deliveries (cases created after warm-up) by whole days from creation to assistance, the last bin open-ended",
     },
   };
 }

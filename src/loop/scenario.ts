@@ -85,6 +85,15 @@ export const ScenarioSchema = z.strictObject({
   time_limit_days: positive("time_limit_days"),
   discovery: z.strictObject({
     batches: z.array(z.strictObject({ day: nonNegative("day") })).default([]),
+    /**
+     * `every_batch` (the default): each batch warns every household the model warns. `split`: the
+     * model's warned households are divided among the batches (each enters in one batch, the same
+     * one in every replication and scenario: by a hash of its id), as the pilot's two batches
+     * together held the year's 687 warnings.
+     */
+    warnings: z.enum(["every_batch", "split"], { error: "warnings must be every_batch or split" }).default(
+      "every_batch",
+    ),
     applications_per_day: nonNegative("applications_per_day").default(0),
     applications_department: z.string().min(1).optional(),
     /**
@@ -112,6 +121,12 @@ export const ScenarioSchema = z.strictObject({
       1,
       "at_risk_share must be at most 1",
     ),
+    /**
+     * A higher office (a listed department, e.g. the county's supervision office 县督办) that takes
+     * over escalated work: a case's tasks still waiting when it is at risk, and any task still
+     * waiting past its department's `time_limit_days`, leave their queue and are served there.
+     */
+    to: z.string().min(1, "escalation.to must name a department").optional(),
   }).optional(),
   /** Transfers per case at most (first-question responsibility: after that the department keeps the case). */
   max_transfers: z.number().int("max_transfers must be a whole number").min(0, "max_transfers must be ≥ 0").default(
@@ -174,6 +189,10 @@ function crossCheck(raw: unknown, file: string): Problem[] {
         );
       }
     });
+  }
+  const to = (s.escalation as { to?: unknown } | undefined)?.to;
+  if (typeof to === "string" && Array.isArray(s.departments) && !ids.has(to)) {
+    out.push(scenarioProblem(file, ["escalation", "to"], `department "${to}" is not listed in departments`));
   }
   if (horizon !== null && typeof s.warmup_days === "number" && s.warmup_days >= horizon) {
     out.push(

@@ -14,7 +14,7 @@
  * - `open_at_horizon`: tasks waiting or in service at the horizon (department); cases open (overall),
  *   split into `breached_at_horizon` (past due) and `censored_at_horizon` (not yet due).
  */
-import { type ReplicationResult } from "./flow.ts";
+import type { Case, ReplicationResult } from "./flow.ts";
 import { summarize, type Summary } from "./stats.ts";
 
 /** A figure across replications, as `loop.json` writes it. */
@@ -46,7 +46,8 @@ export type OverallSummary =
     | "breached_at_horizon"
     | "censored_at_horizon"
     | "transfers"
-    | "escalated_cases",
+    | "escalated_cases"
+    | "escalated_to_office",
     Figure
   >
   & { share_in_need?: Figure };
@@ -100,9 +101,10 @@ export function overallFigures(r: ReplicationResult, limit: number, verifies: bo
     staff += d.staff;
   }
   let cleared = 0, breached = 0, censored = 0, known = 0, within = 0, clearSum = 0, clearCount = 0;
-  let verified = 0, need = 0, transfers = 0, escalated = 0;
+  let verified = 0, need = 0, transfers = 0, escalated = 0, toOffice = 0;
   for (const c of r.cases) {
     transfers += c.transfers;
+    toOffice += c.toOffice;
     if (c.escalated) escalated++;
     const open = Number.isNaN(c.cleared);
     if (open) {
@@ -138,17 +140,18 @@ export function overallFigures(r: ReplicationResult, limit: number, verifies: bo
     censored_at_horizon: censored,
     transfers,
     escalated_cases: escalated,
+    escalated_to_office: toOffice,
   };
   if (verifies) out.share_in_need = ratio(need, verified);
   return out;
 }
 
-/** `cleared_within_limit` per group (band id or channel) in one replication. */
-function groupFigures(r: ReplicationResult, limit: number, groupOf: (band: number, channel: string) => string) {
+/** `cleared_within_limit` per group (band id, channel or assistance type) in one replication. */
+function groupFigures(r: ReplicationResult, limit: number, groupOf: (c: Case) => string) {
   const known = new Map<string, number>(), within = new Map<string, number>();
   for (const c of r.cases) {
     if (c.created < r.warmup || c.due > r.horizon) continue;
-    const g = groupOf(c.band, c.channel);
+    const g = groupOf(c);
     known.set(g, (known.get(g) ?? 0) + 1);
     if (c.cleared - c.created <= limit) within.set(g, (within.get(g) ?? 0) + 1);
   }
@@ -182,8 +185,10 @@ export function summarizeReplications(
       results.map((r) => departmentFigures(r, d, options.limit, spec.time_limit_days !== undefined)),
     ) as DepartmentSummary;
   });
-  const byBand = results.map((r) => groupFigures(r, options.limit, (band) => (band >= 0 ? options.bandIds[band] : "")));
-  const byChannel = results.map((r) => groupFigures(r, options.limit, (_, channel) => channel));
+  const byBand = results.map((r) =>
+    groupFigures(r, options.limit, (c) => (c.band >= 0 ? options.bandIds[c.band] : ""))
+  );
+  const byChannel = results.map((r) => groupFigures(r, options.limit, (c) => c.channel));
   return {
     overall,
     departments,
@@ -197,40 +202,112 @@ export function summarizeReplications(
   };
 }
 
-/** The pilot's assistance figures (Xiaochang: 687 warnings over two batches), for comparison. */
+/**
+ * `cleared_within_limit` by the assistance type the case received (`none`: verified not in need,
+ * or in need with no type drawn), over the cases whose outcome is known (as the overall figure).
+ */
+export function clearedWithinLimitByAssistance(
+  results: readonly ReplicationResult[],
+  limit: number,
+  types: readonly string[],
+): Record<string, Figure> {
+  const per = results.map((r) => groupFigures(r, limit, (c) => (c.assistance >= 0 ? types[c.assistance] : "none")));
+  return Object.fromEntries([...types, "none"].map((t) => [t, figure(per.map((f) => f(t)))]));
+}
+
+/**
+ * The pilot's assistance figures (Xiaochang: 687 warnings over two batches, verified by the
+ * departments; the mission's source), for comparison with the warning channel.
+ */
 export const PILOT_ASSISTANCE = { person_times: 404, yuan: 1_192_000 } as const;
+/** The pilot's person-times by assistance type (education 117, medical 111, employment 63, temporary 99, charity 14). */
+export const PILOT_BY_TYPE: Readonly<Record<string, number>> = {
+  education: 117,
+  medical: 111,
+  employment: 63,
+  temporary: 99,
+  charity: 14,
+};
+
+/** One bin of the time-to-assistance distribution: [from, to) days (`to` null: open-ended). */
+export interface DelayBin {
+  from: number;
+  to: number | null;
+  share: Figure;
+}
+
+/**
+ * The time-to-assistance distribution (creation → delivery, cases created after warm-up): per
+ * replication, the share of deliveries in each whole-day bin [k, k + 1) for k < `upTo`, and one
+ * open bin [upTo, ∞); then across replications. Also the 50th and 90th percentiles.
+ */
+export function delayDistribution(delays: readonly (readonly number[])[], upTo: number) {
+  const bins: DelayBin[] = [];
+  const shares = delays.map((ds) => {
+    const counts = new Array(upTo + 1).fill(0);
+    for (const d of ds) counts[Math.min(upTo, Math.floor(d))]++;
+    return counts.map((n) => ratio(n, ds.length));
+  });
+  for (let k = 0; k <= upTo; k++) {
+    bins.push({ from: k, to: k < upTo ? k + 1 : null, share: figure(shares.map((s) => s[k])) });
+  }
+  const quantile = (q: number) =>
+    figure(delays.map((ds) => {
+      if (ds.length === 0) return null;
+      const sorted = Float64Array.from(ds).sort();
+      return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+    }));
+  return { bins, p50: quantile(0.5), p90: quantile(0.9) };
+}
 
 /**
  * Assistance delivered by the horizon, across replications: person-times and yuan by type and in
  * total, and the time from a case's creation to its assistance (cases created after warm-up).
  */
-export function summarizeAssistance(results: readonly ReplicationResult[], types: readonly string[]) {
+export function summarizeAssistance(
+  results: readonly ReplicationResult[],
+  types: readonly string[],
+  options: { limit: number },
+) {
   const per = results.map((r) => {
     const count = types.map(() => 0), yuan = types.map(() => 0);
-    const channel = { warning: { count: 0, yuan: 0 }, application: { count: 0, yuan: 0 } };
-    let delaySum = 0, delayCount = 0;
+    const zeros = () => ({ count: 0, yuan: 0, typeCount: types.map(() => 0), typeYuan: types.map(() => 0) });
+    const channel = { warning: zeros(), application: zeros() };
+    const delays: number[] = [];
+    let delaySum = 0;
     for (const c of r.cases) {
       if (c.assistance < 0 || Number.isNaN(c.assisted)) continue;
       count[c.assistance]++;
       yuan[c.assistance] += c.amount;
-      channel[c.channel].count++;
-      channel[c.channel].yuan += c.amount;
+      const ch = channel[c.channel];
+      ch.count++;
+      ch.yuan += c.amount;
+      ch.typeCount[c.assistance]++;
+      ch.typeYuan[c.assistance] += c.amount;
       if (c.created >= r.warmup) {
         delaySum += c.assisted - c.created;
-        delayCount++;
+        delays.push(c.assisted - c.created);
       }
     }
-    return { count, yuan, channel, delay: ratio(delaySum, delayCount) };
+    return { count, yuan, channel, delay: ratio(delaySum, delays.length), delays };
   });
   const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
   const funds = (ch: "warning" | "application") => ({
     person_times: figure(per.map((p) => p.channel[ch].count)),
     yuan: figure(per.map((p) => p.channel[ch].yuan)),
+    by_type: Object.fromEntries(types.map((t, i) => [t, {
+      person_times: figure(per.map((p) => p.channel[ch].typeCount[i])),
+      yuan: figure(per.map((p) => p.channel[ch].typeYuan[i])),
+    }])),
   });
+  const distribution = delayDistribution(per.map((p) => p.delays), Math.ceil(2 * options.limit));
   return {
     person_times: figure(per.map((p) => sum(p.count))),
     yuan: figure(per.map((p) => sum(p.yuan))),
     time_to_assistance_days: figure(per.map((p) => p.delay)),
+    time_to_assistance_p50_days: distribution.p50,
+    time_to_assistance_p90_days: distribution.p90,
+    time_to_assistance_distribution: distribution.bins,
     by_channel: { warning: funds("warning"), application: funds("application") },
     by_type: Object.fromEntries(
       types.map((t, i) => [t, {
