@@ -6,7 +6,9 @@ import { notebookAssets, readAsset } from "./scripts/_notebook_data.ts";
 
 const NOTEBOOKS = resolve(import.meta.dirname ?? ".", "notebooks");
 /** The pages: each is an HTML file in notebooks/ with its module beside it. */
-const PAGES = ["index", "calibrate", "audit", "household"].filter((p) => existsSync(resolve(NOTEBOOKS, `${p}.html`)));
+const PAGES = ["index", "calibrate", "audit", "household", "loop"].filter((p) =>
+  existsSync(resolve(NOTEBOOKS, `${p}.html`))
+);
 
 const TYPES: Record<string, string> = { csv: "text/csv; charset=utf-8", json: "application/json; charset=utf-8" };
 

@@ -1,118 +1,19 @@
 /**
- * The loop's figures as pure functions: series from replications or `loop.json`, and the Plot
- * options that draw them. `deno task loop`'s HTML report and the 闭环 Loop page draw the same
- * options (the page with the browser's document, the report through `src/report`).
+ * The loop's figures as Plot options over the series of `series.ts`. `deno task loop`'s HTML
+ * report and the 闭环 Loop page draw the same options (the page with the browser's document, the
+ * report through `src/report`).
  */
 import * as Plot from "@observablehq/plot";
 import { departmentLabel } from "../report/labels.ts";
-import type { ReplicationResult } from "./flow.ts";
-import type { loopJson } from "./run.ts";
-import type { Figure } from "./summary.ts";
-
-type LoopJson = ReturnType<typeof loopJson>;
-
-/** A day's value across replications: mean and the 5–95% band. */
-export interface BandPoint {
-  day: number;
-  mean: number;
-  low: number;
-  high: number;
-}
-
-function across(values: Float64Array): { mean: number; low: number; high: number } {
-  let sum = 0;
-  for (const v of values) sum += v;
-  const sorted = Float64Array.from(values).sort();
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * (sorted.length - 1) + 0.5))];
-  return { mean: sum / values.length, low: at(0.05), high: at(0.95) };
-}
-
-/** Queue length per department over time: mean and 5–95% band across replications, by whole day. */
-export function queueSeries(results: readonly ReplicationResult[], departmentIds: readonly string[]) {
-  const rows: (BandPoint & { department: string })[] = [];
-  if (results.length === 0) return rows;
-  const days = results[0].daily.open.length;
-  const values = new Float64Array(results.length);
-  departmentIds.forEach((id, d) => {
-    for (let t = 0; t < days; t++) {
-      results.forEach((r, k) => (values[k] = r.daily.waiting[d][t]));
-      rows.push({ department: departmentLabel(id), day: t, ...across(values) });
-    }
-  });
-  return rows;
-}
-
-/** The backlog (cases open) over time: mean and 5–95% band across replications, by whole day. */
-export function backlogSeries(results: readonly ReplicationResult[]): BandPoint[] {
-  const rows: BandPoint[] = [];
-  if (results.length === 0) return rows;
-  const values = new Float64Array(results.length);
-  for (let t = 0; t < results[0].daily.open.length; t++) {
-    results.forEach((r, k) => (values[k] = r.daily.open[t]));
-    rows.push({ day: t, ...across(values) });
-  }
-  return rows;
-}
-
-/** One bar of the cleared-within-the-limit figure. */
-export interface ShareRow {
-  facet: string;
-  group: string;
-  mean: number;
-  low: number;
-  high: number;
-}
-
-const shareRow = (facet: string, group: string, f: Figure): ShareRow | null =>
-  f.mean === null ? null : { facet, group, mean: f.mean, low: f.ci95?.[0] ?? f.mean, high: f.ci95?.[1] ?? f.mean };
-
-/** The share cleared within the limit: overall, by department, band, channel and assistance type. */
-export function clearedRows(json: LoopJson): ShareRow[] {
-  const rows: (ShareRow | null)[] = [shareRow("总体 overall", "all", json.overall.cleared_within_limit)];
-  for (const [id, f] of Object.entries(json.departments)) {
-    rows.push(shareRow("部门 department", departmentLabel(id), f.cleared_within_limit));
-  }
-  for (const [b, f] of Object.entries(json.cleared_within_limit_by_band)) rows.push(shareRow("档 band", b, f));
-  for (const [c, f] of Object.entries(json.cleared_within_limit_by_channel)) rows.push(shareRow("渠道 channel", c, f));
-  for (const [t, f] of Object.entries(json.cleared_within_limit_by_assistance ?? {})) {
-    rows.push(shareRow("帮扶类型 assistance", t, f));
-  }
-  return rows.filter((r): r is ShareRow => r !== null);
-}
-
-/** The time-to-assistance distribution as bars (share of deliveries per day bin, with its interval). */
-export function delayRows(json: LoopJson) {
-  return (json.assistance?.time_to_assistance_distribution ?? []).map((b) => ({
-    from: b.from,
-    to: b.to ?? b.from + 1,
-    label: b.to === null ? `≥${b.from}` : String(b.from),
-    mean: b.share.mean ?? 0,
-    low: b.share.ci95?.[0] ?? b.share.mean ?? 0,
-    high: b.share.ci95?.[1] ?? b.share.mean ?? 0,
-  }));
-}
-
-/** Person-times and yuan by assistance type: the warning channel simulated against the pilot's figures. */
-export function fundsRows(json: LoopJson) {
-  const a = json.assistance;
-  if (!a) return [];
-  const warning = a.by_channel.warning.by_type;
-  const types = [...new Set([...Object.keys(warning), ...Object.keys(a.pilot.by_type)])].sort();
-  const rows: { type: string; source: string; person_times: number; low: number; high: number }[] = [];
-  for (const t of types) {
-    const f = warning[t]?.person_times;
-    rows.push({
-      type: t,
-      source: "simulated 模拟",
-      person_times: f?.mean ?? 0,
-      low: f?.ci95?.[0] ?? f?.mean ?? 0,
-      high: f?.ci95?.[1] ?? f?.mean ?? 0,
-    });
-    const pilot = a.pilot.by_type[t] ?? 0;
-    rows.push({ type: t, source: "pilot 试点", person_times: pilot, low: pilot, high: pilot });
-  }
-  return rows;
-}
+import type { BandPoint, delayRows, fundsRows, queueSeries, ShareRow } from "./series.ts";
+import {
+  CASE_LANE,
+  type CaseStep,
+  type CaseTrace,
+  type LaneDeadline,
+  type LaneSpan,
+  type SwimlaneView,
+} from "./swimlane.ts";
 
 const BLUE = "#4e79a7", ORANGE = "#f28e2b";
 
@@ -148,19 +49,20 @@ export function backlogPlot(series: readonly BandPoint[], unit: string, width = 
   };
 }
 
-/** Share cleared within the limit per group, faceted by kind of group, with 95% intervals. */
+/** Share cleared within the limit per group (one bar each, coloured by kind of group), with 95% intervals. */
 export function clearedPlot(rows: readonly ShareRow[], width = 760): Plot.PlotOptions {
+  const label = (r: ShareRow) => `${r.facet} · ${r.group}`;
   return {
     width,
-    height: 40 + 18 * rows.length + 20 * new Set(rows.map((r) => r.facet)).size,
-    marginLeft: 150,
-    marginRight: 120,
+    height: 50 + 17 * rows.length,
+    marginLeft: 230,
     x: { percent: true, label: "cleared within the limit 限时内销号 (%) →", grid: true },
-    y: { label: null },
-    fy: { label: null },
+    y: { domain: rows.map(label), label: null },
+    color: { legend: false },
     marks: [
-      Plot.barX(rows, { x: "mean", y: "group", fy: "facet", fill: BLUE, fillOpacity: 0.6 }),
-      Plot.ruleY(rows, { x1: "low", x2: "high", y: "group", fy: "facet", stroke: "#333" }),
+      Plot.barX(rows, { x: "mean", y: label, fill: "facet", fillOpacity: 0.7 }),
+      Plot.ruleY(rows, { x1: "low", x2: "high", y: label, stroke: "#333" }),
+      Plot.ruleX([0]),
     ],
   };
 }
@@ -201,6 +103,49 @@ export function fundsPlot(rows: ReturnType<typeof fundsRows>, width = 760): Plot
         text: (d: { person_times: number }) => d.person_times.toFixed(0),
         dx: 4,
         textAnchor: "start",
+      }),
+    ],
+  };
+}
+
+/** The swimlane of one case at one step: waiting (light) and working (dark) spans per lane, deadlines, the current event. */
+export function swimlanePlot(view: SwimlaneView, trace: CaseTrace, width = 760): Plot.PlotOptions {
+  const last = trace.steps.length > 0 ? trace.steps[trace.steps.length - 1].day : trace.created;
+  const label = (lane: string) => (lane === CASE_LANE ? "案件 case" : departmentLabel(lane));
+  return {
+    width,
+    height: 60 + 34 * view.lanes.length,
+    marginLeft: 170,
+    x: { domain: [trace.created, Math.max(trace.due, last) + 1], label: "day 天 →", grid: true },
+    y: { domain: view.lanes.map(label), label: null },
+    color: { domain: ["waiting", "working"], range: ["#bab0ac", "#4e79a7"] },
+    marks: [
+      Plot.barX(view.spans, {
+        x1: "from",
+        x2: "to",
+        y: (d: LaneSpan) => label(d.lane),
+        fill: "kind",
+        inset: 4,
+      }),
+      Plot.tickX(view.deadlines, {
+        x: "day",
+        y: (d: LaneDeadline) => label(d.lane),
+        stroke: (d: LaneDeadline) => (d.kind === "due" ? "#e15759" : "#f28e2b"),
+        strokeWidth: 2,
+      }),
+      Plot.dot([view.current], {
+        x: "day",
+        y: () => label(view.currentLane),
+        r: 6,
+        fill: "#e15759",
+        stroke: "white",
+      }),
+      Plot.text([view.current], {
+        x: "day",
+        y: () => label(view.currentLane),
+        text: (d: CaseStep) => d.event,
+        dy: -12,
+        fontWeight: "bold",
       }),
     ],
   };

@@ -35,6 +35,7 @@ export * from "./events.ts";
 export * from "./run.ts";
 export * from "./report.ts";
 export * from "./figures.ts";
+export * from "./series.ts";
 export * from "./swimlane.ts";
 export * from "./views.ts";
 export * from "./parquet.ts";

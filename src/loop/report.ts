@@ -9,18 +9,8 @@ import { formatInterval, formatPercent } from "../base/format.ts";
 import { departmentLabel } from "../report/labels.ts";
 import type { Column, Report, Row, Section } from "../report/view.ts";
 import type { LoopComparison, PairedFigure } from "./compare.ts";
-import {
-  backlogPlot,
-  backlogSeries,
-  clearedPlot,
-  clearedRows,
-  delayPlot,
-  delayRows,
-  fundsPlot,
-  fundsRows,
-  queuePlot,
-  queueSeries,
-} from "./figures.ts";
+import { backlogPlot, clearedPlot, delayPlot, fundsPlot, queuePlot } from "./figures.ts";
+import { backlogSeries, clearedRows, delayRows, fundsRows, queueSeries } from "./series.ts";
 import type { ReplicationResult } from "./flow.ts";
 import type { loopJson } from "./run.ts";
 import type { Figure } from "./summary.ts";

@@ -73,7 +73,11 @@ export function caseTrace(
   for (let e = 0; e < code.length; e++) {
     if (caseIndex[e] !== c) continue;
     const d = department[e];
-    steps.push({ day: clock.toDay(time[e]), department: d >= 0 ? departmentIds[d] : null, event: EVENT_NAMES[code[e]] });
+    steps.push({
+      day: clock.toDay(time[e]),
+      department: d >= 0 ? departmentIds[d] : null,
+      event: EVENT_NAMES[code[e]],
+    });
   }
   const stageLimits: Record<string, number> = {};
   for (const d of new Set(kase.departments)) {

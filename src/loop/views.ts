@@ -4,7 +4,7 @@
  * Worker computes and posts back (plain data, no functions: it crosses `postMessage`).
  */
 import { type LoopInput, type ReplicationResult, runReplication } from "./flow.ts";
-import { backlogSeries, clearedRows, delayRows, fundsRows, queueSeries } from "./figures.ts";
+import { backlogSeries, clearedRows, delayRows, fundsRows, queueSeries } from "./series.ts";
 import { clockOf, type LoopContext, loopJson } from "./run.ts";
 import { type CaseTrace, caseTrace, teachingCases } from "./swimlane.ts";
 
