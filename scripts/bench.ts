@@ -137,7 +137,7 @@ await runCommand(USAGE, async () => {
     results.loop_events_per_s = Math.round(events / (ms / 1000));
     results.loop_vs_full_score = round(ms / results.full_score_native_ms);
     log(
-      `loop (${scenario.replications} replications × ${scenario.horizon_days} days, ${scenarioFile}: ${input.warnings.length} warned households ${scenario.discovery.warnings === "split" ? "split among" : "in each of"} ${scenario.discovery.batches.length} batches + ${scenario.discovery.applications_per_day} applications/day; ${cases} cases, ${events} events): ${
+      `loop (${scenario.replications} replications × ${scenario.horizon_days} days, ${scenarioFile}: ${input.warnings.length} warned households (${scenario.discovery.warnings}) × ${scenario.discovery.batches.length} batches + ${scenario.discovery.applications_per_day} applications/day; ${cases} cases, ${events} events): ${
         ms.toFixed(1)
       } ms median of 3 (target ≤ 2000 ms) = ${results.loop_vs_full_score}× the full native score of this run (${results.full_score_native_ms} ms); ${results.loop_events_per_s} events/s`,
     );

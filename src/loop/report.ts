@@ -57,9 +57,15 @@ export function loopReport(json: LoopJson, results: readonly ReplicationResult[]
           { label: { zh: "时限", en: "Time limit" }, value: `${s.time_limit_days} ${unit}` },
           { label: { zh: "预警批次", en: "Warning batches" }, value: s.batches.join(", ") || "—" },
           {
-            label: { zh: "每批预警户数", en: "Warned households per batch" },
-            value: String(json.warnings.households_per_batch),
+            label: { zh: "预警户数", en: "Warned households" },
+            value: s.warnings === "split"
+              ? `${json.warnings.households_per_batch}, split among the batches (each once a year)`
+              : `${json.warnings.households_per_batch} in every batch`,
           },
+          { label: { zh: "年预警数", en: "Warnings a year" }, value: String(json.warnings.households_per_year) },
+          ...(s.escalation?.to
+            ? [{ label: { zh: "督办", en: "Escalated to" }, value: departmentLabel(s.escalation.to) }]
+            : []),
           { label: { zh: "日均申请", en: "Applications per day" }, value: String(s.applications_per_day) },
         ],
       },

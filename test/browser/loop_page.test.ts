@@ -140,6 +140,38 @@ describe.skipIf(!HAS_CHROMIUM)("the loop page in Chromium", () => {
     expect(foreignRequests(log, server.url)).toEqual([]);
   });
 
+  it("lowering a band cut-off warns more households, re-scored as deno task loop re-scores them", async () => {
+    const before = await readValue<PageRun & { views: { json: { warnings: { households_per_year: number } } } }>(
+      page,
+      "run",
+    );
+    await page.locator('input[data-control="band:yellow"]').evaluate((el: HTMLInputElement) => {
+      el.value = "8";
+      el.dispatchEvent(new Event("input", { bubbles: true }));
+      el.dispatchEvent(new Event("change", { bubbles: true }));
+    });
+    await page.waitForFunction(
+      (old) => {
+        const v = (globalThis as {
+          __notebook?: { values: Record<string, { views?: { json: { warnings: { households_per_year: number } } } }> };
+        }).__notebook?.values.run;
+        return v?.views !== undefined && v.views.json.warnings.households_per_year !== old;
+      },
+      before.views.json.warnings.households_per_year,
+      { timeout: 120_000 },
+    );
+    await page.waitForFunction(() => (globalThis as { __notebook?: { ready: boolean } }).__notebook?.ready === true);
+    const after = await readValue<PageRun & { views: { json: { warnings: { households_per_year: number } } } }>(
+      page,
+      "run",
+    );
+    expect(after.views.json.warnings.households_per_year).toBeGreaterThan(
+      before.views.json.warnings.households_per_year,
+    );
+    await expectSameAsCli(await readValue(page, "raw"), after.views, "lower-yellow");
+    expect(log.errors).toEqual([]);
+  });
+
   it("the swimlane steps forward and back through one case's events", async () => {
     const lane = page.getByTestId("swimlane");
     const step = async () => Number(await lane.getAttribute("data-step"));
