@@ -14,7 +14,15 @@ import demoScenario from "../scenarios/demo.json" with { type: "json" };
 import { InputError, type Problem } from "../src/contract/mod.ts";
 import { type Population, populationOf } from "../src/evaluate/population.ts";
 import { routingOf } from "../src/model/mod.ts";
-import { backlogPlot, clearedPlot, delayPlot, fundsPlot, queuePlot, swimlanePlot } from "../src/loop/figures.ts";
+import {
+  backlogPlot,
+  clearedPlot,
+  delayPlot,
+  fundsPlot,
+  queuePlot,
+  swimlanePlot,
+  yuanPlot,
+} from "../src/loop/figures.ts";
 import { prepareLoop } from "../src/loop/prepare.ts";
 import { type Scenario, scenarioOf } from "../src/loop/scenario.ts";
 import { swimlaneAt } from "../src/loop/swimlane.ts";
@@ -57,6 +65,7 @@ interface Cells {
   backlogFigure: HTMLElement;
   clearedFigure: HTMLElement;
   fundsFigure: HTMLElement;
+  yuanFigure: HTMLElement;
   delayFigure: HTMLElement;
   stepper: ViewElement<SwimlanePick>;
   pick: SwimlanePick;
@@ -168,7 +177,7 @@ cell("problems", ["run"], (run) =>
 
 /** A figure cell: drawn from the run's views, empty when the scenario cannot run. */
 const figureCell = (
-  name: "queueFigure" | "backlogFigure" | "clearedFigure" | "fundsFigure" | "delayFigure",
+  name: "queueFigure" | "backlogFigure" | "clearedFigure" | "fundsFigure" | "yuanFigure" | "delayFigure",
   show: string,
   draw: (v: LoopViews, width: number) => HTMLElement | null,
 ) =>
@@ -215,6 +224,12 @@ figureCell("fundsFigure", "fig-funds", (v, w) =>
     `帮扶人次 Person-times a year by type, warning channel, against the pilot's 404 person-times and 1,192,000 yuan`,
     fundsPlot(v.funds, w),
     "fig-funds",
+  ));
+figureCell("yuanFigure", "fig-yuan", (v, w) =>
+  v.yuan.length === 0 ? null : plotFigure(
+    "帮扶金额 Yuan a year by type, warning channel; the total against the pilot's 1,192,000 yuan",
+    yuanPlot(v.yuan, w),
+    "fig-yuan",
   ));
 figureCell("delayFigure", "fig-delay", (v, w) =>
   v.delay.length === 0 ? null : plotFigure(

@@ -5,7 +5,7 @@
  */
 import * as Plot from "@observablehq/plot";
 import { departmentLabel } from "../report/labels.ts";
-import type { BandPoint, delayRows, fundsRows, queueSeries, ShareRow } from "./series.ts";
+import type { BandPoint, delayRows, fundsRows, queueSeries, ShareRow, yuanRows } from "./series.ts";
 import {
   CASE_LANE,
   type CaseStep,
@@ -101,6 +101,31 @@ export function fundsPlot(rows: ReturnType<typeof fundsRows>, width = 760): Plot
         y: "source",
         fy: "type",
         text: (d: { person_times: number }) => d.person_times.toFixed(0),
+        dx: 4,
+        textAnchor: "start",
+      }),
+    ],
+  };
+}
+
+/** Yuan a year by type (warning channel, with interval) and the total beside the pilot's 1,192,000. */
+export function yuanPlot(rows: ReturnType<typeof yuanRows>, width = 760): Plot.PlotOptions {
+  const label = (r: { type: string; source: string }) => `${r.type} · ${r.source}`;
+  return {
+    width,
+    height: 50 + 22 * rows.length,
+    marginLeft: 190,
+    marginRight: 90,
+    x: { label: "yuan a year 元 →", grid: true, tickFormat: "~s" },
+    y: { domain: rows.map(label), label: null },
+    color: { domain: ["simulated 模拟", "pilot 试点"], range: [BLUE, ORANGE] },
+    marks: [
+      Plot.barX(rows, { x: "yuan", y: label, fill: "source" }),
+      Plot.ruleY(rows, { x1: "low", x2: "high", y: label, stroke: "#333" }),
+      Plot.text(rows, {
+        x: "yuan",
+        y: label,
+        text: (d: { yuan: number }) => Math.round(d.yuan).toLocaleString("en-US"),
         dx: 4,
         textAnchor: "start",
       }),

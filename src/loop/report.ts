@@ -9,8 +9,8 @@ import { formatInterval, formatPercent } from "../base/format.ts";
 import { departmentLabel } from "../report/labels.ts";
 import type { Column, Report, Row, Section } from "../report/view.ts";
 import type { LoopComparison, PairedFigure } from "./compare.ts";
-import { backlogPlot, clearedPlot, delayPlot, fundsPlot, queuePlot } from "./figures.ts";
-import { backlogSeries, clearedRows, delayRows, fundsRows, queueSeries } from "./series.ts";
+import { backlogPlot, clearedPlot, delayPlot, fundsPlot, queuePlot, yuanPlot } from "./figures.ts";
+import { backlogSeries, clearedRows, delayRows, fundsRows, queueSeries, yuanRows } from "./series.ts";
 import type { ReplicationResult } from "./flow.ts";
 import type { loopJson } from "./run.ts";
 import type { Figure } from "./summary.ts";
@@ -169,6 +169,11 @@ export function loopReport(json: LoopJson, results: readonly ReplicationResult[]
         kind: "figure",
         caption: "帮扶人次 Person-times a year by type: the warning channel simulated (95% interval) against the pilot",
         plot: fundsPlot(fundsRows(json)),
+      }, {
+        kind: "figure",
+        caption:
+          "帮扶金额 Yuan a year by type: the warning channel simulated (95% interval), the total against the pilot",
+        plot: yuanPlot(yuanRows(json)),
       }, {
         kind: "figure",
         caption: `帮扶时效 Time to assistance: share of deliveries per day (median ${

@@ -113,3 +113,22 @@ export function fundsRows(json: LoopJson) {
   }
   return rows;
 }
+
+/** Yuan a year by assistance type through the warning channel (with interval), and the total beside the pilot's. */
+export function yuanRows(json: LoopJson) {
+  const a = json.assistance;
+  if (!a) return [];
+  const row = (type: string, source: string, f: Figure | undefined) => ({
+    type,
+    source,
+    yuan: f?.mean ?? 0,
+    low: f?.ci95?.[0] ?? f?.mean ?? 0,
+    high: f?.ci95?.[1] ?? f?.mean ?? 0,
+  });
+  const warning = a.by_channel.warning;
+  return [
+    ...Object.keys(warning.by_type).sort().map((t) => row(t, "simulated 模拟", warning.by_type[t].yuan)),
+    row("all 合计", "simulated 模拟", warning.yuan),
+    row("all 合计", "pilot 试点", { mean: a.pilot.yuan, ci95: null }),
+  ];
+}

@@ -4,7 +4,7 @@
  * Worker computes and posts back (plain data, no functions: it crosses `postMessage`).
  */
 import { type LoopInput, type ReplicationResult, runReplication } from "./flow.ts";
-import { backlogSeries, clearedRows, delayRows, fundsRows, queueSeries } from "./series.ts";
+import { backlogSeries, clearedRows, delayRows, fundsRows, queueSeries, yuanRows } from "./series.ts";
 import { clockOf, type LoopContext, loopJson } from "./run.ts";
 import { type CaseTrace, caseTrace, teachingCases } from "./swimlane.ts";
 
@@ -20,6 +20,7 @@ export interface LoopViews {
   cleared: ReturnType<typeof clearedRows>;
   delay: ReturnType<typeof delayRows>;
   funds: ReturnType<typeof fundsRows>;
+  yuan: ReturnType<typeof yuanRows>;
   /** Cases of replication 1 for the swimlane. */
   traces: CaseTrace[];
   /** Milliseconds the replications took. */
@@ -66,6 +67,7 @@ export function loopViews(
     cleared: clearedRows(json),
     delay: delayRows(json),
     funds: fundsRows(json),
+    yuan: yuanRows(json),
     traces,
     simulateMs: options.simulateMs ?? 0,
   };

@@ -92,7 +92,9 @@ describe.skipIf(!HAS_CHROMIUM)("the loop page in Chromium", () => {
   it("runs the demo scenario in a worker and draws every figure, offline", async () => {
     const first = await readValue<PageRun>(page, "run");
     expect(first.views).toBeDefined();
-    for (const id of ["fig-queue", "fig-backlog", "fig-cleared", "fig-swimlane"]) {
+    for (
+      const id of ["fig-queue", "fig-backlog", "fig-cleared", "fig-funds", "fig-yuan", "fig-delay", "fig-swimlane"]
+    ) {
       await expect(page.getByTestId(id).locator("svg").count()).resolves.toBeGreaterThan(0);
     }
     console.log(
