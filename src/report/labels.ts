@@ -58,7 +58,7 @@ export function categoryLabel(code: string | null | undefined): string {
 
 // ---------------------------------------------------------------- departments
 
-/** The departments the default model's indicators name (a model may name others). */
+/** The departments the default model's indicators name, and the demo loop's escalation office (a model may name others). */
 export type DepartmentId =
   | "civil_affairs"
   | "agriculture"
@@ -72,6 +72,7 @@ export type DepartmentId =
   | "disabled_federation"
   | "water"
   | "charity_federation"
+  | "county_office"
   | "unassigned";
 
 /** Chinese and English names of the departments. */
@@ -88,6 +89,7 @@ export const DEPARTMENT_LABELS: Record<DepartmentId, Label> = {
   disabled_federation: { zh: "残联", en: "Disabled persons' federation" },
   water: { zh: "水利", en: "Water" },
   charity_federation: { zh: "慈善总会", en: "Charity federation" },
+  county_office: { zh: "县督办", en: "County supervision office" },
   unassigned: { zh: "未指定", en: "Unassigned" },
 };
 
