@@ -6,7 +6,7 @@
 import { InputError } from "../src/contract/mod.ts";
 import { pseudonymize, readDatasetFolder } from "../src/ingest/mod.ts";
 import { anonymizeAction, decodeCsv, importKey } from "../src/ingest/anonymize.ts";
-import { checkOut, parseArgs, printError, required, runCommand, UsageError, writeOut } from "./_cli.ts";
+import { checkOut, parseArgs, print, printError, required, runCommand, UsageError, writeOut } from "./_cli.ts";
 
 const USAGE = `Usage: deno task anonymize --in <raw folder> --out <dataset folder> --key-file <file> --columns <a,b,…>
 Replaces the values of the named columns in every CSV file with keyed pseudonyms (HMAC-SHA256).
@@ -91,7 +91,7 @@ await runCommand(USAGE, async () => {
     outputs.push({ name: file.name, content: result.csv });
     for (const [col, n] of Object.entries(result.replaced)) {
       found.add(col);
-      console.log(`${file.name}: column ${col}: ${n} values pseudonymized`);
+      print(`${file.name}: column ${col}: ${n} values pseudonymized`);
     }
   }
   const missing = columns.filter((c) => !found.has(c));
@@ -109,5 +109,5 @@ await runCommand(USAGE, async () => {
     if (name.includes("/")) await Deno.mkdir(`${outDir}/${name}`.replace(/\/[^/]*$/, ""), { recursive: true });
     await writeOut(outDir, name, content);
   }
-  console.log(`Pseudonymized dataset written to ${outDir}`);
+  print(`Pseudonymized dataset written to ${outDir}`);
 });

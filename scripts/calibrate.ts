@@ -6,6 +6,7 @@
  * `<out>/calibration.html`, the full threshold sweep (`sweep.csv`, `sweep_villages.csv`) and
  * `run.json`.
  */
+import { shown } from "../src/base/terminal.ts";
 import { outputJson } from "../src/contract/outputs.ts";
 import { modelDigest } from "../src/contract/mod.ts";
 import { InputError } from "../src/contract/mod.ts";
@@ -78,7 +79,7 @@ function methodOf(args: Args): CalibrationMethod {
   if (target !== undefined) {
     const frame = String(args.frame ?? "survey");
     if (!(FRAME_NAMES as readonly string[]).includes(frame)) {
-      throw new UsageError(`Unknown frame "${frame}"; expected one of ${FRAME_NAMES.join(", ")}`);
+      throw new UsageError(`Unknown frame "${shown(frame)}"; expected one of ${FRAME_NAMES.join(", ")}`);
     }
     if (!(target > 0 && target < 1)) {
       throw new UsageError(`Option --target-precision needs a number between 0 and 1 but found ${target}`);
@@ -90,7 +91,9 @@ function methodOf(args: Args): CalibrationMethod {
     const qs = quantiles.split(",").map((q) => q.trim());
     const values = qs.map((q) => {
       if (!/^(0?\.\d+|0|1)$/.test(q) || !(Number(q) > 0 && Number(q) < 1)) {
-        throw new UsageError(`Option --quantiles needs numbers between 0 and 1 separated by commas but found "${q}"`);
+        throw new UsageError(
+          `Option --quantiles needs numbers between 0 and 1 separated by commas but found "${shown(q)}"`,
+        );
       }
       return Number(q);
     });
@@ -99,7 +102,7 @@ function methodOf(args: Args): CalibrationMethod {
   const c: Capacity = {};
   if (capacity !== undefined) {
     if (!Number.isInteger(capacity) || capacity < 0) {
-      throw new UsageError(`Option --capacity needs a whole number ≥ 0 but found "${args.capacity}"`);
+      throw new UsageError(`Option --capacity needs a whole number ≥ 0 but found "${shown(String(args.capacity))}"`);
     }
     c.overall = capacity;
   }
@@ -109,7 +112,7 @@ function methodOf(args: Args): CalibrationMethod {
       const m = /^\s*([A-Za-z0-9_]+)\s*=\s*(\d+)\s*$/.exec(part);
       if (!m) {
         throw new UsageError(
-          `Option --capacity-department needs department=N entries separated by commas but found "${part}"`,
+          `Option --capacity-department needs department=N entries separated by commas but found "${shown(part)}"`,
         );
       }
       c.departments[m[1]] = Number(m[2]);
@@ -141,7 +144,9 @@ await runCommand(USAGE, async () => {
   const modelFile = required(args, "model");
   const method = methodOf(args);
   const upper = String(args.upper ?? "shift");
-  if (upper !== "shift" && upper !== "keep") throw new UsageError(`Unknown --upper "${upper}"; expected shift or keep`);
+  if (upper !== "shift" && upper !== "keep") {
+    throw new UsageError(`Unknown --upper "${shown(upper)}"; expected shift or keep`);
+  }
   const seed = integerOption(args, "seed", DEFAULT_SEED, 0);
   if (seed > 4294967295) throw new UsageError(`Option --seed needs a 32-bit whole number but found ${seed}`);
   const replicates = integerOption(args, "replicates", DEFAULT_REPLICATES, 1);

@@ -4,6 +4,7 @@
  * the total, members, per-capita score, band, and the departments the warning is routed to.
  */
 import { InputError } from "../src/contract/mod.ts";
+import { shown } from "../src/base/terminal.ts";
 import { dispatches, indicatorDepartment, routeHousehold, routingOf } from "../src/model/routing.ts";
 import { explainHousehold } from "../src/score/mod.ts";
 import { outFolder, parseArgs, print, required, runCommand, writeOut } from "./_cli.ts";
@@ -20,7 +21,8 @@ await runCommand(USAGE, async () => {
     flags: ["lenient", "force"],
   });
   const id = required(args, "household");
-  const jsonName = `explain_${id.replaceAll(/[^A-Za-z0-9_-]/g, "_")}.json`;
+  // A file name of at most 120 characters of the id, whatever the id holds.
+  const jsonName = `explain_${id.replaceAll(/[^A-Za-z0-9_-]/g, "_").slice(0, 120)}.json`;
   if (typeof args.out === "string") await outFolder(args, [jsonName], [required(args, "model")]);
   const run = await prepareRun(args);
   const explanation = await explainHousehold(run.db, run.compiled, id);
@@ -29,8 +31,8 @@ await runCommand(USAGE, async () => {
     throw new InputError([{
       file: `${run.report.folder}/households`,
       column: "household_id",
-      value: id,
-      message: `No household with household_id "${id}"`,
+      value: shown(id),
+      message: `No household with household_id "${shown(id)}"`,
     }]);
   }
   const { household: h, indicators } = explanation;

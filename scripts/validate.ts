@@ -1,7 +1,7 @@
 /** `deno task validate --data <folder> [--lenient --out <folder>]`: the dataset validation report. */
 import { formatLoadReport, loadDataset, readDatasetFolder, rejectedCsv } from "../src/ingest/mod.ts";
 import { openDb } from "../src/db/mod.ts";
-import { engineOf, parseArgs, required, runCommand, writeOut } from "./_cli.ts";
+import { engineOf, parseArgs, print, printError, required, runCommand, writeOut } from "./_cli.ts";
 
 const USAGE =
   `Usage: deno task validate --data <dataset folder> [--lenient --out <folder>] [--engine native|wasm] [--timings]
@@ -17,11 +17,11 @@ await runCommand(USAGE, async () => {
   const db = await openDb(engineOf(args));
   const report = await loadDataset(db, files, { folder, lenient, timings: args.timings === true });
   await db.close();
-  for (const t of report.timings ?? []) console.error(`${t.step.padEnd(24)} ${t.ms.toFixed(1).padStart(9)} ms`);
-  console.log(formatLoadReport(report));
+  for (const t of report.timings ?? []) printError(`${t.step.padEnd(24)} ${t.ms.toFixed(1).padStart(9)} ms`);
+  print(formatLoadReport(report));
   if (lenient && typeof args.out === "string") {
     const path = await writeOut(args.out, "rejected.csv", rejectedCsv(report.rejected));
-    console.log(`Rejected rows with their reasons: ${path}`);
+    print(`Rejected rows with their reasons: ${path}`);
   }
   if (!report.valid) Deno.exit(2);
 });

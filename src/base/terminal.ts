@@ -28,3 +28,15 @@ export function terminalSafe(text: string, options: { lines?: boolean } = {}): s
   }
   return out;
 }
+
+/** The longest value a message quotes whole (the ingest's rule too: `src/ingest/_csv_scan.ts`). */
+export const SHOWN_LENGTH = 200;
+
+/**
+ * A value as a message quotes it: whole up to {@link SHOWN_LENGTH} characters, else its start and
+ * its length (`"HHH…H… (5001 characters)"`), so a 2 MB field is never printed back whole.
+ */
+export function shown(value: string): string {
+  const text = String(value);
+  return text.length <= SHOWN_LENGTH ? text : `${text.slice(0, SHOWN_LENGTH)}… (${text.length} characters)`;
+}

@@ -63,15 +63,25 @@ function jsonNesting(text: string): number {
   return max;
 }
 
+/**
+ * Refuses a model file of more than {@link MODEL_LIMITS}`.bytes` (an `InputError` naming the limit
+ * and the size): called with the file's size before it is read, and with the text's size.
+ */
+export function checkModelSize(bytes: number, file: string): void {
+  if (bytes <= MODEL_LIMITS.bytes) return;
+  throw new InputError([{
+    file,
+    value: `${bytes} bytes`,
+    message: `Model file is too large: ${bytes} bytes, and the limit is ${MODEL_LIMITS.bytes} bytes`,
+  }]);
+}
+
 /** Refuses text beyond {@link MODEL_LIMITS} before it is parsed, naming the limit and the value. */
 function checkModelText(text: string, file: string): void {
   const fail = (value: string, message: string) => {
     throw new InputError([{ file, value, message }]);
   };
-  if (text.length > MODEL_LIMITS.bytes || utf8Bytes(text) > MODEL_LIMITS.bytes) {
-    const bytes = utf8Bytes(text);
-    fail(`${bytes} bytes`, `Model file is too large: ${bytes} bytes, and the limit is ${MODEL_LIMITS.bytes} bytes`);
-  }
+  if (text.length > MODEL_LIMITS.bytes || utf8Bytes(text) > MODEL_LIMITS.bytes) checkModelSize(utf8Bytes(text), file);
   const depth = jsonNesting(text);
   if (depth > MODEL_LIMITS.depth) {
     fail(

@@ -32,6 +32,8 @@ import {
   MIN_LABELED,
 } from "./frames.ts";
 import { ratio, wilsonInterval } from "./wilson.ts";
+import { ownValue } from "../base/lookup.ts";
+import { shown } from "../base/terminal.ts";
 import { compileGroups, MEMBER_GROUP_NAMES, memberGroupDefinitions, type MemberGroupId } from "../model/groups.ts";
 
 /** Disparity ratios outside these bounds are flagged (the four-fifths rule and its reciprocal). */
@@ -96,8 +98,9 @@ export async function readMemberGroups(
   householdIds: readonly string[],
 ): Promise<MemberGroups> {
   const { groups, skipped } = memberGroupDefinitions(schema.members);
-  const flags: MemberGroups["flags"] = {};
-  const definitions: MemberGroups["definitions"] = {};
+  // Keyed by the fixed group ids only; null-prototype so that no inherited name is ever found.
+  const flags: MemberGroups["flags"] = Object.create(null);
+  const definitions: MemberGroups["definitions"] = Object.create(null);
   if (groups.length > 0) {
     const { compiled, sql } = compileGroups(groups, schema, "audit groups");
     const rows = await db.all(sql);
@@ -149,8 +152,8 @@ export function valueDimension(
     if (r === undefined) {
       throw new RangeError(
         `Expected the reference of ${spec.id} to be one of its groups (${
-          groups.slice(0, 12).map((g) => `"${g}"`).join(", ")
-        }${groups.length > 12 ? ", …" : ""}) but found "${reference}"`,
+          groups.slice(0, 12).map((g) => `"${shown(g)}"`).join(", ")
+        }${groups.length > 12 ? ", …" : ""}) but found "${shown(reference)}"`,
       );
     }
     ref = r;
@@ -183,7 +186,7 @@ export function flagDimension(
   if (reference !== undefined) {
     ref = groups.indexOf(reference);
     if (ref < 0) {
-      throw new RangeError(`Expected the reference of ${id} to be "with" or "without" but found "${reference}"`);
+      throw new RangeError(`Expected the reference of ${id} to be "with" or "without" but found "${shown(reference)}"`);
     }
     rule = "chosen by the user (--reference)";
   }
@@ -217,7 +220,7 @@ export function auditDimensions(
   const known = new Set(["town", "village", "category", "elderly", "disabled", "child", "single"]);
   for (const key of Object.keys(references)) {
     if (!known.has(key)) {
-      throw new RangeError(`Expected a reference for one of ${[...known].join(", ")} but found "${key}"`);
+      throw new RangeError(`Expected a reference for one of ${[...known].join(", ")} but found "${shown(key)}"`);
     }
   }
   if (input.towns) {
@@ -252,7 +255,7 @@ export function auditDimensions(
       { id: "category", name_zh: "管理类别", name_en: "Management category", definition: "households.category" },
       input.categories,
       references.category,
-      (c) => `${CATEGORY_LABELS_ZH[c as keyof typeof CATEGORY_LABELS_ZH] ?? ""} ${c}`.trim(),
+      (c) => `${ownValue(CATEGORY_LABELS_ZH as Record<string, string>, c) ?? ""} ${c}`.trim(),
     ),
   );
   for (const id of ["elderly", "disabled", "child"] as const) {
@@ -437,15 +440,15 @@ export function auditDimension(
   };
 }
 
-/** Parses `--reference town=花园镇,category=dibao`. */
+/** Parses `--reference town=花园镇,category=dibao` (a null-prototype record: only the given keys exist). */
 export function parseReferences(text: string | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = Object.create(null);
   if (text === undefined || text === "") return out;
   for (const part of text.split(",")) {
     const m = /^([a-z_]+)=(.+)$/.exec(part.trim());
     if (!m) {
       throw new RangeError(
-        `Expected --reference entries written dimension=group (e.g. category=dibao) but found "${part}"`,
+        `Expected --reference entries written dimension=group (e.g. category=dibao) but found "${shown(part)}"`,
       );
     }
     out[m[1]] = m[2];

@@ -113,12 +113,16 @@ export function departmentWorkloadOf(
   return Object.fromEntries(population.departments.map((d, i) => [d, counts[i]]));
 }
 
-/** Warned households per band id (model order), plus `none`. */
+/**
+ * Warned households per band id (model order), plus `none` for the households in no band (a model
+ * may not name a band `none`: `src/contract/model.ts`). Every key is an own property, so a band
+ * named `__proto__` or `constructor` is counted like any other.
+ */
 export function bandCounts(bands: Int8Array, bandCuts: readonly BandCut[]): Record<string, number> {
   const counts = new Int32Array(bandCuts.length + 1);
   for (let h = 0; h < bands.length; h++) counts[bands[h] + 1]++;
-  const out: Record<string, number> = {};
-  bandCuts.forEach((b, i) => (out[b.id] = counts[i + 1]));
-  out.none = counts[0];
-  return out;
+  if (bandCuts.some((b) => b.id === "none")) {
+    throw new RangeError(`Expected no band named "none" (it counts the households in no band)`);
+  }
+  return Object.fromEntries([...bandCuts.map((b, i) => [b.id, counts[i + 1]] as const), ["none", counts[0]]]);
 }

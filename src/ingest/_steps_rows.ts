@@ -7,6 +7,7 @@
  */
 import { CATEGORY_CODES, type TableName, VERIFIED_CHANNELS } from "../contract/mod.ts";
 import { quoteIdent as q, quoteText as lit } from "../base/sql.ts";
+import { SHOWN_LENGTH } from "../base/terminal.ts";
 import { type LoadContext, rejectedRowsSql as rejectedRows, type StepResult } from "./_context.ts";
 
 /** One rule for the values of a column of one table. */
@@ -47,6 +48,15 @@ function fileName(ctx: LoadContext, table: TableName): string {
   return ctx.state.raws[table]!.file.split("/").pop()!;
 }
 
+/**
+ * SQL quoting a text value inside a message: whole up to {@link SHOWN_LENGTH} characters, else its
+ * start and its length (as `shown` in `src/base/terminal.ts`), so a long value is never echoed whole.
+ */
+function shownSql(expr: string): string {
+  return `CASE WHEN length(${expr}) <= ${SHOWN_LENGTH} THEN ${expr} ` +
+    `ELSE left(${expr}, ${SHOWN_LENGTH}) || '… (' || length(${expr}) || ' characters)' END`;
+}
+
 /** SQL selecting the problem rows of one rule. */
 function checkSql(table: TableName, from: string, check: RowCheck): string {
   const col = q(check.column);
@@ -67,7 +77,9 @@ function checkSql(table: TableName, from: string, check: RowCheck): string {
       );
     case "unique":
       return `SELECT ${lit(table)}, "#row", ${lit(check.column)}, ${col}, ` +
-        `'Duplicate ${check.column} "' || ${col} || '" (first at row ' || first_row || '); ${check.column} must be unique' ` +
+        `'Duplicate ${check.column} "' || ${
+          shownSql(col)
+        } || '" (first at row ' || first_row || '); ${check.column} must be unique' ` +
         `FROM (SELECT "#row", ${col}, min("#row") OVER (PARTITION BY ${col}) AS first_row FROM ${from} WHERE ${col} IS NOT NULL AND ${col} <> '') WHERE "#row" > first_row`;
   }
 }
@@ -93,15 +105,17 @@ export function checkMemberReferences(ctx: LoadContext): Promise<StepResult> {
   if (!H || !M) return Promise.resolve({});
   const rows = [
     `SELECT 'members', m."#row", 'household_id', m.household_id, ` +
-    `'household_id "' || m.household_id || '" is not in ' || ${
+    `'household_id "' || ${shownSql("m.household_id")} || '" is not in ' || ${
       lit(fileName(ctx, "households"))
     } || '; add the household or fix the id' ` +
-    `FROM ${M} m WHERE m.household_id IS NOT NULL AND m.household_id NOT IN (SELECT household_id FROM ${H} WHERE household_id IS NOT NULL)`,
+    `FROM ${M} m WHERE m.household_id IS NOT NULL AND m.household_id NOT IN (SELECT household_id FROM ${H} WHERE household_id IS NOT NULL)` +
+    // A households table with no rows is reported once (header only), not once per member.
+    ` AND EXISTS (SELECT 1 FROM ${H})`,
   ];
   if (ctx.lenient) {
     rows.push(
       `SELECT 'members', m."#row", 'household_id', m.household_id, ` +
-        `'Its household "' || m.household_id || '" was rejected (households row ' || h."#row" || ')' ` +
+        `'Its household "' || ${shownSql("m.household_id")} || '" was rejected (households row ' || h."#row" || ')' ` +
         `FROM ${M} m JOIN ${H} h USING (household_id) WHERE h."#row" IN ${rejectedRows("households")} ` +
         `AND NOT EXISTS (SELECT 1 FROM ${H} h2 WHERE h2.household_id = m.household_id AND h2."#row" NOT IN ${
           rejectedRows("households")
@@ -120,10 +134,10 @@ export function checkMembersPerHousehold(ctx: LoadContext): Promise<StepResult> 
   return Promise.resolve({
     rows: [
       `SELECT 'households', h."#row", 'household_id', h.household_id, ` +
-      `'Household "' || h.household_id || '" has no member rows in ${memberFile}' || ` +
+      `'Household "' || ${shownSql("h.household_id")} || '" has no member rows in ${memberFile}' || ` +
       `CASE WHEN EXISTS (SELECT 1 FROM ${M} m WHERE m.household_id = h.household_id) THEN ' that were accepted' ELSE '' END || ` +
       `'; every household needs at least one member' ` +
-      `FROM ${H} h WHERE h.household_id IS NOT NULL ` +
+      `FROM ${H} h WHERE h.household_id IS NOT NULL AND EXISTS (SELECT 1 FROM ${M}) ` +
       (lenient ? `AND h."#row" NOT IN ${rejectedRows("households")} ` : "") +
       `AND NOT EXISTS (SELECT 1 FROM ${M} m WHERE m.household_id = h.household_id` +
       (lenient ? ` AND m."#row" NOT IN ${rejectedRows("members")})` : ")"),
@@ -138,9 +152,9 @@ export function checkVerifiedReferences(ctx: LoadContext): Promise<StepResult> {
   return Promise.resolve({
     rows: [
       `SELECT 'verified', v."#row", 'household_id', v.household_id, ` +
-      `'household_id "' || v.household_id || '" is not in ' || ${lit(fileName(ctx, "households"))} || ` +
+      `'household_id "' || ${shownSql("v.household_id")} || '" is not in ' || ${lit(fileName(ctx, "households"))} || ` +
       `CASE WHEN EXISTS (SELECT 1 FROM ${H} h WHERE h.household_id = v.household_id) THEN ' (its row was rejected)' ELSE '; fix the id' END ` +
-      `FROM ${V} v WHERE v.household_id IS NOT NULL AND v.household_id NOT IN ` +
+      `FROM ${V} v WHERE v.household_id IS NOT NULL AND EXISTS (SELECT 1 FROM ${H}) AND v.household_id NOT IN ` +
       `(SELECT household_id FROM ${H} WHERE household_id IS NOT NULL AND "#row" NOT IN ${rejectedRows("households")})` +
       (ctx.lenient ? "" : ` AND v.household_id NOT IN (SELECT household_id FROM ${H} WHERE household_id IS NOT NULL)`),
     ],
