@@ -160,6 +160,14 @@ export function crossCheckModel(model: Record<string, unknown>): { path: Propert
       });
     }
   }
+  bands.forEach((band, i) => {
+    if (band.id === "none") {
+      out.push({
+        path: ["bands", i, "id"],
+        message: `Band id "none" is reserved: outputs count the households in no band under "none"; rename the band`,
+      });
+    }
+  });
   out.push(...crossCheckRouting(model, list("indicators")));
   return out;
 }
