@@ -5,6 +5,7 @@
  */
 import { type ColumnType, type Problem, type TableName, TABLES } from "../contract/mod.ts";
 import { quoteIdent as q, quoteText as lit } from "../base/sql.ts";
+import { ownValue } from "../base/lookup.ts";
 import {
   convertSql,
   duckTypeToColumnType,
@@ -56,10 +57,12 @@ export async function decideColumnTypes(ctx: LoadContext): Promise<StepResult> {
     const typed: Record<string, ColumnTyping> = {};
     const toInfer: string[] = [];
     for (const col of columns) {
-      const fixed = spec.columns[col] ?? spec.optional[col];
+      // Own keys only: a column named `constructor` must not find Object's.
+      const fixed = ownValue(spec.columns, col) ?? ownValue(spec.optional, col);
       const parquetType = rawTable.format === "parquet" ? duckTypeToColumnType(rawTypes[col]) : undefined;
+      const described = ownValue(declared, col)?.type;
       if (fixed) typed[col] = { type: fixed, source: "contract" };
-      else if (declared[col]?.type) typed[col] = { type: declared[col].type!, source: "dataset.json" };
+      else if (described) typed[col] = { type: described, source: "dataset.json" };
       else if (parquetType) typed[col] = { type: parquetType, source: "parquet" };
       else toInfer.push(col);
     }
