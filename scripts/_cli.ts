@@ -5,7 +5,7 @@
  */
 import { toCsv } from "../src/base/csv.ts";
 import { terminalSafe } from "../src/base/terminal.ts";
-import { formatProblem, InputError, type Model, parseModel } from "../src/contract/mod.ts";
+import { checkModelSize, formatProblem, InputError, type Model, parseModel } from "../src/contract/mod.ts";
 import { type Db, type EngineName, openDb } from "../src/db/mod.ts";
 import { setNativeDefaults } from "../src/db/native.ts";
 import {
@@ -118,8 +118,18 @@ export function engineOf(args: Args): EngineName {
 export async function readModel(file: string): Promise<{ model: Model; text: string }> {
   let text: string;
   try {
+    // Stat first: a folder, a device (/dev/zero) or a pipe is never read; nor a file beyond the size limit.
+    const info = await Deno.stat(file);
+    if (!info.isFile) {
+      throw new InputError([{
+        file,
+        message: `Model "${file}" is not a file (a folder, a device or a pipe); give a .json file`,
+      }]);
+    }
+    checkModelSize(info.size, file);
     text = await Deno.readTextFile(file);
-  } catch {
+  } catch (error) {
+    if (error instanceof InputError) throw error;
     throw new InputError([{ file, message: `Model file "${file}" cannot be read; check the path given to --model` }]);
   }
   return { model: parseModel(text, file), text };
