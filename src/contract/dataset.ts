@@ -68,11 +68,21 @@ export const ColumnDescriptionSchema = z.looseObject({
   description: z.string().optional(),
 });
 
+/**
+ * Column descriptions keyed by column name. Not `z.record`: its plain-object test reads
+ * `o.constructor`, so it refused a column named `constructor` (a valid name).
+ */
+const columnDescriptions = z.object({}).catchall(ColumnDescriptionSchema).superRefine((columns, ctx) => {
+  for (const name of Object.keys(columns)) {
+    if (!COLUMN_NAME.test(name)) ctx.addIssue({ code: "custom", path: [name], message: "Invalid column name" });
+  }
+});
+
 /** `dataset.json`: optional description of a dataset's columns, table by table. */
 export const DatasetDescriptionSchema = z.looseObject({
   name: z.string().optional(),
   description: z.string().optional(),
-  tables: z.record(z.string(), z.record(z.string().regex(COLUMN_NAME), ColumnDescriptionSchema)).default({}),
+  tables: z.object({}).catchall(columnDescriptions).default({}),
 });
 /** A parsed `dataset.json`. */
 export type DatasetDescription = z.infer<typeof DatasetDescriptionSchema>;
