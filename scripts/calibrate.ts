@@ -177,7 +177,8 @@ await runCommand(USAGE, async () => {
   const version = typeof args.version === "string"
     ? args.version
     : calibratedVersion(run.model.version, outcome.tag, run.report.digest);
-  const inputText = await Deno.readTextFile(modelFile);
+  // The model as the user wrote it (a byte-order mark, which parseModel accepts, dropped).
+  const inputText = (await Deno.readTextFile(modelFile)).replace(/^\ufeff/, "");
   const { text, model } = calibratedModelText(inputText, outcome.after, version, {
     id: run.model.id,
     version: run.model.version,
