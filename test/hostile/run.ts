@@ -116,8 +116,11 @@ export function outputProblems(dir: string, secrets: readonly string[] = []): st
   for (const name of filesBelow(dir)) {
     const text = readFileSync(join(dir, name), "utf8");
     if (name.endsWith(".csv")) {
-      const bad = csvCells(text).filter(isFormulaCell);
+      const cells = csvCells(text);
+      const bad = cells.filter(isFormulaCell);
       if (bad.length > 0) out.push(`${name}: formula cell ${JSON.stringify(bad[0])}`);
+      const odd = cells.find((c) => /^[+-]?(Infinity|NaN)$/.test(c));
+      if (odd !== undefined) out.push(`${name}: a number printed as ${odd}`);
     }
     if (name.endsWith(".html")) {
       // The report's own scripts are inline modules; a payload is a <script> with alert, or an
