@@ -23,8 +23,10 @@
  * await Deno.remove(file);
  * ```
  */
+export * from "./read.ts";
 export * from "./store.ts";
 export * from "./batch.ts";
 export * from "./dispatch.ts";
 export * from "./feedback.ts";
 export * from "./changes.ts";
+export * from "./source.ts";
