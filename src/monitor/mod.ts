@@ -30,3 +30,4 @@ export * from "./dispatch.ts";
 export * from "./feedback.ts";
 export * from "./changes.ts";
 export * from "./source.ts";
+export * from "./export.ts";
