@@ -54,6 +54,15 @@ function problem(file: string, message: string): InputError {
   return new InputError([{ file, message }]);
 }
 
+/** The refusal of a file that DuckDB cannot attach (not a DuckDB file, or a storage version it cannot read). */
+export function notDuckDbFile(file: string, error: unknown): InputError {
+  const reason = String((error as Error)?.message ?? error).split("\n")[0];
+  return problem(
+    file,
+    `cannot be opened as a DuckDB database (${reason}); give the monitoring database file (the file was not changed)`,
+  );
+}
+
 /** The tables of the attached file `m`. */
 export async function fileTables(db: Reader): Promise<Set<string>> {
   const rows = await db.all(`SELECT table_name FROM duckdb_tables() WHERE database_name = 'm'`);

@@ -14,6 +14,7 @@ import {
   type BatchInfo,
   checkMonitorFile,
   EMPTY_VERIFIED_SQL,
+  notDuckDbFile,
   SCHEMA_VERSION,
   SNAPSHOT_TABLES,
   type SnapshotInfo,
@@ -84,12 +85,7 @@ async function attach(db: Db, file: string, readOnly: boolean): Promise<void> {
   try {
     await db.exec(`ATTACH ${lit(file)} AS ${q(M)} (TYPE duckdb${readOnly ? ", READ_ONLY" : ""})`);
   } catch (error) {
-    throw problem(
-      file,
-      `cannot be opened as a DuckDB database (${
-        firstLine(error)
-      }); give the monitoring database file (the file was not changed)`,
-    );
+    throw notDuckDbFile(file, error);
   }
 }
 
@@ -151,10 +147,6 @@ export async function openMonitor(
     throw error;
   }
   return { db, file, readOnly, close };
-}
-
-function firstLine(error: unknown): string {
-  return String((error as Error)?.message ?? error).split("\n")[0];
 }
 
 /** Runs `work` in one transaction on the file: any error rolls everything back. */
