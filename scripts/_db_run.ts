@@ -64,6 +64,11 @@ export async function prepareBatchRun(args: Args): Promise<ScoringRun & { batchI
         formatInt(source.returns)
       } of them departments' returns of the batch)`,
     );
+    if (source.replacedSince) {
+      printError(
+        `Note: the snapshot of ${source.batch.as_of} was imported again after batch ${batchId} was scored; the figures are those of the snapshot as it is now`,
+      );
+    }
     const db = { ...source.db, close: () => source.mdb.close() };
     return { db, report: source.report, model, modelSha256: await modelDigest(model), compiled, batchId, file };
   } catch (error) {

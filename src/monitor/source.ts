@@ -32,6 +32,8 @@ export interface BatchSource {
   model: Model;
   /** Departments' returns of the batch added to `verified`. */
   returns: number;
+  /** The month was imported again (`--replace`) after the batch was scored: its tables are not those the batch scored. */
+  replacedSince: boolean;
 }
 
 /**
@@ -98,7 +100,8 @@ export async function openBatchSource(file: string, batchId: string): Promise<Ba
       schema,
       digest: await batchDigest(snapshot.digest, batchId, returns),
     };
-    return { mdb, db, batch, report, model, returns: returns.length };
+    const replacedSince = snapshot.imported_at > batch.created_at;
+    return { mdb, db, batch, report, model, returns: returns.length, replacedSince };
   } catch (error) {
     await mdb.close();
     throw error;
