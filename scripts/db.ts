@@ -55,7 +55,8 @@ const USAGE = `Usage: deno task db <verb> --db <database file> …
       deadline (--on, default today, plus the time limit in calendar days).
   feedback --file <returns.csv> [--batch <id>]
       stores the departments' returns (household_id, department, need, and optionally batch, accepted,
-      assistance, amount_yuan, verified_on) as verified rows of their batch; one bad row refuses the file.`;
+      assistance, amount_yuan, verified_on) as verified rows of their batch; one bad row refuses the file.
+A batch is evaluated and audited like a folder: deno task evaluate|audit --db <file> --batch <id> --out <folder>.`;
 
 async function withDb<T>(
   file: string,

@@ -24,9 +24,9 @@ import { h, int, problemList, show } from "./ui.ts";
 /** What picker.ts calls with a completed pick (label and files, with their paths in the "folder"). */
 export type Pick = (label: string, files: { file: File; path?: string }[]) => void;
 
-/** The picked database file, when the pick is exactly one `.duckdb` file; else undefined. */
+/** The picked database file, when the pick is exactly one `.duckdb` (or `.db`) file; else undefined. */
 export function databaseFileOf(files: readonly { file: File }[]): File | undefined {
-  return files.length === 1 && /\.duckdb$/i.test(files[0].file.name) ? files[0].file : undefined;
+  return files.length === 1 && /\.(duckdb|db)$/i.test(files[0].file.name) ? files[0].file : undefined;
 }
 
 /** Runs `work` on the file attached read-only as `m` in a fresh duckdb-wasm, then detaches and closes. */

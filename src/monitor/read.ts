@@ -165,8 +165,9 @@ export const EMPTY_VERIFIED_SQL =
  * What "verified" means for a batch: the verified rows of the batch's snapshot (every batch and
  * channel the folder carried, as imported) plus the departments' returns stored for this batch by
  * `feedback`, each as a row `household_id, batch = <batch id>, channel = warning, need, assistance,
- * amount_yuan, verified_on, department` (one row per department's return; a household is in need
- * when any return says so). `base` is the query of the snapshot's verified rows.
+ * amount_yuan, verified_on, department` (one row per department's return, accepted or not — every
+ * return states `need`; a household is in need when any row says so). `base` is the query of the
+ * snapshot's verified rows.
  */
 export function batchVerifiedSql(base: string, batchId: string): string {
   return `SELECT * FROM (${base}) UNION ALL BY NAME

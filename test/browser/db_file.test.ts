@@ -6,7 +6,7 @@
  * `deno task evaluate --db … --batch …`. A file that is not a monitoring database is refused with
  * the command line's words. Nothing leaves 127.0.0.1.
  */
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createHash } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -91,6 +91,8 @@ describe.skipIf(!HAS_CHROMIUM)("the monitoring database file in the notebooks", 
     await page.locator("#files").setInputFiles(file);
     const select = page.getByTestId("db-choice");
     await select.waitFor({ timeout: 90_000 });
+    await mkdir(join(ROOT, "test-artifacts"), { recursive: true });
+    await page.locator("#db-file-box").screenshot({ path: join(ROOT, "test-artifacts", "data-db-file-choice.png") });
     const value = await select.locator("option").filter({ hasText: option }).getAttribute("value");
     await select.selectOption(value!);
     await page.getByTestId("db-open").click();
@@ -125,7 +127,7 @@ describe.skipIf(!HAS_CHROMIUM)("the monitoring database file in the notebooks", 
     const batch = await figures(page);
     expect(batch).toEqual({ overall: fromBatch.overall, batches: fromBatch.batches });
     expect(batch.batches[BATCH]).toMatchObject({ labeled_warnings: 2, true_positives: 1 });
-    await page.screenshot({ path: join(ROOT, "test-artifacts", "data-db-file.png"), fullPage: true }).catch(() => {});
+    await page.screenshot({ path: join(ROOT, "test-artifacts", "data-db-file.png"), fullPage: true });
     expect(createHash("sha256").update(await readFile(file)).digest("hex")).toBe(before);
     expect(log.errors).toEqual([]);
     expect(foreignRequests(log, server.url)).toEqual([]);
