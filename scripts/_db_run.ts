@@ -69,8 +69,14 @@ export async function prepareBatchRun(args: Args): Promise<ScoringRun & { batchI
         `Note: the snapshot of ${source.batch.as_of} was imported again after batch ${batchId} was scored; the figures are those of the snapshot as it is now`,
       );
     }
+    const modelSha256 = await modelDigest(model);
+    if (modelSha256 !== source.batch.model_sha256) {
+      printError(
+        `Note: scoring with ${model.id} ${model.version} from ${modelFile}, not the model batch ${batchId} was scored with (${source.batch.model_id} ${source.batch.model_version})`,
+      );
+    }
     const db = { ...source.db, close: () => source.mdb.close() };
-    return { db, report: source.report, model, modelSha256: await modelDigest(model), compiled, batchId, file };
+    return { db, report: source.report, model, modelSha256, compiled, batchId, file };
   } catch (error) {
     await source.mdb.close();
     throw error;
