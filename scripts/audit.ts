@@ -4,7 +4,8 @@
  * Wilson and village-cluster bootstrap intervals, per batch; warn rate, precision, false discovery
  * rate and miss rate by town, village, category and households with elderly, disabled, child or
  * single members, with disparity ratios against a reference group; batch-to-batch drift (PSI).
- * Writes `<out>/audit.json`, `<out>/audit.html` and `<out>/run.json`.
+ * Writes `<out>/audit.json`, `<out>/audit.html` and `<out>/run.json`. `--db <file> --batch <id>`
+ * instead of `--data` audits a batch of the monitoring database (scripts/_db_run.ts), read-only.
  */
 import { outputJson } from "../src/contract/outputs.ts";
 import { auditOf } from "../src/evaluate/audit_file.ts";
@@ -14,9 +15,11 @@ import { loadContext } from "../src/evaluate/context.ts";
 import { FRAME_NAMES } from "../src/evaluate/frames.ts";
 import { auditHtml } from "../src/report/audit_html.ts";
 import { integerOption, outFolder, parseArgs, print, required, runCommand, UsageError, writeOut } from "./_cli.ts";
+import { batchManifest, prepareBatchRun, SOURCE_USAGE, sourceOf } from "./_db_run.ts";
 import { manifest, prepareRun } from "./_scoring.ts";
 
 const USAGE = `Usage: deno task audit --data <dataset folder> --model <model.json> --out <folder> [options]
+       deno task audit --db <database file> --batch <id> [--model <model.json>] --out <folder> [options]
 Audits the model's warnings by frame, batch and group, with honest intervals, and batch-to-batch drift.
 Writes <out>/audit.json, <out>/audit.html and <out>/run.json.
 Options:
@@ -26,14 +29,16 @@ Options:
                             application, or any
   --seed S                  seed of the village-cluster bootstrap (default ${DEFAULT_SEED})
   --replicates B            bootstrap replicates (default ${DEFAULT_REPLICATES})
-  --engine native|wasm, --lenient, --force as for deno task score`;
+  --engine native|wasm, --lenient, --force as for deno task score
+${SOURCE_USAGE}`;
 
 await runCommand(USAGE, async () => {
   const args = parseArgs(Deno.args, {
-    values: ["data", "model", "out", "engine", "reference", "drift-channel", "seed", "replicates"],
+    values: ["data", "db", "batch", "model", "out", "engine", "reference", "drift-channel", "seed", "replicates"],
     flags: ["lenient", "force"],
   });
   required(args, "out");
+  const fromDb = (await sourceOf(args)) === "db";
   const seed = integerOption(args, "seed", DEFAULT_SEED, 0, 4294967295);
   const replicates = integerOption(args, "replicates", DEFAULT_REPLICATES, 1);
   const driftChannel = String(args["drift-channel"] ?? "warning");
@@ -48,8 +53,12 @@ await runCommand(USAGE, async () => {
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  const out = await outFolder(args, ["audit.json", "audit.html", "run.json"], [required(args, "model")]);
-  const run = await prepareRun(args);
+  const inputs = fromDb ? [required(args, "db"), ...(typeof args.model === "string" ? [args.model] : [])] : [
+    required(args, "model"),
+  ];
+  const out = await outFolder(args, ["audit.json", "audit.html", "run.json"], inputs);
+  const batchRun = fromDb ? await prepareBatchRun(args) : undefined;
+  const run = batchRun ?? await prepareRun(args);
   let audit;
   try {
     const context = await loadContext(run.db, run.compiled);
@@ -59,8 +68,15 @@ await runCommand(USAGE, async () => {
     try {
       audit = auditOf({
         context,
-        model: { id: run.model.id, version: run.model.version, sha256: run.modelSha256, file: required(args, "model") },
-        data: { folder: required(args, "data"), digest: run.report.digest },
+        model: {
+          id: run.model.id,
+          version: run.model.version,
+          sha256: run.modelSha256,
+          file: typeof args.model === "string"
+            ? args.model
+            : `${required(args, "db")} (batch ${required(args, "batch")})`,
+        },
+        data: { folder: batchRun ? run.report.folder : required(args, "data"), digest: run.report.digest },
         towns,
         memberGroups,
         references,
@@ -76,7 +92,7 @@ await runCommand(USAGE, async () => {
   }
   await writeOut(out, "audit.json", outputJson("audit.json", audit));
   await writeOut(out, "audit.html", auditHtml(audit));
-  await writeOut(out, "run.json", manifest(run, "audit"));
+  await writeOut(out, "run.json", batchRun ? batchManifest(batchRun, "audit") : manifest(run, "audit"));
 
   const pct = (x: number | null | undefined) => (x === null || x === undefined ? "n/a" : `${(100 * x).toFixed(1)}%`);
   const range = (c: [number, number] | null | undefined) => (c ? ` [${pct(c[0])}–${pct(c[1])}]` : "");

@@ -40,7 +40,8 @@ const USAGE = `Usage: deno task db <verb> --db <database file> …
       validates the folder (the messages of validate; exit 2 when invalid) and stores it as the month's
       snapshot, in one transaction; a month already stored is refused unless --replace.
   status
-      lists the snapshots with their row counts, the models used and the batches.
+      prints the file's schema version and lists the snapshots with their row counts, the models used and
+      the batches (the file is only read).
   warn --model <model.json> --as-of YYYY-MM --out <folder> [--replace] [--force]
       scores the month's snapshot, records the batch and writes <out>/batch.csv: household_id, band,
       previous_band, status (new, continued, changed, cleared against the model's previous batch) and the
@@ -54,10 +55,15 @@ const USAGE = `Usage: deno task db <verb> --db <database file> …
       deadline (--on, default today, plus the time limit in calendar days).
   feedback --file <returns.csv> [--batch <id>]
       stores the departments' returns (household_id, department, need, and optionally batch, accepted,
-      assistance, amount_yuan, verified_on) as verified rows of their batch; one bad row refuses the file.`;
+      assistance, amount_yuan, verified_on) as verified rows of their batch; one bad row refuses the file.
+A batch is evaluated and audited like a folder: deno task evaluate|audit --db <file> --batch <id> --out <folder>.`;
 
-async function withDb<T>(file: string, create: boolean, work: (mdb: MonitorDb) => Promise<T>): Promise<T> {
-  const mdb = await openMonitor(file, { create });
+async function withDb<T>(
+  file: string,
+  options: { create?: boolean; readOnly?: boolean },
+  work: (mdb: MonitorDb) => Promise<T>,
+): Promise<T> {
+  const mdb = await openMonitor(file, options);
   try {
     return await work(mdb);
   } finally {
@@ -73,7 +79,7 @@ async function importVerb(argv: string[]): Promise<void> {
   const files = await readDatasetFolder(folder);
   const existed = await Deno.stat(file).then(() => true, () => false);
   try {
-    await withDb(file, true, async (mdb) => {
+    await withDb(file, { create: true }, async (mdb) => {
       const { snapshot } = await importSnapshot(mdb, files, asOf, { folder, replace: args.replace === true });
       print(
         `Imported ${folder} as the snapshot of ${asOf}: ${formatInt(snapshot.households)} households, ${
@@ -91,10 +97,11 @@ async function importVerb(argv: string[]): Promise<void> {
 async function statusVerb(argv: string[]): Promise<void> {
   const args = parseArgs(argv, { values: ["db"] });
   const file = required(args, "db");
-  await withDb(file, false, async (mdb) => {
+  await withDb(file, { readOnly: true }, async (mdb) => {
     const snapshots = await listSnapshots(mdb);
     const batches = await listBatches(mdb);
-    const lines = [`Monitoring database ${file}`, `Snapshots: ${snapshots.length}`];
+    const version = (await query(mdb, `SELECT value FROM m.meta WHERE key = 'version'`))[0].value;
+    const lines = [`Monitoring database ${file} (schema version ${version})`, `Snapshots: ${snapshots.length}`];
     for (const s of snapshots) {
       lines.push(
         `  ${s.as_of}  ${formatInt(s.households)} households, ${formatInt(s.members)} members, ${
@@ -133,7 +140,7 @@ async function warnVerb(argv: string[]): Promise<void> {
   const asOf = required(args, "as-of");
   const out = await outFolder(args, ["batch.csv"], [modelFile, file]);
   const { model } = await readModel(modelFile);
-  await withDb(file, false, async (mdb) => {
+  await withDb(file, {}, async (mdb) => {
     const result = await warnBatch(mdb, model, modelFile, asOf, { replace: args.replace === true });
     const path = await writeOut(out, "batch.csv", batchCsv(result.rows));
     const count = (s: string) => result.rows.filter((r) => r.status === s).length;
@@ -154,7 +161,7 @@ async function changesVerb(argv: string[]): Promise<void> {
   const modelFile = typeof args.model === "string" ? args.model : undefined;
   const out = await outFolder(args, ["changes.csv", "changes.txt"], modelFile ? [modelFile, file] : [file]);
   const model = modelFile ? (await readModel(modelFile)).model : undefined;
-  await withDb(file, false, async (mdb) => {
+  await withDb(file, { readOnly: true }, async (mdb) => {
     let columns: Set<string> | undefined;
     if (model && modelFile) {
       const rows = await query(mdb, `SELECT schema_json FROM m.snapshots WHERE as_of = ${quoteText(to)}`);
@@ -182,7 +189,7 @@ async function dispatchVerb(argv: string[]): Promise<void> {
   const out = await outFolder(args, [], [file]);
   const on = typeof args.on === "string" ? args.on : today();
   const days = integerOption(args, "time-limit-days", 15, 1, 365);
-  await withDb(file, false, async (mdb) => {
+  await withDb(file, {}, async (mdb) => {
     const dispatch = await dispatchBatch(mdb, batch, { on, timeLimitDays: days });
     const lines = [`Dispatched batch ${batch} on ${on}, deadline ${dispatch.deadline}:`];
     for (const [department, items] of dispatch.lists) {
@@ -204,7 +211,7 @@ async function feedbackVerb(argv: string[]): Promise<void> {
   } catch {
     throw new UsageError(`The feedback file "${returns}" cannot be read; check the path given to --file`);
   }
-  await withDb(file, false, async (mdb) => {
+  await withDb(file, {}, async (mdb) => {
     const rows = await importFeedback(mdb, text, returns, {
       batch: typeof args.batch === "string" ? args.batch : undefined,
     });

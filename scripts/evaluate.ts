@@ -1,31 +1,43 @@
 /**
  * `deno task evaluate --data <folder> --model <model.json> --out <folder>`: writes `scores.csv` and
  * `evaluation.json` (contract §3: warnings, precision with its Wilson interval, recall, coverage;
- * overall and per batch).
+ * overall and per batch). `--db <file> --batch <id>` instead of `--data` evaluates a batch of the
+ * monitoring database (scripts/_db_run.ts), read-only.
  */
 import { outputJson } from "../src/contract/outputs.ts";
 import { evaluationOf, readVerified, scoresCsv } from "../src/evaluate/mod.ts";
 import { outFolder, parseArgs, print, required, runCommand, writeOut } from "./_cli.ts";
+import { batchManifest, prepareBatchRun, SOURCE_USAGE, sourceOf } from "./_db_run.ts";
 import { manifest, prepareRun, scoreAll } from "./_scoring.ts";
 
 const USAGE =
   `Usage: deno task evaluate --data <dataset folder> --model <model.json> --out <folder> [--lenient] [--force] [--engine native|wasm]
+       deno task evaluate --db <database file> --batch <id> [--model <model.json>] --out <folder> [--force]
 Scores every household and measures the warnings against the verified cases: writes <out>/scores.csv,
-<out>/evaluation.json and <out>/run.json (--force: allowed to overwrite an input or write into the dataset folder).`;
+<out>/evaluation.json and <out>/run.json (--force: allowed to overwrite an input or write into the dataset folder).
+${SOURCE_USAGE}`;
 
 const pct = (x: number | null) => (x === null ? "n/a" : `${(100 * x).toFixed(1)}%`);
 
 await runCommand(USAGE, async () => {
-  const args = parseArgs(Deno.args, { values: ["data", "model", "out", "engine"], flags: ["lenient", "force"] });
-  const out = await outFolder(args, ["scores.csv", "evaluation.json", "run.json"], [required(args, "model")]);
-  const run = await prepareRun(args);
+  const args = parseArgs(Deno.args, {
+    values: ["data", "db", "batch", "model", "out", "engine"],
+    flags: ["lenient", "force"],
+  });
+  const fromDb = (await sourceOf(args)) === "db";
+  const inputs = fromDb ? [required(args, "db"), ...(typeof args.model === "string" ? [args.model] : [])] : [
+    required(args, "model"),
+  ];
+  const out = await outFolder(args, ["scores.csv", "evaluation.json", "run.json"], inputs);
+  const batchRun = fromDb ? await prepareBatchRun(args) : undefined;
+  const run = batchRun ?? await prepareRun(args);
   const rows = await scoreAll(run);
   const verified = await readVerified(run.db);
   await run.db.close();
   const evaluation = evaluationOf(run.model, run.modelSha256, run.report.digest, rows, verified);
   await writeOut(out, "scores.csv", scoresCsv(rows));
   await writeOut(out, "evaluation.json", outputJson("evaluation.json", evaluation));
-  await writeOut(out, "run.json", manifest(run, "evaluate"));
+  await writeOut(out, "run.json", batchRun ? batchManifest(batchRun, "evaluate") : manifest(run, "evaluate"));
   const o = evaluation.overall;
   print(
     `Model ${run.model.id} ${run.model.version} (sha256 ${run.modelSha256.slice(0, 12)}…) on ${rows.length} households`,

@@ -15,6 +15,7 @@ import {
   type MonitorDb,
   openMonitor,
   query,
+  useSnapshot,
   warnBatch,
 } from "../src/monitor/mod.ts";
 import { scoreHouseholds } from "../src/score/mod.ts";
@@ -33,6 +34,29 @@ function dataset(files: Record<string, string>): string {
   const dir = tempDir("monitor-ds-");
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   return dir;
+}
+
+/**
+ * A second month of data/sample, edited by hand: member P0000542 leaves H000189, P0000022 leaves
+ * H000008, H000158's income per capita rises from 5350 to 12000 yuan, and H000280 (with its members
+ * and verified rows) is gone.
+ */
+function sampleAugust(): string {
+  const read = (name: string) => readFileSync(join("data/sample", name), "utf8").split("\n");
+  const households = read("households.csv").filter((l) => !l.startsWith("H000280,")).map((l) =>
+    l.startsWith("H000158,") ? l.replace(",0,3430,5350,", ",0,3430,12000,") : l
+  );
+  expect(households.filter((l) => l.includes(",0,3430,12000,")).length).toBe(1);
+  const members = read("members.csv").filter((l) =>
+    !/^[^,]*,H000280,/.test(l) && !l.startsWith("P0000542,") && !l.startsWith("P0000022,")
+  );
+  const verified = read("verified.csv").filter((l) => !l.startsWith("H000280,"));
+  return dataset({
+    "households.csv": households.join("\n"),
+    "members.csv": members.join("\n"),
+    "verified.csv": verified.join("\n"),
+    "dataset.json": readFileSync("data/sample/dataset.json", "utf8"),
+  });
 }
 
 /** A tiny model: dibao 6 points, a major illness 5 per member, aged 70+ 3 per member; red ≥ 8, yellow ≥ 4 per capita. */
@@ -170,6 +194,37 @@ describe("monitoring database", () => {
     await again.close();
   });
 
+  it("a column whose type changes between months reads back in each month's own type", async () => {
+    const mdb = await fresh();
+    const july = dataset({
+      ...JULY,
+      "households.csv": JULY["households.csv"].replace("category\n", "category,income\n").replace(
+        /\n(H\d,[^\n]*)/g,
+        "\n$1,2500.5",
+      ),
+    });
+    const august = dataset({
+      ...AUGUST,
+      "households.csv": AUGUST["households.csv"].replace("category\n", "category,income\n").replace(
+        /\n(H\d,[^\n]*)/g,
+        "\n$1,unknown",
+      ),
+    });
+    await importSnapshot(mdb, await readDatasetFolder(july), "2024-07", { folder: july });
+    await importSnapshot(mdb, await readDatasetFolder(august), "2024-08", { folder: august });
+    expect((await useSnapshot(mdb, "2024-08")).households.income).toBe("text");
+    expect(await query(mdb, "SELECT DISTINCT income, typeof(income) AS t FROM households")).toEqual([{
+      income: "unknown",
+      t: "VARCHAR",
+    }]);
+    expect((await useSnapshot(mdb, "2024-07")).households.income).toBe("number");
+    expect(await query(mdb, "SELECT DISTINCT income, typeof(income) AS t FROM households")).toEqual([{
+      income: 2500.5,
+      t: "DOUBLE",
+    }]);
+    await mdb.close();
+  });
+
   it("invalid data is refused with the loader's messages and changes nothing", async () => {
     const mdb = await fresh();
     const july = dataset(JULY);
@@ -183,20 +238,48 @@ describe("monitoring database", () => {
     await mdb.close();
   });
 
-  it("warn on a stored snapshot gives the bands that scoring the folder gives (data/sample)", async () => {
+  it("two months of data/sample: warn gives the bands score gives on each folder; statuses are exactly the differences", async () => {
     const file = "models/county-default.json";
     const county = parseModel(readFileSync(file, "utf8"), file);
-    const db = await openDb("native");
-    const report = await loadDataset(db, await readDatasetFolder("data/sample"), { folder: "data/sample" });
-    const direct = await scoreHouseholds(db, compileModel(county, report.schema, file));
-    await db.close();
+    const july = "data/sample", august = sampleAugust();
+    const direct = async (folder: string) => {
+      const db = await openDb("native");
+      const report = await loadDataset(db, await readDatasetFolder(folder), { folder });
+      const rows = await scoreHouseholds(db, compileModel(county, report.schema, file));
+      await db.close();
+      return rows;
+    };
+    const [scoredJuly, scoredAugust] = [await direct(july), await direct(august)];
     const mdb = await fresh();
-    await importSnapshot(mdb, await readDatasetFolder("data/sample"), "2024-07", { folder: "data/sample" });
-    const batch = await warnBatch(mdb, county, file, "2024-07");
-    expect(batch.rows.map((r) => [r.household_id, r.band, r.per_capita])).toEqual(
-      direct.filter((r) => r.band !== null).map((r) => [r.household_id, r.band, r.per_capita]),
-    );
-    expect(batch.rows.every((r) => r.status === "new" && r.indicators !== "")).toBe(true);
+    await importSnapshot(mdb, await readDatasetFolder(july), "2024-07", { folder: july });
+    await importSnapshot(mdb, await readDatasetFolder(august), "2024-08", { folder: august });
+    const first = await warnBatch(mdb, county, file, "2024-07");
+    const second = await warnBatch(mdb, county, file, "2024-08");
+    const warned = (rows: { household_id: string; band: string | null; per_capita: number | null }[]) =>
+      rows.filter((r) => r.band !== null).map((r) => [r.household_id, r.band, r.per_capita]);
+    expect(warned(first.rows)).toEqual(warned(scoredJuly));
+    expect(warned(second.rows)).toEqual(warned(scoredAugust));
+    expect(first.rows.every((r) => r.status === "new" && r.indicators !== "")).toBe(true);
+    // The statuses are the differences between the two folders' scores, household by household.
+    const bandsJuly = new Map(scoredJuly.filter((r) => r.band).map((r) => [r.household_id, r.band]));
+    const bandsAugust = new Map(scoredAugust.filter((r) => r.band).map((r) => [r.household_id, r.band]));
+    const expected = [...new Set([...bandsJuly.keys(), ...bandsAugust.keys()])].sort().map((id) => {
+      const [before, now] = [bandsJuly.get(id) ?? null, bandsAugust.get(id) ?? null];
+      const status = now === null ? "cleared" : before === null ? "new" : before === now ? "continued" : "changed";
+      return [id, now, before, status];
+    });
+    expect(second.rows.map((r) => [r.household_id, r.band, r.previous_band, r.status]).sort()).toEqual(expected);
+    // Hand-checked: H000189 loses a member (26.9 over 2 → 13.1 over 1, still yellow); H000008 loses one
+    // (70.5 over 6 → 62.8 over 5 = 12.56 ≥ 12.4, yellow); H000158's income rises above the thresholds
+    // of P01 and N01 (12.4 → 9.4); H000280 (red) is no longer in the extract.
+    expect(batchCsv(second.rows).split("\n").map((l) => l.split(",").slice(0, 8).join(","))).toEqual([
+      "household_id,band,previous_band,status,category,members,total_points,per_capita",
+      "H000189,yellow,yellow,continued,dibao,1,13.1,13.1",
+      "H000008,yellow,,new,rigid_expense,5,62.8,12.56",
+      "H000158,,yellow,cleared,dibao,1,9.4,9.4",
+      "H000280,,red,cleared,,0,,",
+      "",
+    ]);
     await mdb.close();
   });
 
@@ -221,16 +304,52 @@ describe("monitoring database", () => {
     await wasm.close();
   });
 
-  it("refuses a file that is not a monitoring database, or of another layout version", async () => {
+  it("refuses, unchanged, a non-DuckDB file, a DuckDB file that is not ours, and one of another schema version", async () => {
     const dir = tempDir("monitor-bad-");
+    const unchanged = async (path: string, pattern: RegExp) => {
+      const before = readFileSync(path);
+      for (const options of [{}, { create: true }, { readOnly: true }]) {
+        await expect(openMonitor(path, options)).rejects.toThrow(pattern);
+      }
+      expect(readFileSync(path).equals(before)).toBe(true);
+      expect(existsSync(`${path}.wal`)).toBe(false);
+    };
     const text = join(dir, "notes.duckdb");
     writeFileSync(text, "not a database");
-    await expect(openMonitor(text)).rejects.toThrow(/cannot be opened as a DuckDB database/);
-    await expect(openMonitor(join(dir, "missing.duckdb"))).rejects.toThrow(/does not exist/);
-    const mdb = await fresh();
-    await mdb.db.exec("UPDATE m.meta SET value = '0' WHERE key = 'version'");
-    await mdb.close();
-    await expect(openMonitor(mdb.file)).rejects.toThrow(/layout version 0/);
+    await unchanged(text, /notes\.duckdb.*cannot be opened as a DuckDB database .*give the monitoring database file/);
+    const empty = join(dir, "empty.duckdb");
+    writeFileSync(empty, "");
+    await unchanged(empty, /is an empty file, not a monitoring database/);
+    await expect(openMonitor(join(dir, "missing.duckdb"))).rejects.toThrow(/does not exist; create it with/);
+    // Another program's DuckDB file.
+    const other = join(dir, "other.duckdb");
+    const native = await openDb("native");
+    await native.exec(`ATTACH '${other}' AS o; CREATE TABLE o.accounts (id INTEGER); DETACH o`);
+    await native.close();
+    await unchanged(other, /is a DuckDB database but not a monitoring database \(it has no meta table\)/);
+    // Monitoring databases of a future, an older or an unknown schema version, and a damaged one.
+    const versioned = async (name: string, sql: string) => {
+      const mdb = await openMonitor(join(dir, name), { create: true });
+      await mdb.db.exec(sql);
+      await mdb.close();
+      return mdb.file;
+    };
+    await unchanged(
+      await versioned("future.duckdb", "UPDATE m.meta SET value = '2' WHERE key = 'version'"),
+      /schema version 2, written by a newer toolkit; this toolkit reads schema version 1: update the toolkit/,
+    );
+    await unchanged(
+      await versioned("old.duckdb", "UPDATE m.meta SET value = '0' WHERE key = 'version'"),
+      /schema version 0, which this toolkit does not read \(it reads schema version 1\)/,
+    );
+    await unchanged(
+      await versioned("none.duckdb", "DELETE FROM m.meta"),
+      /schema version none, which this toolkit does not read/,
+    );
+    await unchanged(
+      await versioned("damaged.duckdb", "DROP TABLE m.dispatch"),
+      /is damaged: .* but dispatch is missing; restore the file from a backup/,
+    );
   });
 });
 
@@ -261,6 +380,16 @@ describe("deno task db", () => {
     );
     const status = db("status", "--db", file);
     expect(status.status).toBe(0);
+    expect(status.stdout).toMatch(/^Monitoring database .*county\.duckdb \(schema version 1\)\n/);
+    // A broken second month is refused, and status reads exactly as before.
+    const broken = dataset({
+      ...JULY,
+      "members.csv": "person_id,household_id,age,major_illness\nP1,H1,40,true\nP9,H9,3,x\n",
+    });
+    const failed = db("import", "--db", file, "--data", broken, "--as-of", "2024-08");
+    expect(failed.status).toBe(2);
+    expect(failed.stderr).toMatch(/members\.csv/);
+    expect(db("status", "--db", file).stdout).toBe(status.stdout);
     expect(status.stdout).toMatch(/2024-07 {2}4 households, 5 members, 1 verified/);
     expect(status.stdout).toMatch(/tiny 1 .*: 1 batches/);
     expect(status.stdout).toMatch(/2024-07_tiny {2}2024-07 {2}3 warned: 3 new/);

@@ -8,6 +8,7 @@
  */
 import type { DatasetFile } from "../../src/ingest/load.ts";
 import { quiet, type ViewElement } from "./cells.ts";
+import { databaseFileOf, openDatabaseFile } from "./db_file.ts";
 
 /** A picked dataset folder (or loose files). */
 export interface PickedDataset {
@@ -60,6 +61,9 @@ export function datasetPicker(): ViewElement<PickedDataset | null> {
   const lenient = root.querySelector<HTMLInputElement>("#lenient")!;
   root.value = null;
   const pick = (label: string, files: PickedDataset["files"]) => {
+    // A monitoring database file: choose a month first (db_file.ts), which then picks its files.
+    const database = databaseFileOf(files);
+    if (database) return void openDatabaseFile(root, database, pick);
     root.value = { label, files, lenient: lenient.checked };
     root.dispatchEvent(new Event("input", { bubbles: true }));
   };

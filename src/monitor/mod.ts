@@ -4,7 +4,11 @@
  * (tables keyed by `snapshot`); each warning batch scores a snapshot, records every household's
  * band against the previous batch (`new`, `continued`, `changed`, `cleared`) with the main
  * indicators behind it. Every write is one transaction: a failed import leaves the file as it was.
- * The command line is `deno task db <verb> --db <file>` (scripts/db.ts).
+ * The file records its schema version (read.ts); another version, or a file that is not ours, is
+ * refused unchanged. A batch opens as a dataset for `evaluate`/`audit --db --batch` (source.ts:
+ * verified = the snapshot's verified rows + the batch's returns), and a month as dataset files for
+ * the notebooks (export.ts, on duckdb-wasm). The command line is `deno task db <verb> --db <file>`
+ * (scripts/db.ts).
  *
  * ```ts
  * import { parseModel } from "../contract/mod.ts";
@@ -23,8 +27,11 @@
  * await Deno.remove(file);
  * ```
  */
+export * from "./read.ts";
 export * from "./store.ts";
 export * from "./batch.ts";
 export * from "./dispatch.ts";
 export * from "./feedback.ts";
 export * from "./changes.ts";
+export * from "./source.ts";
+export * from "./export.ts";

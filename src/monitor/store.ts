@@ -9,15 +9,25 @@ import type { DatasetSchema } from "../contract/mod.ts";
 import { type Db, openDb, type Row } from "../db/mod.ts";
 import type { DatasetFile, LoadReport } from "../ingest/mod.ts";
 import { assertLoadable, loadDataset } from "../ingest/mod.ts";
+import {
+  batchesOf,
+  type BatchInfo,
+  checkMonitorFile,
+  EMPTY_VERIFIED_SQL,
+  notDuckDbFile,
+  SCHEMA_VERSION,
+  SNAPSHOT_TABLES,
+  type SnapshotInfo,
+  snapshotSchema,
+  snapshotsOf,
+  snapshotTableSql,
+} from "./read.ts";
 
-/** The layout version written into `meta`; a file of another version is refused. */
-export const MONITOR_VERSION = "1";
+/** The schema version written into `m.meta` (the same as {@link SCHEMA_VERSION}). */
+export const MONITOR_VERSION = SCHEMA_VERSION;
 
 /** The alias under which the database file is attached to the working in-memory database. */
 const M = "m";
-
-/** The three dataset tables a snapshot stores. */
-export const SNAPSHOT_TABLES = ["households", "members", "verified"] as const;
 
 /** An open monitoring database: an in-memory working database with the file attached as `m`. */
 export interface MonitorDb {
@@ -25,38 +35,9 @@ export interface MonitorDb {
   db: Db;
   /** The database file. */
   file: string;
+  /** Attached read-only: `audit`, `evaluate` and `status` never change the file. */
+  readOnly: boolean;
   close(): Promise<void>;
-}
-
-/** A snapshot as `status` lists it. */
-export interface SnapshotInfo {
-  as_of: string;
-  folder: string;
-  digest: string;
-  imported_at: string;
-  households: number;
-  members: number;
-  verified: number;
-}
-
-/** A batch as `status` lists it. */
-export interface BatchInfo {
-  batch_id: string;
-  as_of: string;
-  model_id: string;
-  model_version: string;
-  model_sha256: string;
-  previous_batch: string | null;
-  created_at: string;
-  warned: number;
-  new: number;
-  continued: number;
-  changed: number;
-  cleared: number;
-  /** Households dispatched to departments (0 before `dispatch`). */
-  dispatched: number;
-  /** Departments' returns stored by `feedback`. */
-  returns: number;
 }
 
 /** `YYYY-MM`, a real month. */
@@ -82,62 +63,9 @@ async function tableExists(db: Db, table: string): Promise<boolean> {
   return rows.length > 0;
 }
 
-/**
- * Opens (creating when `create`) the database file. A file that is not a DuckDB database, or one
- * written by another layout version, is refused with a sentence (InputError).
- */
-export async function openMonitor(file: string, options: { create?: boolean } = {}): Promise<MonitorDb> {
-  let exists = true;
-  try {
-    const s = await Deno.stat(file);
-    if (!s.isFile) throw problem(file, "--db names a folder, but it takes a database file: give a file's path");
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    exists = false;
-  }
-  if (!exists && !options.create) {
-    throw problem(file, `the database file does not exist; create it with "deno task db import --db ${file} ..."`);
-  }
-  const db = await openDb("native");
-  try {
-    await db.exec(`ATTACH ${lit(file)} AS ${q(M)}`);
-  } catch (error) {
-    await db.close();
-    throw problem(
-      file,
-      `cannot be opened as a DuckDB database (${firstLine(error)}); give the monitoring database file`,
-    );
-  }
-  const close = async () => {
-    try {
-      await db.exec(`DETACH ${q(M)}`);
-    } finally {
-      await db.close();
-    }
-  };
-  try {
-    if (await tableExists(db, "meta")) {
-      const rows = await db.all(`SELECT value FROM m.meta WHERE key = 'version'`);
-      const version = rows[0]?.value;
-      if (version !== MONITOR_VERSION) {
-        throw problem(
-          file,
-          `is a monitoring database of layout version ${
-            String(version ?? "none")
-          }, but this toolkit reads version ${MONITOR_VERSION}: use the toolkit that wrote it, or start a new file`,
-        );
-      }
-    } else {
-      const other = await db.all(`SELECT table_name FROM duckdb_tables() WHERE database_name = ${lit(M)}`);
-      if (other.length > 0) {
-        throw problem(
-          file,
-          "is a DuckDB database but not a monitoring database (it has no meta table): give another --db file",
-        );
-      }
-      await db.exec(`BEGIN TRANSACTION;
+const CREATE_SQL = `BEGIN TRANSACTION;
 CREATE TABLE m.meta (key VARCHAR PRIMARY KEY, value VARCHAR);
-INSERT INTO m.meta VALUES ('version', ${lit(MONITOR_VERSION)});
+INSERT INTO m.meta VALUES ('version', ${lit(SCHEMA_VERSION)});
 CREATE TABLE m.snapshots (as_of VARCHAR PRIMARY KEY, folder VARCHAR, digest VARCHAR, imported_at VARCHAR,
   households INTEGER, members INTEGER, verified INTEGER, schema_json VARCHAR);
 CREATE TABLE m.batches (batch_id VARCHAR PRIMARY KEY, as_of VARCHAR, model_id VARCHAR, model_version VARCHAR,
@@ -150,17 +78,75 @@ CREATE TABLE m.dispatch (batch_id VARCHAR, household_id VARCHAR, department VARC
   dispatched_on VARCHAR, deadline VARCHAR);
 CREATE TABLE m.feedback (batch_id VARCHAR, household_id VARCHAR, department VARCHAR, accepted BOOLEAN, need BOOLEAN,
   assistance VARCHAR, amount_yuan DOUBLE, verified_on VARCHAR, file VARCHAR, received_at VARCHAR);
-COMMIT;`);
+COMMIT;`;
+
+/** Attaches `file` as `m` (always as a DuckDB file: never another format's reader); a sentence when it cannot. */
+async function attach(db: Db, file: string, readOnly: boolean): Promise<void> {
+  try {
+    await db.exec(`ATTACH ${lit(file)} AS ${q(M)} (TYPE duckdb${readOnly ? ", READ_ONLY" : ""})`);
+  } catch (error) {
+    throw notDuckDbFile(file, error);
+  }
+}
+
+/**
+ * Opens the database file: `create` makes a new one where none exists; `readOnly` attaches it
+ * read-only (nothing the command does can change it). The file is first opened read-only and
+ * checked (checkMonitorFile: a DuckDB file that is not ours, of another schema version, or
+ * damaged, is refused with a sentence and left unchanged), and only then opened for writing.
+ */
+export async function openMonitor(
+  file: string,
+  options: { create?: boolean; readOnly?: boolean } = {},
+): Promise<MonitorDb> {
+  let size = -1;
+  try {
+    const s = await Deno.stat(file);
+    if (!s.isFile) throw problem(file, "--db names a folder, but it takes a database file: give a file's path");
+    size = s.size;
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+  }
+  if (size < 0 && !options.create) {
+    throw problem(file, `the database file does not exist; create it with "deno task db import --db ${file} ..."`);
+  }
+  if (size === 0) {
+    throw problem(file, "is an empty file, not a monitoring database; give the database file, or a new file name");
+  }
+  const readOnly = options.readOnly === true;
+  const db = await openDb("native");
+  let attached = false;
+  const close = async () => {
+    try {
+      if (attached) await db.exec(`DETACH ${q(M)}`);
+    } finally {
+      await db.close();
     }
+  };
+  try {
+    let state: "new" | "empty" | "ok" = "new";
+    if (size > 0) {
+      await attach(db, file, true);
+      attached = true;
+      state = await checkMonitorFile(db, file);
+      if (state === "empty" && !options.create) {
+        throw problem(file, "is an empty DuckDB database, not a monitoring database; import a month into it first");
+      }
+      if (!readOnly) {
+        await db.exec(`DETACH ${q(M)}`);
+        attached = false;
+      }
+    }
+    if (!attached) {
+      await attach(db, file, readOnly);
+      attached = true;
+    }
+    if (state !== "ok" && !readOnly) await db.exec(CREATE_SQL);
   } catch (error) {
     await close();
     throw error;
   }
-  return { db, file, close };
-}
-
-function firstLine(error: unknown): string {
-  return String((error as Error)?.message ?? error).split("\n")[0];
+  return { db, file, readOnly, close };
 }
 
 /** Runs `work` in one transaction on the file: any error rolls everything back. */
@@ -182,25 +168,12 @@ export async function inTransaction<T>(mdb: MonitorDb, work: () => Promise<T>): 
 
 /** The snapshots in the file, oldest first. */
 export async function listSnapshots(mdb: MonitorDb): Promise<SnapshotInfo[]> {
-  const rows = await mdb.db.all(
-    `SELECT as_of, folder, digest, imported_at, households, members, verified FROM m.snapshots ORDER BY as_of`,
-  );
-  return rows as unknown as SnapshotInfo[];
+  return await snapshotsOf(mdb.db);
 }
 
 /** The batches in the file with their status counts, oldest first. */
 export async function listBatches(mdb: MonitorDb): Promise<BatchInfo[]> {
-  const rows = await mdb.db.all(`SELECT b.batch_id, b.as_of, b.model_id, b.model_version, b.model_sha256,
-  b.previous_batch, b.created_at, b.warned,
-  count(*) FILTER (WHERE r.status = 'new')::INTEGER AS new,
-  count(*) FILTER (WHERE r.status = 'continued')::INTEGER AS continued,
-  count(*) FILTER (WHERE r.status = 'changed')::INTEGER AS changed,
-  count(*) FILTER (WHERE r.status = 'cleared')::INTEGER AS cleared,
-  (SELECT count(DISTINCT household_id) FROM m.dispatch d WHERE d.batch_id = b.batch_id)::INTEGER AS dispatched,
-  (SELECT count(*) FROM m.feedback f WHERE f.batch_id = b.batch_id)::INTEGER AS returns
-FROM m.batches b LEFT JOIN m.batch_rows r USING (batch_id)
-GROUP BY ALL ORDER BY b.as_of, b.created_at, b.batch_id`);
-  return rows as unknown as BatchInfo[];
+  return await batchesOf(mdb.db);
 }
 
 /** Options of `importSnapshot`. */
@@ -250,10 +223,12 @@ export async function importSnapshot(
         await db.exec(`CREATE TABLE ${target} AS SELECT CAST(${lit(asOf)} AS VARCHAR) AS snapshot, * FROM ${q(table)}`);
       } else {
         await db.exec(`DELETE FROM ${target} WHERE snapshot = ${lit(asOf)}`);
-        const have = new Set(
+        const have = new Map(
           (await db.all(
-            `SELECT column_name FROM duckdb_columns() WHERE database_name = ${lit(M)} AND table_name = ${lit(table)}`,
-          )).map((r) => r.column_name as string),
+            `SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = ${lit(M)} AND table_name = ${
+              lit(table)
+            }`,
+          )).map((r) => [r.column_name as string, r.data_type as string]),
         );
         const cols = await db.all(
           `SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = 'memory' AND table_name = ${
@@ -261,8 +236,14 @@ export async function importSnapshot(
           } ORDER BY column_index`,
         );
         for (const c of cols) {
-          if (!have.has(c.column_name as string)) {
-            await db.exec(`ALTER TABLE ${target} ADD COLUMN ${q(c.column_name as string)} ${c.data_type as string}`);
+          const [name, type] = [c.column_name as string, c.data_type as string];
+          const stored = have.get(name);
+          if (stored === undefined) {
+            await db.exec(`ALTER TABLE ${target} ADD COLUMN ${q(name)} ${type}`);
+          } else if (stored !== type && stored !== "VARCHAR") {
+            // A column whose type changed between months is kept as text; each month reads it back
+            // in its own type (read.ts snapshotTableSql), so no month's values change.
+            await db.exec(`ALTER TABLE ${target} ALTER COLUMN ${q(name)} TYPE VARCHAR`);
           }
         }
         await db.exec(`INSERT INTO ${target} BY NAME SELECT ${lit(asOf)} AS snapshot, * FROM ${q(table)}`);
@@ -290,31 +271,29 @@ export async function importSnapshot(
 
 /**
  * Makes the snapshot of `asOf` the working dataset: tables `households`, `members`, `verified`
- * in the in-memory database, as the loader left them. Returns the dataset schema stored with it.
+ * in the in-memory database, as the loader left them (read.ts `snapshotTableSql`; an empty
+ * `verified` where the month had none). Returns the dataset schema stored with it.
  */
 export async function useSnapshot(mdb: MonitorDb, asOf: string): Promise<DatasetSchema> {
   checkMonth(asOf);
   const { db } = mdb;
-  const rows = await db.all(`SELECT schema_json FROM m.snapshots WHERE as_of = ${lit(asOf)}`);
-  if (rows.length === 0) {
+  const schema = await snapshotSchema(db, asOf);
+  if (schema === null) {
     const months = (await listSnapshots(mdb)).map((s) => s.as_of);
     throw problem(
       mdb.file,
       `holds no snapshot of ${asOf}; import it first (snapshots: ${months.length ? months.join(", ") : "none"})`,
     );
   }
-  const schema = JSON.parse(rows[0].schema_json as string) as DatasetSchema;
   for (const table of SNAPSHOT_TABLES) {
     await db.exec(`DROP TABLE IF EXISTS ${q(table)}`);
-    if (!(await tableExists(db, table))) continue;
-    const columns = table === "verified"
-      ? null
-      : Object.keys(schema[table as "households" | "members"]).map(q).join(", ");
-    await db.exec(
-      `CREATE TABLE ${q(table)} AS SELECT ${columns ?? "* EXCLUDE (snapshot)"} FROM ${q(M)}.${
-        q(table)
-      } WHERE snapshot = ${lit(asOf)}`,
-    );
+    const sql = (await tableExists(db, table))
+      ? snapshotTableSql(table, asOf, schema)
+      : table === "verified"
+      ? EMPTY_VERIFIED_SQL
+      : null;
+    if (sql === null) throw problem(mdb.file, `is damaged: the table m.${table} is missing; restore it from a backup`);
+    await db.exec(`CREATE TABLE ${q(table)} AS ${sql}`);
   }
   return schema;
 }
