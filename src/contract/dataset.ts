@@ -66,13 +66,34 @@ export const ColumnDescriptionSchema = z.looseObject({
   label_zh: z.string().optional(),
   name_zh: z.string().optional(),
   description: z.string().optional(),
+  /** The column's header in the file where it is not the name (`"户编号"` for `household_id`): contract §1. */
+  header: z.string().trim().min(1).optional(),
 });
 
 /** `dataset.json`: optional description of a dataset's columns, table by table. */
 export const DatasetDescriptionSchema = z.looseObject({
   name: z.string().optional(),
   description: z.string().optional(),
-  tables: z.record(z.string(), z.record(z.string().regex(COLUMN_NAME), ColumnDescriptionSchema)).default({}),
+  tables: z.record(
+    z.string(),
+    z.record(z.string().regex(COLUMN_NAME), ColumnDescriptionSchema).superRefine((columns, ctx) => {
+      const seen = new Map<string, string>();
+      for (const [name, column] of Object.entries(columns)) {
+        const header = column.header;
+        if (header === undefined) continue;
+        if (seen.has(header)) {
+          ctx.addIssue({
+            code: "custom",
+            path: [name, "header"],
+            message: `header "${header}" is mapped to both "${seen.get(header)}" and "${name}"; map it to one`,
+          });
+        }
+        seen.set(header, name);
+      }
+    }),
+  ).default({}),
+  /** Which worksheet of each table's `.xlsx` workbook holds the table (default: the first): `{ "households": "户信息" }`. */
+  sheets: z.record(z.string(), z.string().min(1)).optional(),
 });
 /** A parsed `dataset.json`. */
 export type DatasetDescription = z.infer<typeof DatasetDescriptionSchema>;
