@@ -145,7 +145,7 @@ export async function stageXlsx(
               "retype it, or use Data → Text to Columns) so every value in this date column is a real date"
             : `Cell ${ref} holds a plain number in a date column; format it as a date (Format Cells → Date)`,
         });
-      } else if (new TextEncoder().encode(text).length > LIMITS.fieldBytes) {
+      } else if (text.length * 3 > LIMITS.fieldBytes && new TextEncoder().encode(text).length > LIMITS.fieldBytes) {
         add({
           ...where,
           message: `Cell ${ref} is longer than the limit of ${
