@@ -61,27 +61,31 @@ describe("xlsx writer", () => {
     const bytes = writeXlsx([
       {
         name: "civil_affairs",
-        rows: [["household_id", "score", "due", "note"], ["H1", 12.5, { date: "2024-03-08" }, "=HYPERLINK(1)"], [
-          "H2",
-          -3,
-          null,
-          " 张 ",
-        ]],
+        rows: [
+          ["household_id", "score", "due", "note"],
+          ["H1", 12.5, { date: "2024-03-08" }, "=HYPERLINK(1)"],
+          ["H2", -3, null, " 张 "],
+          ["_x0041_", 0, null, "a\nb"],
+        ],
       },
       { name: "medical", rows: [["household_id"]] },
     ]);
     expect(sheetjsRead(bytes)).toEqual({
-      civil_affairs: [["household_id", "score", "due", "note"], ["H1", 12.5, 45359, "'=HYPERLINK(1)"], [
-        "H2",
-        -3,
-        undefined,
-        " 张 ",
-      ]],
+      civil_affairs: [
+        ["household_id", "score", "due", "note"],
+        ["H1", 12.5, 45359, "'=HYPERLINK(1)"],
+        ["H2", -3, undefined, " 张 "],
+        ["_x0041_", 0, undefined, "a\nb"],
+      ],
       medical: [["household_id"]],
     });
     expect(sheetjsFormat(bytes, "civil_affairs", "C2")).toBe("yyyy-mm-dd");
     const again = (await readWorkbook(bytes)).sheet("civil_affairs")!;
     expect(again.rows[1].cells[2]).toEqual({ kind: "date", value: "2024-03-08", serial: 45359 });
+    expect([again.rows[3].cells[0], again.rows[3].cells[3]]).toEqual([
+      { kind: "text", value: "_x0041_" },
+      { kind: "text", value: "a\nb" },
+    ]);
     expect(writeXlsx([{ name: "a", rows: [["x", 1]] }])).toEqual(writeXlsx([{ name: "a", rows: [["x", 1]] }]));
     expect(() => writeXlsx([{ name: "a/b", rows: [] }])).toThrow(/sheet name/);
   });

@@ -107,7 +107,10 @@ function textOf(xml: string): string {
   const plain = xml.replace(/<rPh\b[\s\S]*?<\/rPh>/g, "");
   let out = "";
   for (const m of plain.matchAll(/<t(?:\s[^>]*)?>([\s\S]*?)<\/t>/g)) out += decodeXml(m[1]);
-  return out;
+  // OOXML escapes characters XML cannot hold as `_xHHHH_` (a carriage return is `_x000D_`).
+  return out.includes("_x")
+    ? out.replace(/_x([0-9A-Fa-f]{4})_/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)))
+    : out;
 }
 
 const attr = (tag: string, name: string) => {

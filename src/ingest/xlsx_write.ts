@@ -108,7 +108,9 @@ function cellXml(ref: string, cell: XlsxWriteCell): string {
   if (typeof cell === "object") return `<c r="${ref}" s="1"><v>${dateToSerial(cell.date)}</v></c>`;
   const text = neutraliseFormula(cell);
   const space = /^\s|\s$/.test(text) ? ' xml:space="preserve"' : "";
-  return `<c r="${ref}" t="inlineStr"><is><t${space}>${xmlText(text)}</t></is></c>`;
+  // A literal `_xHHHH_` would read back as an escaped character: its `_` is escaped itself (`_x005F_`).
+  const escaped = xmlText(text).replace(/_(x[0-9A-Fa-f]{4}_)/g, "_x005F_$1");
+  return `<c r="${ref}" t="inlineStr"><is><t${space}>${escaped}</t></is></c>`;
 }
 
 function sheetXml(rows: readonly (readonly XlsxWriteCell[])[]): string {
