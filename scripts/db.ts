@@ -11,7 +11,7 @@ import {
   changesCsv,
   changesSummary,
   dispatchBatch,
-  importFeedback,
+  importFeedbackFile,
   importSnapshot,
   listBatches,
   listSnapshots,
@@ -22,6 +22,7 @@ import {
   warnBatch,
   workListCsv,
   workListFile,
+  workListXlsx,
 } from "../src/monitor/mod.ts";
 import {
   integerOption,
@@ -51,9 +52,10 @@ const USAGE = `Usage: deno task db <verb> --db <database file> …
       column that changed; with --model only the columns the model reads) and <out>/changes.txt (a summary).
   dispatch --batch <id> --out <folder> [--on YYYY-MM-DD] [--time-limit-days 15]
       routes every warned household of the batch (主管/主责/主抓 from the model's routing) and writes one
-      work list per department, <out>/worklist_<department>.csv, with role, score, band, indicators and the
-      deadline (--on, default today, plus the time limit in calendar days).
-  feedback --file <returns.csv> [--batch <id>]
+      work list per department, <out>/worklist_<department>.csv and .xlsx, with role, score, band, indicators
+      and the deadline (--on, default today, plus the model's time_limit, working days where it says so;
+      --time-limit-days gives calendar days instead; default 15 calendar days).
+  feedback --file <returns.csv|returns.xlsx> [--batch <id>]
       stores the departments' returns (household_id, department, need, and optionally batch, accepted,
       assistance, amount_yuan, verified_on) as verified rows of their batch; one bad row refuses the file.
 A batch is evaluated and audited like a folder: deno task evaluate|audit --db <file> --batch <id> --out <folder>.`;
@@ -188,12 +190,13 @@ async function dispatchVerb(argv: string[]): Promise<void> {
   const batch = required(args, "batch");
   const out = await outFolder(args, [], [file]);
   const on = typeof args.on === "string" ? args.on : today();
-  const days = integerOption(args, "time-limit-days", 15, 1, 365);
+  const days = args["time-limit-days"] === undefined ? undefined : integerOption(args, "time-limit-days", 15, 1, 365);
   await withDb(file, {}, async (mdb) => {
     const dispatch = await dispatchBatch(mdb, batch, { on, timeLimitDays: days });
     const lines = [`Dispatched batch ${batch} on ${on}, deadline ${dispatch.deadline}:`];
     for (const [department, items] of dispatch.lists) {
       const path = await writeOut(out, workListFile(department), workListCsv(items));
+      await writeOut(out, workListFile(department, "xlsx"), workListXlsx(dispatch, department));
       lines.push(`  ${department}: ${items.length} households  ${path}`);
     }
     if (dispatch.lists.size === 0) lines.push("  no household is warned in this batch; no work list written");
@@ -205,14 +208,14 @@ async function feedbackVerb(argv: string[]): Promise<void> {
   const args = parseArgs(argv, { values: ["db", "file", "batch"] });
   const file = required(args, "db");
   const returns = required(args, "file");
-  let text: string;
+  let text: Uint8Array;
   try {
-    text = await Deno.readTextFile(returns);
+    text = await Deno.readFile(returns);
   } catch {
     throw new UsageError(`The feedback file "${returns}" cannot be read; check the path given to --file`);
   }
   await withDb(file, {}, async (mdb) => {
-    const rows = await importFeedback(mdb, text, returns, {
+    const rows = await importFeedbackFile(mdb, text, returns, {
       batch: typeof args.batch === "string" ? args.batch : undefined,
     });
     const batches = [...new Set(rows.map((r) => r.batch_id))].sort().join(", ");

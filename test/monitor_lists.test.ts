@@ -3,13 +3,15 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { InputError, parseModel } from "../src/contract/mod.ts";
+import { addCalendarDays, addWorkingDays, isIsoDate, isWorkingDay } from "../src/base/calendar.ts";
+import { formatProblem, InputError, parseModel } from "../src/contract/mod.ts";
 import { readDatasetFolder } from "../src/ingest/mod.ts";
 import {
   changesCsv,
   changesSummary,
   dispatchBatch,
   importFeedback,
+  importFeedbackFile,
   importSnapshot,
   listBatches,
   type MonitorDb,
@@ -19,7 +21,9 @@ import {
   warnBatch,
   workListCsv,
   workListFile,
+  workListXlsx,
 } from "../src/monitor/mod.ts";
+import { sheetjsFormat, sheetjsRead, sheetjsWorkbook } from "./_xlsx_fixtures.ts";
 
 const temps: string[] = [];
 function tempDir(prefix: string): string {
@@ -187,11 +191,178 @@ describe("deno task db changes / dispatch / feedback", () => {
     writeFileSync(bad, "household_id,department,need\nH9,civil_affairs,true\n");
     const refused = db("feedback", "--db", mdb.file, "--file", bad, "--batch", "2024-08_tiny");
     expect(refused.status).toBe(2);
-    expect(refused.stderr).toMatch(/bad\.csv:2, column household_id, value "H9": The batch 2024-08_tiny did not warn/);
+    expect(refused.stderr).toMatch(
+      /bad\.csv:2, column household_id, value "H9": Unknown household: batch 2024-08_tiny/,
+    );
     const good = join(dir, "good.csv");
     writeFileSync(good, "batch,household_id,department,need\n2024-08_tiny,H1,medical_insurance,true\n");
     expect(db("feedback", "--db", mdb.file, "--file", good).status).toBe(0);
     const status = db("status", "--db", mdb.file);
     expect(status.stdout).toMatch(/2024-08_tiny .*; 3 dispatched, 1 returns/);
+  });
+});
+
+describe("working days", () => {
+  // Mid-Autumn 2024: Monday 16 and Tuesday 17 September off, Saturday 14 September a make-up workday.
+  const cal = { holidays: ["2024-09-16", "2024-09-17"], workdays: ["2024-09-14"] };
+
+  it("counts Monday to Friday, minus holidays, plus make-up workdays", () => {
+    // From Monday 2 September: 3–6 (4), 9–13 (9), 16–20 (14), 23 (15).
+    expect(addWorkingDays("2024-09-02", 15)).toBe("2024-09-23");
+    // With the holiday: 3–6 (4), 9–13 (9), Saturday 14 (10), 18–20 (13), 23 (14), 24 (15).
+    expect(addWorkingDays("2024-09-02", 15, cal)).toBe("2024-09-24");
+    expect(addWorkingDays("2024-09-06", 1)).toBe("2024-09-09"); // Friday + 1 → Monday
+    expect(addWorkingDays("2024-09-07", 0)).toBe("2024-09-07");
+    expect(addWorkingDays("2024-12-31", 1)).toBe("2025-01-01");
+    expect(addCalendarDays("2024-02-28", 2)).toBe("2024-03-01");
+    expect([isWorkingDay("2024-09-14", cal), isWorkingDay("2024-09-16", cal), isWorkingDay("2024-09-15", cal)])
+      .toEqual([true, false, false]);
+    expect([isIsoDate("2024-02-29"), isIsoDate("2023-02-29"), isIsoDate("2024-9-1")]).toEqual([true, false, false]);
+    expect(() => addWorkingDays("2024-13-01", 1)).toThrow(/YYYY-MM-DD/);
+  });
+
+  it("dispatch counts the model's time_limit in working days", async () => {
+    const mdb = await twoMonths();
+    const limited = parseModel(
+      JSON.stringify({
+        ...JSON.parse(JSON.stringify(model)),
+        id: "tinyw",
+        time_limit: { days: 15, clock: "working", ...cal },
+      }),
+      "tinyw.json",
+    );
+    await warnBatch(mdb, limited, "tinyw.json", "2024-08");
+    const d = await dispatchBatch(mdb, "2024-08_tinyw", { on: "2024-09-02" });
+    expect([d.deadline, d.timeLimit.clock]).toEqual(["2024-09-24", "working"]);
+    expect(d.lists.get("civil_affairs")!.map((i) => i.deadline)).toEqual(["2024-09-24", "2024-09-24", "2024-09-24"]);
+    // --time-limit-days gives calendar days instead.
+    expect((await dispatchBatch(mdb, "2024-08_tinyw", { on: "2024-09-02", timeLimitDays: 15 })).deadline).toBe(
+      "2024-09-17",
+    );
+    const broken = parseModel(
+      JSON.stringify({
+        ...JSON.parse(JSON.stringify(model)),
+        id: "tinyb",
+        time_limit: { days: 15, holidays: ["9/16"] },
+      }),
+      "tinyb.json",
+    );
+    await warnBatch(mdb, broken, "tinyb.json", "2024-08");
+    const error = await dispatchBatch(mdb, "2024-08_tinyb", { on: "2024-09-02" }).catch((e) => e);
+    expect((error as InputError).problems.map(formatProblem)).toEqual([
+      `${mdb.file} (model of batch 2024-08_tinyb): time_limit.holidays.0: Expected a date written YYYY-MM-DD; ` +
+      'write it as { "days": 15, "clock": "working", "holidays": ["YYYY-MM-DD"], "workdays": ["YYYY-MM-DD"] }',
+    ]);
+    await mdb.close();
+  });
+});
+
+describe("work lists and returns as xlsx", () => {
+  it("a work list opens in SheetJS with the expected sheets and rows: numbers as numbers, the deadline a date", async () => {
+    const mdb = await twoMonths();
+    const d = await dispatchBatch(mdb, "2024-08_tiny", { on: "2024-09-02", timeLimitDays: 15 });
+    const bytes = workListXlsx(d, "civil_affairs");
+    const serial = 45552; // 2024-09-17
+    expect(sheetjsRead(bytes)).toEqual({
+      work_list: [
+        ["household_id", "category", "role", "band", "status", "per_capita", "total_points", "indicators", "deadline"],
+        ["H1", "dibao", "主管+主责", "red", "continued", 11, 11, "D1: 6", serial],
+        ["H2", "dibao", "主管+主责", "red", "changed", 9, 9, "D1: 6; E1: 3", serial],
+        ["H4", "dibao", "主管+主责", "yellow", "new", 6, 6, "D1: 6", serial],
+      ],
+      about: [
+        ["field", "value"],
+        ["batch", "2024-08_tiny"],
+        ["department", "civil_affairs"],
+        ["households", 3],
+        ["dispatched_on", 45537],
+        ["deadline", serial],
+        ["time_limit", "15 calendar days"],
+      ],
+    });
+    expect(sheetjsFormat(bytes, "work_list", "I2")).toBe("yyyy-mm-dd");
+    expect(workListFile("medical_insurance", "xlsx")).toBe("worklist_medical_insurance.xlsx");
+    await mdb.close();
+  });
+
+  it("feedback --file takes an xlsx; unknown households and batches are refused with file, sheet, row, column, the database unchanged", async () => {
+    const mdb = await twoMonths();
+    const count = async () => (await query(mdb, "SELECT count(*)::INTEGER AS n FROM m.feedback"))[0].n;
+    const header = ["batch", "household_id", "department", "need", "amount_yuan", "verified_on"];
+    const bad = sheetjsWorkbook([{
+      name: "回执",
+      rows: [
+        header,
+        ["2024-08_tiny", "H2", "civil_affairs", true, 1500, { date: "2024-09-10" }],
+        ["2024-08_tiny", "H9", "civil_affairs", true, null, null],
+        ["2024-09_x", "H1", "civil_affairs", false, null, null],
+      ],
+    }]);
+    const error = await importFeedbackFile(mdb, bad, "returns.xlsx").catch((e) => e);
+    expect((error as InputError).problems.map(formatProblem)).toEqual([
+      'returns.xlsx (sheet 回执):3, column household_id, value "H9": Unknown household: batch 2024-08_tiny scored no ' +
+      "household of this id; check the id against the work list",
+      'returns.xlsx (sheet 回执):4, column batch, value "2024-09_x": Unknown batch; expected one of 2024-07_tiny, 2024-08_tiny',
+    ]);
+    expect(await count()).toBe(0);
+    const noBatch = await importFeedbackFile(mdb, bad, "returns.xlsx", { batch: "2024-10_tiny" }).catch((e) => e);
+    expect((noBatch as InputError).problems.map(formatProblem)).toEqual([
+      '--batch, value "2024-10_tiny": The database holds no batch "2024-10_tiny"; give one of: 2024-07_tiny, 2024-08_tiny',
+    ]);
+    const formula = sheetjsWorkbook([{
+      name: "s",
+      rows: [header, ["2024-08_tiny", "H2", "civil_affairs", true, { f: "1+1", v: 2 }, null]],
+    }]);
+    expect(
+      ((await importFeedbackFile(mdb, formula, "f.xlsx").catch((e) => e)) as InputError).problems.map(formatProblem),
+    )
+      .toEqual([
+        "f.xlsx (sheet s):2, column amount_yuan: Cell E2 holds a formula (=1+1); replace the formulas with their values (copy, then " +
+        "Paste Special → Values) and save again",
+      ]);
+    expect(await count()).toBe(0);
+    const good = sheetjsWorkbook([{
+      name: "回执",
+      rows: [header, ["2024-08_tiny", "H2", "civil_affairs", true, 1500, { date: "2024-09-10" }]],
+    }]);
+    const rows = await importFeedbackFile(mdb, good, "returns.xlsx");
+    expect(rows).toEqual([{
+      batch_id: "2024-08_tiny",
+      household_id: "H2",
+      department: "civil_affairs",
+      accepted: null,
+      need: true,
+      assistance: null,
+      amount_yuan: 1500,
+      verified_on: "2024-09-10",
+    }]);
+    expect(await count()).toBe(1);
+    await mdb.close();
+  });
+
+  it("deno task db dispatch writes each list as xlsx too; feedback --file reads an xlsx", async () => {
+    const mdb = await twoMonths();
+    await mdb.close();
+    const dir = tempDir("monitor-xlsx-");
+    const out = join(dir, "lists");
+    expect(db("dispatch", "--db", mdb.file, "--batch", "2024-08_tiny", "--out", out, "--on", "2024-09-02").status).toBe(
+      0,
+    );
+    const book = sheetjsRead(new Uint8Array(readFileSync(join(out, "worklist_medical_insurance.xlsx"))));
+    expect(Object.keys(book)).toEqual(["work_list", "about"]);
+    expect(book.work_list.slice(1)).toEqual([["H1", "dibao", "主抓", "red", "continued", 11, 11, "M1: 5", 45552]]);
+    const returns = join(dir, "returns.xlsx");
+    writeFileSync(
+      returns,
+      sheetjsWorkbook([{
+        name: "s",
+        rows: [["household_id", "department", "need"], ["H1", "medical_insurance", true]],
+      }]),
+    );
+    const stored = db("feedback", "--db", mdb.file, "--file", returns, "--batch", "2024-08_tiny");
+    expect([stored.status, stored.stdout.trim()]).toEqual([
+      0,
+      "Stored 1 returns (1 with a verified need) for batch 2024-08_tiny.",
+    ]);
   });
 });

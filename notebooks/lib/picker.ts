@@ -4,7 +4,8 @@
 /**
  * The data page's dataset picker: a folder input, a files input and a drop zone, as one view
  * (see cells.ts) whose value is the picked dataset — its files with their paths inside the
- * folder, and a label — or null before anything is picked.
+ * folder, and a label — or null before anything is picked. Tables may be CSV, Parquet or `.xlsx`
+ * (read in the page by src/ingest/xlsx.ts, with the command line's messages).
  */
 import type { DatasetFile } from "../../src/ingest/load.ts";
 import { quiet, type ViewElement } from "./cells.ts";
@@ -60,6 +61,9 @@ export function datasetPicker(): ViewElement<PickedDataset | null> {
   const root = document.getElementById("drop") as unknown as ViewElement<PickedDataset | null>;
   const lenient = root.querySelector<HTMLInputElement>("#lenient")!;
   root.value = null;
+  // Tables may be CSV, Parquet or Excel workbooks (contract §1): the files dialog offers all three.
+  const filesInput = root.querySelector<HTMLInputElement>("#files");
+  if (filesInput?.accept && !filesInput.accept.includes(".xlsx")) filesInput.accept += ",.xlsx";
   const pick = (label: string, files: PickedDataset["files"]) => {
     // A monitoring database file: choose a month first (db_file.ts), which then picks its files.
     const database = databaseFileOf(files);

@@ -66,6 +66,8 @@ export const ColumnDescriptionSchema = z.looseObject({
   label_zh: z.string().optional(),
   name_zh: z.string().optional(),
   description: z.string().optional(),
+  /** The column's header in the file where it is not the name (`"户编号"` for `household_id`): contract §1. */
+  header: z.string().trim().min(1).optional(),
 });
 
 /**
@@ -73,8 +75,19 @@ export const ColumnDescriptionSchema = z.looseObject({
  * `o.constructor`, so it refused a column named `constructor` (a valid name).
  */
 const columnDescriptions = z.object({}).catchall(ColumnDescriptionSchema).superRefine((columns, ctx) => {
-  for (const name of Object.keys(columns)) {
+  const seen = new Map<string, string>();
+  for (const [name, column] of Object.entries(columns)) {
     if (!COLUMN_NAME.test(name)) ctx.addIssue({ code: "custom", path: [name], message: "Invalid column name" });
+    const header = column.header;
+    if (header === undefined) continue;
+    if (seen.has(header)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [name, "header"],
+        message: `header "${header}" is mapped to both "${seen.get(header)}" and "${name}"; map it to one`,
+      });
+    }
+    seen.set(header, name);
   }
 });
 
@@ -83,6 +96,18 @@ export const DatasetDescriptionSchema = z.looseObject({
   name: z.string().optional(),
   description: z.string().optional(),
   tables: z.object({}).catchall(columnDescriptions).default({}),
+  /** Which worksheet of each table's `.xlsx` workbook holds the table (default: the first): `{ "households": "户信息" }`. */
+  sheets: z.object({}).catchall(z.string().min(1)).superRefine((sheets, ctx) => {
+    for (const table of Object.keys(sheets)) {
+      if (!Object.hasOwn(TABLES, table)) {
+        ctx.addIssue({
+          code: "custom",
+          path: [table],
+          message: `"${table}" is not a table; name the sheet of ${Object.keys(TABLES).join(", ")}`,
+        });
+      }
+    }
+  }).optional(),
 });
 /** A parsed `dataset.json`. */
 export type DatasetDescription = z.infer<typeof DatasetDescriptionSchema>;

@@ -18,7 +18,7 @@ export interface RawTable {
   table: TableName;
   /** The file as messages name it (folder prefixed). */
   file: string;
-  format: "csv" | "parquet";
+  format: "csv" | "parquet" | "xlsx";
   /** The raw table's name. */
   raw: string;
   columns: string[];

@@ -1,6 +1,7 @@
 /**
  * The file steps of validation: `description` (dataset.json), `inventory` (files that are not
- * tables) and `staging` (each table's CSV or Parquet file into a raw table with row numbers).
+ * tables) and `staging` (each table's CSV, Parquet or xlsx file into a raw table with row numbers;
+ * headers mapped to names by dataset.json `header`).
  */
 import {
   COLUMN_NAME,
@@ -17,6 +18,7 @@ import { formatInt } from "../base/format.ts";
 import { LIMITS, notUtf8Message, scanCsv, shownValue } from "./_csv_scan.ts";
 import { type LoadContext, type RawTable, readBytes, type StepResult } from "./_context.ts";
 import type { DatasetFile } from "./types.ts";
+import { stageXlsx } from "./_stage_xlsx.ts";
 
 /** Step `description`: reads dataset.json, if present, into column descriptions and types. */
 export async function readDescription(ctx: LoadContext): Promise<StepResult> {
@@ -48,7 +50,7 @@ export async function readDescription(ctx: LoadContext): Promise<StepResult> {
 export function listIgnored(ctx: LoadContext): Promise<StepResult> {
   const ignored: string[] = [];
   for (const f of ctx.files) {
-    const m = /^([a-z_]+)\.(csv|parquet)$/.exec(f.name);
+    const m = /^([a-z_]+)\.(csv|parquet|xlsx)$/.exec(f.name);
     if (f.name === "dataset.json") continue;
     if (f.name.startsWith("sources/")) ignored.push(`${f.name} (a raw department extract; the merge step reads it)`);
     else if (!m || !(m[1] in TABLES)) ignored.push(`${f.name} (not a table of the contract)`);
@@ -57,16 +59,42 @@ export function listIgnored(ctx: LoadContext): Promise<StepResult> {
 }
 
 /** What staging one table gives: its raw table, or the problems that stop it. */
-interface Staged {
+export interface Staged {
   raw?: RawTable;
   fatal: Problem[];
   rows: string[];
   digestPart?: string;
 }
 
+/** A table's file headers mapped to column names (dataset.json `header`, trimmed): `户编号` → `household_id`. */
+export type HeaderMap = ReadonlyMap<string, string>;
+
+/** The header mapping dataset.json gives a table. */
+function headerMap(ctx: LoadContext, table: TableName): HeaderMap {
+  const columns = ctx.state.description.tables[table] ?? {};
+  return new Map(
+    Object.entries(columns).flatMap(([name, c]) => (c.header === undefined ? [] : [[c.header.trim(), name]])),
+  );
+}
+
+/** Renames a staged table's mapped headers to their column names (the raw table and its column list). */
+async function applyHeaderMap(ctx: LoadContext, raw: RawTable, mapping: HeaderMap): Promise<void> {
+  const columns: string[] = [];
+  const rawTypes: Record<string, string> = {};
+  for (const header of raw.columns) {
+    const name = mapping.get(header.trim()) ?? header;
+    if (name !== header) await ctx.db.exec(`ALTER TABLE ${q(raw.raw)} RENAME COLUMN ${q(header)} TO ${q(name)}`);
+    columns.push(name);
+    rawTypes[name] = raw.rawTypes[header];
+  }
+  raw.columns = columns;
+  raw.rawTypes = rawTypes;
+}
+
 /**
- * Step `staging`: reads each table's file (one of CSV or Parquet; `households` and `members` are
- * required) into `_raw_<table>` with its row number, checking encoding, emptiness and header names.
+ * Step `staging`: reads each table's file (exactly one of CSV, Parquet or xlsx; `households` and
+ * `members` are required) into `_raw_<table>` with its row number, checking encoding, emptiness
+ * and header names (after dataset.json's `header` mapping).
  */
 export async function stageTables(ctx: LoadContext): Promise<StepResult> {
   const raws: Partial<Record<TableName, RawTable>> = {};
@@ -74,18 +102,22 @@ export async function stageTables(ctx: LoadContext): Promise<StepResult> {
   const rows: string[] = [];
   const digestParts = [...ctx.state.digestParts];
   for (const table of Object.keys(TABLES) as TableName[]) {
-    const csv = ctx.byName.get(`${table}.csv`);
-    const parquet = ctx.byName.get(`${table}.parquet`);
+    const present = (["csv", "parquet", "xlsx"] as const).filter((ext) => ctx.byName.has(`${table}.${ext}`));
+    const mapping = headerMap(ctx, table);
     let staged: Staged;
-    if (csv && parquet) {
-      const message = `Both ${table}.csv and ${table}.parquet are present; keep one of them`;
-      staged = { fatal: [{ file: ctx.path(`${table}.csv`), message }], rows: [] };
-    } else if (csv) staged = await stageCsv(ctx, table, csv);
-    else if (parquet) staged = await stageParquet(ctx, table, parquet);
+    if (present.length > 1) {
+      const names = present.map((ext) => `${table}.${ext}`);
+      const message = `Both ${names.join(" and ")} are present; keep one of them`;
+      staged = { fatal: [{ file: ctx.path(names[0]), message }], rows: [] };
+    } else if (present[0] === "csv") staged = await stageCsv(ctx, table, ctx.byName.get(`${table}.csv`)!);
+    else if (present[0] === "parquet") staged = await stageParquet(ctx, table, ctx.byName.get(`${table}.parquet`)!);
+    else if (present[0] === "xlsx") staged = await stageXlsx(ctx, table, ctx.byName.get(`${table}.xlsx`)!, mapping);
     else {
+      // .xlsx is accepted too; the message keeps its established wording.
       const message = `Missing required table "${table}": expected ${table}.csv or ${table}.parquet in the folder`;
       staged = { fatal: TABLES[table].required ? [{ file: ctx.path(`${table}.csv`), message }] : [], rows: [] };
     }
+    if (staged.raw && mapping.size > 0) await applyHeaderMap(ctx, staged.raw, mapping);
     if (staged.raw && staged.raw.rowsRead === 0 && TABLES[table].required) {
       const what = table === "households" ? "household" : "member";
       staged.fatal.push({
@@ -130,7 +162,7 @@ async function stageCsv(ctx: LoadContext, table: TableName, file: DatasetFile): 
     const message = "File is empty; expected a header row of column names";
     return { fatal: [{ file: at, row: 1, message }], rows: [], digestPart };
   }
-  const headerProblems = checkHeader(scan.header, at);
+  const headerProblems = checkHeader(scan.header, at, headerMap(ctx, table));
   if (headerProblems.length > 0) return { fatal: headerProblems, rows: [], digestPart };
   const rows: string[] = [];
   for (let i = 0; i < scan.problems.length; i += VALUES_PER_STATEMENT) {
@@ -185,7 +217,7 @@ async function stageParquet(ctx: LoadContext, table: TableName, file: DatasetFil
   const described = await db.all(`DESCRIBE ${q(raw)}`);
   const columns = described.map((r) => String(r.column_name)).filter((c) => c !== "#row");
   if (columns.length > LIMITS.columns) return { fatal: [tooWide(at, columns.length)], rows: [], digestPart };
-  const headerProblems = checkHeader(columns, at);
+  const headerProblems = checkHeader(columns, at, headerMap(ctx, table));
   if (headerProblems.length > 0) return { fatal: headerProblems, rows: [], digestPart };
   const rawTypes = Object.fromEntries(described.map((r) => [String(r.column_name), String(r.column_type)]));
   const [{ n }] = await db.all(`SELECT count(*) AS n FROM ${q(raw)}`);
@@ -201,7 +233,12 @@ async function stageParquet(ctx: LoadContext, table: TableName, file: DatasetFil
  * Runs `use` with `bytes` registered as a file for SQL, then removes the native engine's temporary
  * copy at once (a copy of household data must not outlive the read, even if the run crashes later).
  */
-async function withFile<T>(db: Db, name: string, bytes: Uint8Array, use: (sqlPath: string) => Promise<T>): Promise<T> {
+export async function withFile<T>(
+  db: Db,
+  name: string,
+  bytes: Uint8Array,
+  use: (sqlPath: string) => Promise<T>,
+): Promise<T> {
   const sqlPath = await db.registerFile(name, { bytes });
   try {
     return await use(sqlPath);
@@ -215,7 +252,7 @@ async function withFile<T>(db: Db, name: string, bytes: Uint8Array, use: (sqlPat
 }
 
 /** The problem of a table wider than {@link LIMITS}.columns. */
-function tooWide(file: string, columns: number): Problem {
+export function tooWide(file: string, columns: number): Problem {
   return {
     file,
     row: 1,
@@ -225,11 +262,20 @@ function tooWide(file: string, columns: number): Problem {
   };
 }
 
-/** The problems of a header: names outside `[a-z][a-z0-9_]*` (with a suggestion) and names that appear twice. */
-function checkHeader(names: string[], file: string): Problem[] {
+/** The table a staged file holds, from its name (`data/households.xlsx (sheet 户)` → `households`). */
+function tableOf(file: string): string {
+  return /([a-z_]+)\.(?:csv|parquet|xlsx)\b(?![\s\S]*\.(?:csv|parquet|xlsx)\b)/.exec(file)?.[1] ?? "<table>";
+}
+
+/**
+ * The problems of a header, after mapping (dataset.json `header`): names outside
+ * `[a-z][a-z0-9_]*` (with a suggestion and the mapping that would fix it) and names that appear twice.
+ */
+export function checkHeader(headers: string[], file: string, mapping: HeaderMap = new Map()): Problem[] {
   const problems: Problem[] = [];
   const seen = new Set<string>();
-  for (const name of names) {
+  for (const header of headers) {
+    const name = mapping.get(header.trim()) ?? header;
     if (name.includes("\0")) {
       const shown = name.replaceAll("\0", "\\0");
       problems.push({
@@ -245,14 +291,19 @@ function checkHeader(names: string[], file: string): Problem[] {
         row: 1,
         column: shownValue(name),
         message: `Column name "${shownValue(name)}" is not allowed; names must match [a-z][a-z0-9_]*` +
-          (suggestion ? ` (for example "${shownValue(suggestion)}")` : ""),
+          (suggestion
+            ? ` (for example "${shownValue(suggestion)}")`
+            : `: rename the header, or map it to a name in dataset.json ("tables": {"${tableOf(file)}": {"<name>": ` +
+              `{"header": ${JSON.stringify(shownValue(name))}}}})`),
       });
     } else if (seen.has(name)) {
       problems.push({
         file,
         row: 1,
         column: name,
-        message: `Column "${name}" appears twice in the header; rename one`,
+        message: `Column "${name}" appears twice in the header${
+          name !== header ? ` (header "${header}" is mapped to it)` : ""
+        }; rename one`,
       });
     }
     seen.add(name);

@@ -44,8 +44,8 @@ export async function readDatasetFolder(dir: string): Promise<DatasetFile[]> {
 
 /** Whether a name is one a dataset folder gives meaning to (a table, dataset.json, a raw extract). */
 function isDatasetFileName(name: string): boolean {
-  return name === "dataset.json" || /^sources\/[^/]+\.(csv|parquet)$/.test(name) ||
-    /^[a-z_]+\.(csv|parquet)$/.test(name);
+  return name === "dataset.json" || /^sources\/[^/]+\.(csv|parquet|xlsx)$/.test(name) ||
+    /^[a-z_]+\.(csv|parquet|xlsx)$/.test(name);
 }
 
 /**

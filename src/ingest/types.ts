@@ -35,7 +35,7 @@ export interface ColumnReport {
 export interface TableReport {
   table: TableName;
   file: string;
-  format: "csv" | "parquet";
+  format: "csv" | "parquet" | "xlsx";
   rowsRead: number;
   accepted: number;
   rejected: number;

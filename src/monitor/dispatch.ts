@@ -2,8 +2,14 @@
  * Department work lists of a batch: every warned household routed by the model's routing
  * (主管 competent, 主责 responsible, 主抓 executing; src/model/routing.ts `routeHousehold`), one
  * list per department with the role, score, band, the indicators that send it there and the
- * deadline (dispatch date + time limit in calendar days). The dispatch is recorded in the file.
+ * deadline: the dispatch date plus the time limit, in calendar days, or in working days where the
+ * model's `time_limit` says so (`{ "days": 15, "clock": "working", "holidays": […], "workdays": […] }`;
+ * src/base/calendar.ts). The dispatch is recorded in the file. Each list is written as CSV and as
+ * an `.xlsx` workbook (a `work_list` sheet with the same columns, numbers as numbers and the
+ * deadline as a date, and an `about` sheet).
  */
+import { z } from "zod";
+import { addCalendarDays, addWorkingDays, isIsoDate } from "../base/calendar.ts";
 import { toCsv } from "../base/csv.ts";
 import { plainNumber } from "../base/format.ts";
 import { quoteText as lit } from "../base/sql.ts";
@@ -11,6 +17,40 @@ import { InputError, type Model } from "../contract/mod.ts";
 import { ROLE_NAMES, routeHousehold, type RoutingIndicator, routingOf } from "../model/mod.ts";
 import { insertRows } from "./batch.ts";
 import { inTransaction, type MonitorDb } from "./store.ts";
+import { writeXlsx } from "../ingest/xlsx_write.ts";
+
+const IsoDate = z.string().refine(isIsoDate, { message: "Expected a date written YYYY-MM-DD" });
+
+/**
+ * A model's `time_limit`: how long departments have for a dispatched case. `clock` `working`
+ * counts Monday–Friday minus `holidays` plus make-up `workdays`; `calendar` (default) counts every day.
+ */
+export const TimeLimitSchema = z.strictObject({
+  days: z.number().int().min(0).max(365),
+  clock: z.enum(["calendar", "working"]).default("calendar"),
+  holidays: z.array(IsoDate).default([]),
+  workdays: z.array(IsoDate).default([]),
+});
+/** A parsed time limit. */
+export type TimeLimit = z.infer<typeof TimeLimitSchema>;
+
+/** The model's time limit (`time_limit`), or calendar days `fallbackDays` where it has none; an InputError if malformed. */
+export function timeLimitOf(model: Model, fallbackDays: number, where: string): TimeLimit {
+  const raw = (model as Record<string, unknown>).time_limit;
+  if (raw === undefined) return { days: fallbackDays, clock: "calendar", holidays: [], workdays: [] };
+  const parsed = TimeLimitSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  throw new InputError(parsed.error.issues.map((issue) => ({
+    file: where,
+    message: `time_limit${issue.path.map((k) => `.${String(k)}`).join("")}: ${issue.message}; ` +
+      `write it as { "days": 15, "clock": "working", "holidays": ["YYYY-MM-DD"], "workdays": ["YYYY-MM-DD"] }`,
+  })));
+}
+
+/** The deadline of a case dispatched on `on` under a time limit. */
+export function deadlineOf(on: string, limit: TimeLimit): string {
+  return limit.clock === "working" ? addWorkingDays(on, limit.days, limit) : addCalendarDays(on, limit.days);
+}
 
 /** One row of a department's work list. */
 export interface WorkItem {
@@ -33,6 +73,8 @@ export interface Dispatch {
   dispatchedOn: string;
   deadline: string;
   lists: Map<string, WorkItem[]>;
+  /** The time limit the deadline comes from. */
+  timeLimit: TimeLimit;
 }
 
 /** A batch's stored model and rows, or an InputError naming the batches there are. */
@@ -48,23 +90,24 @@ export async function readBatch(mdb: MonitorDb, batchId: string): Promise<{ mode
   return { model: JSON.parse(rows[0].model_json as string) as Model, asOf: rows[0].as_of as string };
 }
 
-function addDays(date: string, days: number): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
-
-/** Routes every warned household of a batch and records the dispatch (one transaction). */
+/**
+ * Routes every warned household of a batch and records the dispatch (one transaction). The
+ * deadline counts `timeLimitDays` calendar days when given; otherwise the batch model's
+ * `time_limit`, else 15 calendar days.
+ */
 export async function dispatchBatch(
   mdb: MonitorDb,
   batchId: string,
-  options: { on: string; timeLimitDays: number },
+  options: { on: string; timeLimitDays?: number },
 ): Promise<Dispatch> {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(options.on) || Number.isNaN(Date.parse(options.on))) {
+  if (!isIsoDate(options.on)) {
     throw new InputError([{ file: "--on", message: `needs a date written YYYY-MM-DD, but found "${options.on}"` }]);
   }
   const { model } = await readBatch(mdb, batchId);
-  const deadline = addDays(options.on, options.timeLimitDays);
+  const timeLimit = options.timeLimitDays !== undefined
+    ? { days: options.timeLimitDays, clock: "calendar" as const, holidays: [], workdays: [] }
+    : timeLimitOf(model, 15, `${mdb.file} (model of batch ${batchId})`);
+  const deadline = deadlineOf(options.on, timeLimit);
   const routing = routingOf(model.routing);
   const weightOf = new Map(model.categories.map((c) => [c.id, c.weight ?? 1]));
   const households = await mdb.db.all(
@@ -119,7 +162,7 @@ export async function dispatchBatch(
     await insertRows(mdb, "dispatch", recorded);
   });
   const sorted = new Map([...lists].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  return { batchId, dispatchedOn: options.on, deadline, lists: sorted };
+  return { batchId, dispatchedOn: options.on, deadline, lists: sorted, timeLimit };
 }
 
 /** The columns of a work list. */
@@ -140,7 +183,32 @@ export function workListCsv(items: readonly WorkItem[]): string {
   return toCsv(WORK_LIST_COLUMNS, items.map((i) => WORK_LIST_COLUMNS.map((c) => i[c])));
 }
 
-/** The file name of a department's work list: `worklist_<department>.csv` (unsafe characters as `_`). */
-export function workListFile(department: string): string {
-  return `worklist_${department.replaceAll(/[^\p{L}\p{N}_-]/gu, "_")}.csv`;
+/** The file name of a department's work list: `worklist_<department>.csv` (unsafe characters as `_`; `.xlsx` with `ext`). */
+export function workListFile(department: string, ext: "csv" | "xlsx" = "csv"): string {
+  return `worklist_${department.replaceAll(/[^\p{L}\p{N}_-]/gu, "_")}.${ext}`;
+}
+
+/**
+ * One department's work list as an `.xlsx` workbook: sheet `work_list` (the CSV's columns; scores
+ * as numbers, the deadline as a date) and sheet `about` (batch, department, dates, time limit).
+ */
+export function workListXlsx(dispatch: Dispatch, department: string): Uint8Array {
+  const items = dispatch.lists.get(department) ?? [];
+  const limit = dispatch.timeLimit;
+  const rows = items.map((i) => WORK_LIST_COLUMNS.map((c) => (c === "deadline" ? { date: i.deadline } : i[c])));
+  return writeXlsx([
+    { name: "work_list", rows: [[...WORK_LIST_COLUMNS], ...rows] },
+    {
+      name: "about",
+      rows: [
+        ["field", "value"],
+        ["batch", dispatch.batchId],
+        ["department", department],
+        ["households", items.length],
+        ["dispatched_on", { date: dispatch.dispatchedOn }],
+        ["deadline", { date: dispatch.deadline }],
+        ["time_limit", `${limit.days} ${limit.clock === "working" ? "working" : "calendar"} days`],
+      ],
+    },
+  ]);
 }
