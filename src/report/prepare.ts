@@ -6,7 +6,6 @@
 import { wilsonInterval } from "../evaluate/wilson.ts";
 import { DEFAULT_ROUTING, departmentWorkload as routedWorkload, type RoutingTable } from "../model/routing.ts";
 import type { FrameLabels, PackedCoefficients, ScoreFrame } from "../simulate/mod.ts";
-import { sweep } from "../simulate/sweep.ts";
 import { finiteNumber, positiveInteger } from "./_options.ts";
 
 /** One histogram bin of one management category. */
@@ -37,6 +36,23 @@ export function extent(values: ArrayLike<number>): [number, number] {
   return lo <= hi ? [lo, hi] : [0, 1];
 }
 
+/** A text column's distinct values in order of first appearance, and each row's code; cached per column array. */
+const dictionaries = new WeakMap<readonly (string | null)[], { codes: Int32Array; values: (string | null)[] }>();
+function dictionaryOf(column: readonly (string | null)[]): { codes: Int32Array; values: (string | null)[] } {
+  let d = dictionaries.get(column);
+  if (!d) {
+    const index = new Map<string | null, number>();
+    const codes = new Int32Array(column.length);
+    for (let h = 0; h < column.length; h++) {
+      let c = index.get(column[h]);
+      if (c === undefined) index.set(column[h], c = index.size);
+      codes[h] = c;
+    }
+    dictionaries.set(column, d = { codes, values: [...index.keys()] });
+  }
+  return d;
+}
+
 /**
  * Bins per-capita scores by management category. Bins have a nice width and edges on multiples of
  * it; NaN scores (households without members) are left out.
@@ -52,14 +68,17 @@ export function scoreHistogram(
   const start = Math.floor(lo / step) * step;
   const n = Math.max(1, Math.floor((hi - start) / step) + 1);
   const byCategory = new Map<string, Int32Array>();
+  const { codes, values } = dictionaryOf(categories);
+  const countsOf = values.map((c) => {
+    const key = c ?? "other";
+    if (!byCategory.has(key)) byCategory.set(key, new Int32Array(n));
+    return byCategory.get(key)!;
+  });
   for (let h = 0; h < perCapita.length; h++) {
     const v = perCapita[h];
     if (Number.isNaN(v)) continue;
-    const key = categories[h] ?? "other";
-    let counts = byCategory.get(key);
-    if (!counts) byCategory.set(key, counts = new Int32Array(n));
     const b = Math.min(n - 1, Math.max(0, Math.floor((v - start) / step)));
-    counts[b]++;
+    countsOf[codes[h]][b]++;
   }
   const bins: ScoreBin[] = [];
   for (const [category, counts] of [...byCategory].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
@@ -105,24 +124,43 @@ export function thresholdCurves(
   const points = positiveInteger(options.points, "points", 120);
   const [lo, hi] = options.domain ?? extent(perCapita);
   const grid = Array.from({ length: points }, (_, i) => lo + ((hi - lo) * i) / Math.max(1, points - 1));
+  // Each household's grid position: the last grid threshold ≤ its score (−1 below the grid; NaN: none).
+  // Counts at grid[i] are then the households at position ≥ i: one pass, no sort.
+  const at = new Int32Array(perCapita.length);
+  const scale = hi > lo ? (points - 1) / (hi - lo) : 0;
+  for (let h = 0; h < perCapita.length; h++) {
+    const v = perCapita[h];
+    // A guess from the spacing, then corrected against the grid itself, so the count is exact.
+    let k = Math.max(-1, Math.min(points - 1, Math.floor((v - lo) * scale) || 0));
+    while (k + 1 < points && grid[k + 1] <= v) k++;
+    while (k >= 0 && !(grid[k] <= v)) k--;
+    at[h] = Number.isNaN(v) ? -1 : k;
+  }
   const out: ThresholdPoint[] = [];
   for (const frame of frames) {
-    const s = sweep(perCapita, frame.labels);
-    // s.thresholds descend; for t, the last index with threshold ≥ t gives the counts at t.
-    for (const t of grid) {
-      let a = 0, b = s.thresholds.length - 1, at = -1;
-      while (a <= b) {
-        const mid = (a + b) >> 1;
-        if (s.thresholds[mid] >= t) {
-          at = mid;
-          a = mid + 1;
-        } else b = mid - 1;
-      }
-      const warnings = at < 0 ? 0 : s.warnings[at];
-      const lw = at < 0 ? 0 : s.labeledWarnings[at];
-      const tp = at < 0 ? 0 : s.truePositives[at];
+    const [warned, labeled, positive] = [
+      new Int32Array(points + 1),
+      new Int32Array(points + 1),
+      new Int32Array(points + 1),
+    ];
+    let labeledPositives = 0;
+    for (let h = 0; h < at.length; h++) {
+      const isLabeled = frame.labels.labeled[h] !== 0, inNeed = isLabeled && frame.labels.need[h] !== 0;
+      if (inNeed) labeledPositives++;
+      if (at[h] < 0) continue;
+      warned[at[h]]++;
+      if (isLabeled) labeled[at[h]]++;
+      if (inNeed) positive[at[h]]++;
+    }
+    for (let i = points - 1; i >= 0; i--) {
+      warned[i] += warned[i + 1];
+      labeled[i] += labeled[i + 1];
+      positive[i] += positive[i + 1];
+    }
+    grid.forEach((t, i) => {
+      const warnings = warned[i], lw = labeled[i], tp = positive[i];
       const p = wilsonInterval(tp, lw);
-      const r = frame.recall ? wilsonInterval(tp, s.labeledPositives) : null;
+      const r = frame.recall ? wilsonInterval(tp, labeledPositives) : null;
       out.push({
         frame: frame.name,
         threshold: t,
@@ -132,11 +170,11 @@ export function thresholdCurves(
         precision: lw === 0 ? null : tp / lw,
         precision_lo: p ? p[0] : null,
         precision_hi: p ? p[1] : null,
-        recall: frame.recall && s.labeledPositives > 0 ? tp / s.labeledPositives : null,
+        recall: frame.recall && labeledPositives > 0 ? tp / labeledPositives : null,
         recall_lo: r ? r[0] : null,
         recall_hi: r ? r[1] : null,
       });
-    }
+    });
   }
   return out;
 }
@@ -189,10 +227,14 @@ export function villageWarnings(
   warned: Int8Array,
 ): { village: string; households: number; warnings: number }[] {
   const index = new Map<string, { village: string; households: number; warnings: number }>();
+  const { codes, values } = dictionaryOf(villages);
+  const rowOf = values.map((value) => {
+    const v = value ?? "—";
+    if (!index.has(v)) index.set(v, { village: v, households: 0, warnings: 0 });
+    return index.get(v)!;
+  });
   for (let h = 0; h < villages.length; h++) {
-    const v = villages[h] ?? "—";
-    let row = index.get(v);
-    if (!row) index.set(v, row = { village: v, households: 0, warnings: 0 });
+    const row = rowOf[codes[h]];
     row.households++;
     if (warned[h] >= 0) row.warnings++;
   }
