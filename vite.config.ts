@@ -2,7 +2,8 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { defineConfig, type Plugin } from "vite";
-import { notebookAssets, readAsset } from "./scripts/_notebook_data.ts";
+import { notebookAssets, notebookSummaryBytes, readAsset } from "./scripts/_notebook_data.ts";
+import { SUMMARY_FILE } from "./notebooks/lib/summary.ts";
 
 const NOTEBOOKS = resolve(import.meta.dirname ?? ".", "notebooks");
 /** The pages: each is an HTML file in notebooks/ with its module beside it. */
@@ -18,8 +19,14 @@ const TYPES: Record<string, string> = { csv: "text/csv; charset=utf-8", json: "a
  * listing the files. The pages fetch them from their own origin; nothing comes from elsewhere.
  */
 function notebookData(): Plugin {
+  // The first-view summary (notebooks/lib/summary.ts), computed once per server or build.
+  let summary: Promise<Uint8Array | undefined> | undefined;
+  const summaryBytes = () => (summary ??= notebookSummaryBytes());
   return {
     name: "notebook-data",
+    configResolved(config) {
+      if (config.command === "build") void summaryBytes(); // start early: it runs beside the bundling
+    },
     configureServer(server) {
       server.middlewares.use((req, res, next) => {
         const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname).replace(/^\/+/, "");
@@ -28,7 +35,14 @@ function notebookData(): Plugin {
         const ext = path.split(".").pop() ?? "";
         if (path === "data/index.json") {
           res.setHeader("content-type", TYPES.json);
-          return res.end(JSON.stringify(index));
+          return void summaryBytes().then((b) =>
+            res.end(JSON.stringify(b ? { ...index, summary: SUMMARY_FILE } : index))
+          );
+        }
+        if (path === SUMMARY_FILE) {
+          return void summaryBytes().then((
+            b,
+          ) => (b ? (res.setHeader("cache-control", "no-store"), res.end(b)) : next()));
         }
         const file = files.find((f) => f.url === path);
         if (!file) return next();
@@ -37,9 +51,12 @@ function notebookData(): Plugin {
         res.end(readAsset(file.path));
       });
     },
-    generateBundle() {
+    async generateBundle() {
       const { index, files } = notebookAssets();
-      this.emitFile({ type: "asset", fileName: "data/index.json", source: JSON.stringify(index) });
+      const bytes = await summaryBytes();
+      if (bytes) this.emitFile({ type: "asset", fileName: SUMMARY_FILE, source: bytes });
+      const served = bytes ? { ...index, summary: SUMMARY_FILE } : index;
+      this.emitFile({ type: "asset", fileName: "data/index.json", source: JSON.stringify(served) });
       for (const f of files) this.emitFile({ type: "asset", fileName: f.url, source: readAsset(f.path) });
     },
   };

@@ -23,7 +23,7 @@ import {
   workloadView,
 } from "./lib/calibrate_view.ts";
 import { type ModelControls, modelControls } from "./lib/controls.ts";
-import { openPageSession } from "./lib/page.ts";
+import { stagedPageSession } from "./lib/page.ts";
 import { type EvaluatedHits, hitsFor, type PageScores, parameterValues, scoreModel } from "./lib/scoring.ts";
 import type { Session } from "./lib/session.ts";
 import { save, suggestVersion, use } from "./lib/model_file.ts";
@@ -63,17 +63,21 @@ interface Cells {
   saving: Model;
   tick: string;
 }
-const page = notebook<Cells>("calibrate");
+// Ready (for tests and the benchmark) once the figures are the live session's, validated in this browser.
+const page = notebook<Cells>("calibrate", {
+  readyWhen: { cell: "session", when: (s) => (s as Session).stage === "live" },
+});
 const { cell } = page;
 
-// Inputs: the session, its baseline model, and what never changes while the page is open.
-cell("session", [], async () => {
-  const { session, progress } = await openPageSession(page.hook);
-  progress.done();
-  $("model-label").textContent = `${session.model.id} ${session.model.version}${
-    session.modelSource === "adjusted" ? " (adjusted)" : ""
-  } · ${session.origin.label} · ${int(session.frame.size)} households`;
-  return session;
+// Inputs: the session (first the build's preview, then the live one), its baseline model, and what
+// never changes while the page is open.
+cell("session", [], async function* () {
+  for await (const session of stagedPageSession(page.hook, page.drawn)) {
+    $("model-label").textContent = `${session.model.id} ${session.model.version}${
+      session.modelSource === "adjusted" ? " (adjusted)" : ""
+    } · ${session.origin.label} · ${int(session.frame.size)} households`;
+    yield session;
+  }
 });
 cell("baseline", ["session"], (session) => session.model);
 cell("labels", ["session"], (session) => allFrameLabels(session.frame.householdIds, session.verified));
@@ -97,8 +101,12 @@ cell("width", ["session", "baseline"], (_, baseline) => {
   return Math.max(420, ($("fig-distribution").clientWidth || 600) - 24);
 });
 
-// The controls: a view whose value is the adjusted model; undo and reset act on it.
-cell("controls", ["session", "baseline"], (session, baseline) => {
+// The controls: a view whose value is the adjusted model; undo and reset act on it. The preview's
+// controls stay when the live session (of the same model) replaces it, with any moves made on them.
+let controlsModel: string | undefined;
+cell("controls", ["session", "baseline"], function (session, baseline) {
+  if (this && controlsModel === session.modelSha256) return this;
+  controlsModel = session.modelSha256;
   const controls = modelControls(baseline, session.compiled);
   $("undo").onclick = (e) => controls.undo(e);
   $("reset").onclick = (e) => controls.reset(e);
@@ -125,11 +133,16 @@ cell("adjusted", ["model", "baseline"], function (model, baseline) {
 });
 
 // Scores: hit counts re-evaluated with SQL only when a parameter changes, then the fast path.
-cell("evaluated", ["session", "adjusted"], function (session, model) {
-  const previous = this ?? { hits: session.hits, frame: session.frame, parameters: parameterValues(session.model) };
-  return hitsFor(session, previous, model, (ids) => {
+const evaluatedFor = new WeakMap<EvaluatedHits, Session>();
+cell("evaluated", ["session", "adjusted"], async function (session, model) {
+  const previous = this && evaluatedFor.get(this) === session
+    ? this
+    : { hits: session.hits, frame: session.frame, parameters: parameterValues(session.model) };
+  const evaluated = await hitsFor(session, previous, model, (ids) => {
     $("timing").textContent = `重新计算 Re-evaluating ${ids.join(", ")} (SQL)…`;
   });
+  evaluatedFor.set(evaluated, session);
+  return evaluated;
 });
 cell("scores", ["session", "evaluated", "adjusted"], function (session, evaluated, model) {
   return scoreModel({ ...session, frame: evaluated.frame }, model, this);

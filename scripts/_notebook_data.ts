@@ -48,6 +48,8 @@ export interface NotebookIndex {
   model: string;
   /** SHA-256 over the files' names and bytes: pages key their caches by it. */
   digest: string;
+  /** The first-view summary (notebooks/lib/summary.ts), relative to the page, when the build made one. */
+  summary?: string;
 }
 
 /** The index and every file to serve, as (path under the site root, absolute source file). */
@@ -68,6 +70,29 @@ export function notebookAssets(env: Record<string, string | undefined> = process
       { url: `models/${basename(model)}`, path: model },
     ],
   };
+}
+
+/**
+ * The gzipped first-view summary of the served dataset and model (scripts/_notebook_summary.ts, run
+ * in its own process on native DuckDB), or undefined when the dataset does not validate or the
+ * summary cannot be computed (the pages then open without it). Set NOTEBOOK_SUMMARY=0 to skip it.
+ */
+export async function notebookSummaryBytes(
+  env: Record<string, string | undefined> = process.env,
+): Promise<Uint8Array | undefined> {
+  if (env.NOTEBOOK_SUMMARY === "0") return undefined;
+  const { success, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", join(ROOT, "scripts", "_notebook_summary.ts")],
+    cwd: ROOT,
+    env: Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined)),
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!success) {
+    console.warn(`No first-view summary: ${new TextDecoder().decode(stderr).trim().split("\n").at(-1)}`);
+    return undefined;
+  }
+  return stdout.length > 0 ? stdout : undefined;
 }
 
 /** Reads one asset's bytes. */

@@ -59,6 +59,18 @@ export interface Notebook<V> {
    * event's time (undefined when the recomputation was not caused by one); `then` sees the tick.
    */
   tickOn(name: keyof V & string, since: () => number | undefined, then?: (tick: Tick) => void): void;
+  /** Settles when every cell has settled the first time (the first figures are in the page). */
+  readonly drawn: Promise<void>;
+}
+
+/** How a page's readiness is decided. */
+export interface NotebookOptions<V> {
+  /**
+   * `ready` waits until cell `cell` holds a value for which `when` is true and every cell after
+   * it has settled again (a preview first, the validated figures later); without it, `ready` is
+   * the first time every cell has settled.
+   */
+  readyWhen?: { cell: keyof V & string; when: (value: unknown) => boolean };
 }
 
 /**
@@ -71,7 +83,7 @@ function shouldShow(error: unknown): boolean {
 }
 
 /** Opens the page's graph and installs its hook. */
-export function notebook<V>(page: string): Notebook<V> {
+export function notebook<V>(page: string, options: NotebookOptions<V> = {}): Notebook<V> {
   const start = performance.now();
   const runtime = new Runtime();
   const module = runtime.module();
@@ -82,11 +94,40 @@ export function notebook<V>(page: string): Notebook<V> {
   const figures = new Set<string>(), computes = new Set<string>();
   let tickCell: { name: string; since: () => number | undefined; then?: (tick: Tick) => void } | undefined;
   let round = { compute: 0, render: 0 };
+  const inputsOf = new Map<string, readonly string[]>();
+  let gateOpen = options.readyWhen === undefined;
+  let markDrawn!: () => void;
+  const drawn = new Promise<void>((ok) => (markDrawn = ok));
+
+  /** The cells that read `name`, directly or not. */
+  const downstream = (name: string): Set<string> => {
+    const out = new Set<string>();
+    let grew = true;
+    while (grew) {
+      grew = false;
+      for (const [cell, inputs] of inputsOf) {
+        if (out.has(cell) || !inputs.some((i) => i === name || out.has(i))) continue;
+        out.add(cell);
+        grew = true;
+      }
+    }
+    return out;
+  };
+  const openGate = (name: string, value: unknown) => {
+    if (gateOpen || options.readyWhen?.cell !== name || !options.readyWhen.when(value)) return;
+    gateOpen = true;
+    for (const cell of downstream(name)) settled.delete(cell); // they recompute on the new value
+  };
 
   const settle = (name: string) => {
     settled.add(name);
-    if (!hook.ready && [...pending].every((n) => settled.has(n))) {
+    if (hook.ready || ![...pending].every((n) => settled.has(n))) return;
+    if (hook.firstChartMs === undefined) {
       hook.firstChartMs = performance.now() - start;
+      markDrawn();
+    }
+    if (gateOpen) {
+      hook.readyMs = performance.now() - start;
       hook.ready = true;
     }
   };
@@ -95,9 +136,12 @@ export function notebook<V>(page: string): Notebook<V> {
     fulfilled(value: unknown) {
       hook.values[name] = value;
       delete hook.errors[name];
+      openGate(name, value);
       if (options.show) {
         const el = document.getElementById(options.show);
-        if (el) el.replaceChildren(...(value instanceof Node ? [value] : []));
+        // A cell that returns its previous node (nothing changed) costs the page no re-layout.
+        const same = el?.childNodes.length === 1 && el.firstChild === value;
+        if (el && !same) el.replaceChildren(...(value instanceof Node ? [value] : []));
       }
       if (tickCell?.name === name) recordTick();
       settle(name);
@@ -115,8 +159,10 @@ export function notebook<V>(page: string): Notebook<V> {
   function recordTick(): void {
     const since = tickCell!.since();
     if (since !== undefined && hook.ready) {
-      const tick = { computeMs: round.compute, renderMs: round.render, latencyMs: performance.now() - since };
+      const tick: Tick = { computeMs: round.compute, renderMs: round.render, latencyMs: performance.now() - since };
       hook.ticks.push(tick);
+      // Cells compute in an animation-frame callback: a task queued now runs once the frame is painted.
+      setTimeout(() => (tick.paintedMs = performance.now() - since), 0);
       tickCell!.then?.(tick);
     }
     round = { compute: 0, render: 0 };
@@ -124,8 +170,10 @@ export function notebook<V>(page: string): Notebook<V> {
 
   return {
     hook,
+    drawn,
     cell(name, inputs, value, options = {}) {
       pending.add(name);
+      inputsOf.set(name, inputs);
       if (options.figure) figures.add(name);
       if (options.compute) computes.add(name);
       const timed = timedDefinition(value as unknown as Definition, (ms) => {

@@ -112,7 +112,8 @@ class Editing {
   }
   /** The model changed: note when, and tell the view's readers (controls' own input events bubble). */
   changed(event?: Event): void {
-    this.inputAt = event?.timeStamp ?? performance.now();
+    // The first input not yet drawn: events coalesced into one frame are timed from the earliest.
+    this.inputAt ??= event?.timeStamp ?? performance.now();
     if (!event || event.type !== "input") this.root.dispatchEvent(new Event("input", { bubbles: true }));
   }
   refresh(): void {

@@ -11,6 +11,8 @@ export interface Tick {
   renderMs: number;
   /** From the input event to the last figure drawn. */
   latencyMs: number;
+  /** From the input event until the browser has painted the redrawn figures (set a moment later). */
+  paintedMs?: number;
 }
 
 /** The one test hook of every page: `globalThis.__notebook`. */
@@ -19,8 +21,12 @@ export interface NotebookHook {
   page: string;
   /** True once every cell has settled (a value or an error), so tests and benchmarks may look. */
   ready: boolean;
-  /** Page start → every cell settled, ms. */
+  /** Page start → every cell settled the first time (the first figures, perhaps a preview), ms. */
   firstChartMs?: number;
+  /** Page start → `ready` (the figures of the validated, live session), ms. */
+  readyMs?: number;
+  /** What the figures show: `summary` (the build's precomputed preview) or `live` (validated in this browser). */
+  stage?: "summary" | "live";
   /** The latest value of every named cell. */
   values: Record<string, unknown>;
   /** The latest error of a cell, by name (absent when it has a value). */

@@ -7,22 +7,20 @@
  * storage, or the demo county served beside the page) loaded and validated by the same code as the
  * command line, the model compiled against it, and the per-indicator hit counts read once into
  * typed arrays for the fast path. Every step reports progress and its time.
+ *
+ * Opening is staged ({@link openStagedSession}): a *preview* session from the build's first-view
+ * summary (lib/summary.ts) draws the first figures at once, while the *live* session loads and
+ * validates the data in DuckDB's worker and then replaces it. DuckDB and the loader are imported
+ * lazily, so the first figures wait for neither.
  */
-import {
-  canonicalJson,
-  InputError,
-  type Model,
-  modelDigest,
-  parseModel,
-  type Problem,
-  sha256Hex,
-} from "../../src/contract/mod.ts";
-import { type DatasetFile, loadDataset, type LoadReport } from "../../src/ingest/load.ts";
+import { InputError, type Model, modelDigest, parseModel, type Problem, sha256Hex } from "../../src/contract/mod.ts";
+import type { DatasetFile, LoadReport } from "../../src/ingest/load.ts";
 import { readVerified, type VerifiedRow } from "../../src/evaluate/mod.ts";
 import { type CompiledModel, compileModel } from "../../src/model/mod.ts";
 import { type Hits, readHits } from "../../src/score/mod.ts";
 import { buildFrame, type ScoreFrame } from "../../src/simulate/mod.ts";
-import { type BrowserDb, openBrowserDb } from "./engine.ts";
+import type { BrowserDb } from "./engine.ts";
+import { decodeSummary, gunzipText, rulesDigest, type Summary } from "./summary.ts";
 import {
   datasetFilesOf,
   getCached,
@@ -42,6 +40,8 @@ export interface ServedIndex {
   files: string[];
   model: string;
   digest: string;
+  /** The first-view summary's file, when the build made one. */
+  summary?: string;
 }
 
 /** Where the page's dataset came from. */
@@ -73,6 +73,11 @@ export interface Session {
   timings: { step: string; ms: number }[];
   /** Whether the tables and the hit counts came from this browser's cache. */
   cached: { tables: boolean; hits: boolean };
+  /**
+   * `summary`: a preview from the build's first-view summary, before this browser has validated the
+   * data (its `db` waits for the live session's); `live`: loaded and validated in this browser.
+   */
+  stage: "summary" | "live";
 }
 
 /** The tables a loaded dataset consists of. */
@@ -86,9 +91,7 @@ interface CachedTables {
 
 /** What the hit counts depend on: the data, and each rule's level and `when` with the parameters. */
 async function hitsKey(dataKey: string, model: Model): Promise<string> {
-  const rules = model.indicators.map((i) => [i.id, i.level, i.when]);
-  const parameters = (model.parameters ?? []).map((p) => [p.id, p.value]);
-  return `hits:${dataKey}|${await sha256Hex(canonicalJson({ rules, parameters }))}`;
+  return `hits:${dataKey}|${await rulesDigest(model)}`;
 }
 
 /** A reason the page cannot open: invalid data or a model that does not fit the data. */
@@ -148,7 +151,14 @@ type Timed = <T>(step: string, f: () => Promise<T>) => Promise<T>;
 /** Step: the validated tables, restored from this browser's cache or loaded and validated now. */
 async function loadTables(
   db: BrowserDb,
-  source: { cached?: CachedTables; stored?: StoredDataset; index: ServedIndex; origin: DatasetOrigin },
+  source: {
+    cached?: CachedTables;
+    stored?: StoredDataset;
+    index: ServedIndex;
+    origin: DatasetOrigin;
+    /** Validation (main-thread work) waits for it: the preview's first figures. */
+    heavyWork?: Promise<unknown>;
+  },
   timed: Timed,
 ): Promise<LoadReport> {
   const { cached, stored, index, origin } = source;
@@ -162,6 +172,8 @@ async function loadTables(
   const files = stored
     ? datasetFilesOf(stored)
     : await timed("下载演示数据 Fetching the demo county", () => fetchDemoFiles(index));
+  const { loadDataset } = await import("../../src/ingest/load.ts");
+  await source.heavyWork;
   const report = await timed(
     "加载并校验数据 Loading and validating the data",
     () => loadDataset(db, files, { folder: origin.label, lenient: origin.lenient }),
@@ -205,12 +217,30 @@ function compiledModelOf(
   }
 }
 
+/** What both stages start from: the served index, the stored dataset and model, and the default model. */
+interface Opening {
+  index: ServedIndex;
+  stored?: StoredDataset;
+  origin: DatasetOrigin;
+  defaults: { model: Model; file: string };
+  storedModel?: StoredModel;
+}
+
+/** A session in two stages: a preview to draw at once (when one applies) and the live session. */
+export interface StagedSession {
+  /** From the build's first-view summary; undefined for a user's own dataset, or when the summary does not fit. */
+  preview: Promise<Session | undefined>;
+  /** Loaded and validated in this browser (or restored from its cache); rejects with {@link SessionError}. */
+  live: Promise<Session>;
+}
+
 /**
- * Opens the page's session in named steps (index → DuckDB, cached tables, default and stored
- * model → tables → model → hit counts → verified cases); throws {@link SessionError} when the data
- * or the model cannot be used.
+ * Opens the page's session in two stages: the preview from the summary (no DuckDB, no loader), and
+ * the live session in named steps (DuckDB, cached tables → tables → model → hit counts → verified
+ * cases). Validation starts once `heavyWork` settles (the page passes its first figures), so it
+ * does not compete with them for the main thread; DuckDB starts and the files download meanwhile.
  */
-export async function openSession(progress: ProgressFn): Promise<Session> {
+export function openStagedSession(progress: ProgressFn, heavyWork?: Promise<unknown>): StagedSession {
   const timings: { step: string; ms: number }[] = [];
   const timed: Timed = async (step, f) => {
     progress(step);
@@ -219,19 +249,105 @@ export async function openSession(progress: ProgressFn): Promise<Session> {
     timings.push({ step, ms: performance.now() - start });
     return value;
   };
-  const index = await timed("读取索引 Reading the page's index", servedIndex);
-  const stored = await getStoredDataset();
-  const origin: DatasetOrigin = stored
-    ? { kind: "local", label: stored.label, lenient: stored.lenient }
-    : { kind: "demo", label: index.label, lenient: false };
+  const opening = (async (): Promise<Opening> => {
+    const index = await timed("读取索引 Reading the page's index", servedIndex);
+    const [stored, defaults, storedModel] = await Promise.all([
+      getStoredDataset(),
+      fetchDefaultModel(index),
+      getStoredModel(),
+    ]);
+    const origin: DatasetOrigin = stored
+      ? { kind: "local", label: stored.label, lenient: stored.lenient }
+      : { kind: "demo", label: index.label, lenient: false };
+    return { index, stored, origin, defaults, storedModel };
+  })();
+  let dbReady!: (db: BrowserDb) => void;
+  const liveDb = new Promise<BrowserDb>((ok) => (dbReady = ok));
+  const preview = opening.then((o) => previewSession(o, liveDb)).catch((error) => {
+    console.warn("No preview from the first-view summary:", error);
+    return undefined;
+  });
+  // Validation waits for the preview's first figures, only when there is a preview to draw.
+  const gate = preview.then((p) => (p ? heavyWork : undefined));
+  const live = opening.then((o) => liveSession(o, { timed, timings, heavyWork: gate, dbReady }));
+  live.catch(() => {}); // the page reports it when it awaits `live`; no unhandled rejection meanwhile
+  return { preview, live };
+}
+
+/** Opens the page's live session (see {@link openStagedSession}); throws {@link SessionError}. */
+export async function openSession(progress: ProgressFn): Promise<Session> {
+  return await openStagedSession(progress).live;
+}
+
+/** The preview: the summary's report, hit counts and verified rows, for the demo county and a model with the same rules. */
+async function previewSession(o: Opening, liveDb: Promise<BrowserDb>): Promise<Session | undefined> {
+  if (o.stored || !o.index.summary) return undefined;
+  const start = performance.now();
+  const summary: Summary = decodeSummary(await gunzipText(await fetchBytes(`./${o.index.summary}`)));
+  if (summary.data !== o.index.digest) return undefined;
+  const chosen = compiledModelOf(o.defaults, o.storedModel, summary.report, o.origin);
+  if (await rulesDigest(chosen.model) !== summary.rules) return undefined;
+  return {
+    db: deferredDb(liveDb),
+    origin: o.origin,
+    report: summary.report,
+    defaultModel: o.defaults.model,
+    defaultModelFile: o.defaults.file,
+    ...chosen,
+    modelSha256: await modelDigest(chosen.model),
+    hits: summary.hits,
+    ...frameOf(summary.hits),
+    verified: summary.verified,
+    timings: [{ step: "读取预览摘要 Reading the first-view summary", ms: performance.now() - start }],
+    cached: { tables: false, hits: false },
+    stage: "summary",
+  };
+}
+
+/**
+ * The preview's database: it has no tables of its own, so every query waits for the live
+ * session's DuckDB. A parameter change made during the preview is re-evaluated there, on the
+ * validated tables.
+ */
+function deferredDb(promise: Promise<BrowserDb>): BrowserDb {
+  const later = <A extends unknown[], R>(f: (db: BrowserDb, ...a: A) => Promise<R>) => async (...a: A) =>
+    await f(await promise, ...a);
+  return {
+    engine: "wasm",
+    exec: later((db, sql: string) => db.exec(sql)),
+    all: later((db, sql: string) => db.all(sql)),
+    columns: later((db, sql: string) => db.columns(sql)),
+    registerFile: later((db, name: string, source: Parameters<BrowserDb["registerFile"]>[1]) =>
+      db.registerFile(name, source)
+    ),
+    importParquet: later((db, table: string, source: Parameters<BrowserDb["importParquet"]>[1]) =>
+      db.importParquet(table, source)
+    ),
+    exportTable: later((db, table: string) => db.exportTable(table)),
+    importTable: later((db, table: string, ipc: Uint8Array) => db.importTable(table, ipc)),
+    close: async () => {}, // the live session owns the database
+  };
+}
+
+/** The live session: DuckDB, the tables (cached or validated now), the model, the hit counts, the verified rows. */
+async function liveSession(
+  o: Opening,
+  run: {
+    timed: Timed;
+    timings: { step: string; ms: number }[];
+    heavyWork: Promise<unknown>;
+    dbReady: (db: BrowserDb) => void;
+  },
+): Promise<Session> {
+  const { index, stored, origin, defaults, storedModel } = o;
+  const { timed, timings, heavyWork } = run;
   const dataKey = `${__NOTEBOOK_BUILD__}|${stored ? stored.digest : index.digest}|${origin.lenient}`;
-  const [db, cachedTables, defaults, storedModel] = await Promise.all([
-    timed("启动 DuckDB Starting DuckDB (WebAssembly)", openBrowserDb),
+  const [db, cachedTables] = await Promise.all([
+    timed("启动 DuckDB Starting DuckDB (WebAssembly)", async () => (await import("./engine.ts")).openBrowserDb()),
     getCached<CachedTables>(`tables:${dataKey}`),
-    fetchDefaultModel(index),
-    getStoredModel(),
   ]);
-  const report = await loadTables(db, { cached: cachedTables, stored, index, origin }, timed);
+  run.dbReady(db);
+  const report = await loadTables(db, { cached: cachedTables, stored, index, origin, heavyWork }, timed);
   const chosen = compiledModelOf(defaults, storedModel, report, origin);
   const hitsCacheKey = await hitsKey(dataKey, chosen.model);
   const cachedHits = await getCached<Hits>(hitsCacheKey);
@@ -251,6 +367,7 @@ export async function openSession(progress: ProgressFn): Promise<Session> {
     verified,
     timings,
     cached: { tables: cachedTables !== undefined, hits: cachedHits !== undefined },
+    stage: "live",
   };
   // Fill the cache in the background, once the page is drawn; a failure only costs speed next time.
   if (!session.cached.tables || !session.cached.hits) {
