@@ -39,6 +39,12 @@ export interface CellOptions {
   figure?: boolean;
   /** Its time counts as computing (`computeMs`). */
   compute?: boolean;
+  /**
+   * Once the page is ready, a recomputation while the cell's `show` element is out of view waits
+   * until the page is idle (at most ~100 ms), so the figures in view are redrawn within the input's
+   * frame. Its time then counts in `parts` only, not in the tick.
+   */
+  whenOutOfView?: "idle";
 }
 
 /** The page's graph: define cells with {@link Notebook.cell}. */
@@ -176,12 +182,17 @@ export function notebook<V>(page: string, options: NotebookOptions<V> = {}): Not
       inputsOf.set(name, inputs);
       if (options.figure) figures.add(name);
       if (options.compute) computes.add(name);
+      let later = false;
       const timed = timedDefinition(value as unknown as Definition, (ms) => {
         hook.parts[name] = ms;
+        if (later) return;
         if (figures.has(name)) round.render += ms;
         if (computes.has(name)) round.compute += ms;
       });
-      module.variable(observer(name, options)).define(name, [...inputs], timed);
+      const definition = options.whenOutOfView && options.show
+        ? deferredOutOfView(timed, options.show, () => hook.ready, (v) => (later = v))
+        : timed;
+      module.variable(observer(name, options)).define(name, [...inputs], definition);
     },
     tickOn(name, since, then) {
       tickCell = { name, since, then };
@@ -190,6 +201,45 @@ export function notebook<V>(page: string, options: NotebookOptions<V> = {}): Not
 }
 
 type Definition = (this: unknown, ...inputs: unknown[]) => unknown;
+
+/**
+ * The definition, run at once while element `id` is in view (or before the page is ready), else
+ * when the page is next idle; a call superseded meanwhile returns the previous value unrun.
+ */
+function deferredOutOfView(
+  value: Definition,
+  id: string,
+  ready: () => boolean,
+  deferred: (later: boolean) => void,
+): Definition {
+  let visible = true, latest = 0;
+  const el = document.getElementById(id);
+  if (el && typeof IntersectionObserver === "function") {
+    new IntersectionObserver(([entry]) => (visible = entry.isIntersecting)).observe(el);
+  }
+  const idle = (f: () => void) =>
+    typeof requestIdleCallback === "function" ? requestIdleCallback(f, { timeout: 100 }) : setTimeout(f, 16);
+  return function (this: unknown, ...args: unknown[]) {
+    const call = ++latest;
+    if (visible || !ready()) {
+      deferred(false);
+      return value.apply(this, args);
+    }
+    return new Promise((ok, fail) =>
+      idle(() => {
+        if (call !== latest) return ok(this); // a newer input came: the runtime discards this one
+        deferred(true);
+        try {
+          ok(value.apply(this, args));
+        } catch (error) {
+          fail(error);
+        } finally {
+          deferred(false);
+        }
+      })
+    );
+  };
+}
 
 /** The definition, timed: `time(ms)` after each (synchronous part of a) computation. `this` is the previous value. */
 function timedDefinition(value: Definition, time: (ms: number) => void): Definition {

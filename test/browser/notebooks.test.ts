@@ -94,6 +94,9 @@ describe.skipIf(!HAS_CHROMIUM)("the notebooks in Chromium", () => {
       ticks: (await readHook(page))!.ticks,
     });
     const before = await state();
+    // The first figures came from the build's summary; the live ones, validated here, replaced them, and the page says so.
+    expect((await readHook(page))!.stage).toBe("live");
+    expect(await page.locator("#stage").textContent()).toMatch(/Validated in this browser.*same hit counts/);
     // The page's contract §3 figures for the default model equal the command line's.
     expect(before.overall).toEqual(cli.overall);
     const chart = await page.locator("#fig-distribution").innerHTML();
