@@ -249,6 +249,11 @@ export function openStagedSession(progress: ProgressFn, heavyWork?: Promise<unkn
     timings.push({ step, ms: performance.now() - start });
     return value;
   };
+  // DuckDB starts at once, in its worker, beside everything else.
+  const starting = timed(
+    "启动 DuckDB Starting DuckDB (WebAssembly)",
+    async () => (await import("./engine.ts")).openBrowserDb(),
+  );
   const opening = (async (): Promise<Opening> => {
     const index = await timed("读取索引 Reading the page's index", servedIndex);
     const [stored, defaults, storedModel] = await Promise.all([
@@ -269,8 +274,9 @@ export function openStagedSession(progress: ProgressFn, heavyWork?: Promise<unkn
   });
   // Validation waits for the preview's first figures, only when there is a preview to draw.
   const gate = preview.then((p) => (p ? heavyWork : undefined));
-  const live = opening.then((o) => liveSession(o, { timed, timings, heavyWork: gate, dbReady }));
-  live.catch(() => {}); // the page reports it when it awaits `live`; no unhandled rejection meanwhile
+  const live = opening.then((o) => liveSession(o, { timed, timings, heavyWork: gate, dbReady, starting }));
+  // The page reports a failure when it awaits `live`; no unhandled rejection meanwhile.
+  for (const p of [live, starting]) p.catch(() => {});
   return { preview, live };
 }
 
@@ -337,15 +343,13 @@ async function liveSession(
     timings: { step: string; ms: number }[];
     heavyWork: Promise<unknown>;
     dbReady: (db: BrowserDb) => void;
+    starting: Promise<BrowserDb>;
   },
 ): Promise<Session> {
   const { index, stored, origin, defaults, storedModel } = o;
   const { timed, timings, heavyWork } = run;
   const dataKey = `${__NOTEBOOK_BUILD__}|${stored ? stored.digest : index.digest}|${origin.lenient}`;
-  const [db, cachedTables] = await Promise.all([
-    timed("启动 DuckDB Starting DuckDB (WebAssembly)", async () => (await import("./engine.ts")).openBrowserDb()),
-    getCached<CachedTables>(`tables:${dataKey}`),
-  ]);
+  const [db, cachedTables] = await Promise.all([run.starting, getCached<CachedTables>(`tables:${dataKey}`)]);
   run.dbReady(db);
   const report = await loadTables(db, { cached: cachedTables, stored, index, origin, heavyWork }, timed);
   const chosen = compiledModelOf(defaults, storedModel, report, origin);

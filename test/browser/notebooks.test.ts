@@ -272,76 +272,80 @@ describe.skipIf(!HAS_CHROMIUM)("the notebooks in Chromium", () => {
     await page.close();
   });
 
-  it("village and indicator names holding HTML are shown as text on every page: no element injected, no dialog", async () => {
-    // A small dataset whose village and town names are HTML payloads, and a model whose indicator names are.
-    const IMG = "<img src=x onerror=alert(1)>", SCRIPT = "</script><script>alert(2)</script>";
-    const folder = join(tmp, "payload");
-    await mkdir(folder);
-    const [households, ...lines] = (await readFile(join(DATA, "households.csv"), "utf8")).trimEnd().split("\n");
-    const columns = households.split(",");
-    const village = columns.indexOf("village"), town = columns.indexOf("town");
-    const rows = lines.map((line, i) => {
-      const cells = line.split(",");
-      cells[village] = `${i % 2 === 0 ? IMG : SCRIPT}${cells[village]}`;
-      cells[town] = `${SCRIPT}${cells[town]}`;
-      return cells.join(",");
-    });
-    await writeFile(join(folder, "households.csv"), [households, ...rows].join("\n") + "\n");
-    for (const table of ["members", "verified"]) {
-      await writeFile(join(folder, `${table}.csv`), await readFile(join(DATA, `${table}.csv`)));
-    }
-    const model = JSON.parse(await readFile(MODEL, "utf8"));
-    for (const [i, indicator] of model.indicators.entries()) {
-      indicator.name = `${i % 2 === 0 ? IMG : SCRIPT} ${indicator.name}`;
-      indicator.name_zh = `${IMG}${indicator.name_zh ?? ""}`;
-    }
-    const { page, log } = await visit("index.html");
-    const dialogs: string[] = [];
-    page.on("dialog", (d) => {
-      dialogs.push(d.message());
-      void d.dismiss();
-    });
-    // The payload model becomes the notebooks' model, as the calibrate page's "use in all notebooks" stores it.
-    await page.evaluate(async (text) => {
-      const db = await new Promise<IDBDatabase>((ok, fail) => {
-        const r = indexedDB.open("civic-notebooks", 2);
-        r.onsuccess = () => ok(r.result);
-        r.onerror = () => fail(r.error);
+  it(
+    "village and indicator names holding HTML are shown as text on every page: no element injected, no dialog",
+    async () => {
+      // A small dataset whose village and town names are HTML payloads, and a model whose indicator names are.
+      const IMG = "<img src=x onerror=alert(1)>", SCRIPT = "</script><script>alert(2)</script>";
+      const folder = join(tmp, "payload");
+      await mkdir(folder);
+      const [households, ...lines] = (await readFile(join(DATA, "households.csv"), "utf8")).trimEnd().split("\n");
+      const columns = households.split(",");
+      const village = columns.indexOf("village"), town = columns.indexOf("town");
+      const rows = lines.map((line, i) => {
+        const cells = line.split(",");
+        cells[village] = `${i % 2 === 0 ? IMG : SCRIPT}${cells[village]}`;
+        cells[town] = `${SCRIPT}${cells[town]}`;
+        return cells.join(",");
       });
-      await new Promise<void>((ok, fail) => {
-        const tx = db.transaction("session", "readwrite");
-        tx.objectStore("session").put({ text, file: "payload.json", savedAt: new Date().toISOString() }, "model");
-        tx.oncomplete = () => ok();
-        tx.onerror = () => fail(tx.error);
+      await writeFile(join(folder, "households.csv"), [households, ...rows].join("\n") + "\n");
+      for (const table of ["members", "verified"]) {
+        await writeFile(join(folder, `${table}.csv`), await readFile(join(DATA, `${table}.csv`)));
+      }
+      const model = JSON.parse(await readFile(MODEL, "utf8"));
+      for (const [i, indicator] of model.indicators.entries()) {
+        indicator.name = `${i % 2 === 0 ? IMG : SCRIPT} ${indicator.name}`;
+        indicator.name_zh = `${IMG}${indicator.name_zh ?? ""}`;
+      }
+      const { page, log } = await visit("index.html");
+      const dialogs: string[] = [];
+      page.on("dialog", (d) => {
+        dialogs.push(d.message());
+        void d.dismiss();
       });
-      db.close();
-    }, JSON.stringify(model));
-    await page.locator("#folder").setInputFiles(folder);
-    await page.getByTestId("stored").waitFor({ timeout: 60_000 });
-    const injected = () =>
-      page.evaluate(() => ({
-        elements: document.querySelectorAll("main img, main script, svg img, svg script").length,
-        text: document.body.textContent ?? "",
-      }));
-    for (const path of ["index.html", "calibrate.html", "household.html", "audit.html"]) {
-      await page.goto(server.url + path);
-      await waitReady(page);
-      if (path === "audit.html") await page.locator("#cases table").waitFor();
-      const { elements, text } = await injected();
-      expect(elements, path).toBe(0);
-      expect(text, path).toContain(path === "index.html" ? "payload" : IMG);
-      if (path !== "index.html") expect(text, path).toContain(SCRIPT);
-      const hook = await readHook(page);
-      expect(hook?.errors, path).toEqual({});
-    }
-    await shot(page, "payload-audit");
-    await page.waitForTimeout(300);
-    expect(dialogs).toEqual([]);
-    expect(log.errors).toEqual([]);
-    // Back to the demo dataset and the default model for any later test.
-    await page.evaluate(() => indexedDB.deleteDatabase("civic-notebooks"));
-    await page.close();
-  });
+      // The payload model becomes the notebooks' model, as the calibrate page's "use in all notebooks" stores it.
+      await page.evaluate(async (text) => {
+        const db = await new Promise<IDBDatabase>((ok, fail) => {
+          const r = indexedDB.open("civic-notebooks", 2);
+          r.onsuccess = () => ok(r.result);
+          r.onerror = () => fail(r.error);
+        });
+        await new Promise<void>((ok, fail) => {
+          const tx = db.transaction("session", "readwrite");
+          tx.objectStore("session").put({ text, file: "payload.json", savedAt: new Date().toISOString() }, "model");
+          tx.oncomplete = () => ok();
+          tx.onerror = () => fail(tx.error);
+        });
+        db.close();
+      }, JSON.stringify(model));
+      await page.locator("#folder").setInputFiles(folder);
+      await page.getByTestId("stored").waitFor({ timeout: 60_000 });
+      const injected = () =>
+        page.evaluate(() => ({
+          elements: document.querySelectorAll("main img, main script, svg img, svg script").length,
+          text: document.body.textContent ?? "",
+        }));
+      for (const path of ["index.html", "calibrate.html", "household.html", "audit.html"]) {
+        await page.goto(server.url + path);
+        await waitReady(page);
+        if (path === "audit.html") await page.locator("#cases table").waitFor();
+        const { elements, text } = await injected();
+        expect(elements, path).toBe(0);
+        expect(text, path).toContain(path === "index.html" ? "payload" : IMG);
+        if (path !== "index.html") expect(text, path).toContain(SCRIPT);
+        const hook = await readHook(page);
+        expect(hook?.errors, path).toEqual({});
+      }
+      await shot(page, "payload-audit");
+      await page.waitForTimeout(300);
+      expect(dialogs).toEqual([]);
+      expect(log.errors).toEqual([]);
+      // Back to the demo dataset and the default model for any later test.
+      await page.evaluate(() => indexedDB.deleteDatabase("civic-notebooks"));
+      await page.close();
+    },
+    180_000,
+  ); // four pages, each validating the payload dataset
 
   it("no page requested anything from another origin", () => {
     expect(logs.length).toBeGreaterThan(0);
