@@ -44,7 +44,9 @@ const ratioText = (a: number, b: number) => (b === 0 ? "—" : pct(a / b));
 /** The headline figures: warnings, precision and recall overall, and each frame's own figure. */
 export function kpisView(s: PageScores, base: PageScores, labels: Record<FrameName, FrameLabels>): HTMLElement[] {
   const o = s.overall;
-  const perBand = s.bandIds.map((id, i) => `${id} ${int(s.band.filter((b) => b === i).length)}`).join(" · ");
+  const counts = new Int32Array(s.bandIds.length);
+  for (let h = 0; h < s.band.length; h++) if (s.band[h] >= 0) counts[s.band[h]]++;
+  const perBand = s.bandIds.map((id, i) => `${id} ${int(counts[i])}`).join(" · ");
   const sv = frameCounts(labels.survey, s.band), wf = frameCounts(labels.warning, s.band);
   const ap = frameCounts(labels.application, s.band);
   return [
