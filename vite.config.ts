@@ -28,6 +28,8 @@ function notebookData(): Plugin {
       if (config.command === "build") void summaryBytes(); // start early: it runs beside the bundling
     },
     configureServer(server) {
+      // Computed while the server starts, so the first page finds it ready (not for Vitest's server).
+      if (!process.env.VITEST) void summaryBytes();
       server.middlewares.use((req, res, next) => {
         const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname).replace(/^\/+/, "");
         if (!path.startsWith("data/") && !path.startsWith("models/")) return next();
