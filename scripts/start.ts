@@ -122,7 +122,11 @@ async function handler(request: Request): Promise<Response> {
     if ((await Deno.stat(file)).isDirectory) file = join(file, "index.html");
     const body = await Deno.readFile(file);
     return new Response(body, {
-      headers: { "content-type": TYPES[extname(file)] ?? "application/octet-stream", "cache-control": "no-cache" },
+      headers: {
+        "content-type": TYPES[extname(file)] ?? "application/octet-stream",
+        // Vite names assets by their content: a browser may keep them (and its compiled wasm) for good.
+        "cache-control": path.startsWith("/assets/") ? "public, max-age=31536000, immutable" : "no-cache",
+      },
     });
   } catch {
     return new Response("Not found", { status: 404 });

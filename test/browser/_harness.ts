@@ -43,7 +43,8 @@ export async function serveStatic(dir: string): Promise<{ url: string; close: ()
       const body = await readFile(file);
       res.writeHead(200, {
         "content-type": TYPES[extname(file)] ?? "application/octet-stream",
-        "cache-control": "no-store",
+        // As a static host would: Vite's content-named assets (and so the compiled wasm) stay cached.
+        "cache-control": path.startsWith("/assets/") ? "public, max-age=31536000, immutable" : "no-store",
       });
       res.end(body);
     } catch {
