@@ -150,10 +150,10 @@ cell("scores", ["session", "evaluated", "adjusted"], function (session, evaluate
 cell("warnings", ["scores"], (s) => s.warnings);
 cell("overall", ["scores"], (s) => s.overall);
 
-// Figures. Those below the first screen wait for an idle moment while out of view, so a slider
-// move redraws the figures in view within one frame.
+// Figures. Those below the first screen (KPIs, distribution) redraw when the browser is next idle,
+// so a slider move redraws and paints the first screen within one frame and the others follow.
 const figure = { figure: true };
-const below = { figure: true, whenOutOfView: "idle" } as const;
+const below = { figure: true, later: "idle" } as const;
 cell("kpis", ["scores", "baseScores", "labels"], (s, base, labels) => h("div", {}, kpisView(s, base, labels)), {
   ...figure,
   show: "kpis",

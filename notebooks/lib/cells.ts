@@ -40,11 +40,12 @@ export interface CellOptions {
   /** Its time counts as computing (`computeMs`). */
   compute?: boolean;
   /**
-   * Once the page is ready, a recomputation while the cell's `show` element is out of view waits
-   * until the page is idle (at most ~100 ms), so the figures in view are redrawn within the input's
-   * frame. Its time then counts in `parts` only, not in the tick.
+   * When a recomputation runs once the page is ready: `out-of-view` — at once while the cell's
+   * `show` element is in view, else when the browser is next idle (within ~100 ms); `idle` — always
+   * when next idle, so a slider's first-screen figures are redrawn (and painted) within the input's
+   * frame and the others follow. Its time then counts in `parts` only, not in the tick.
    */
-  whenOutOfView?: "idle";
+  later?: "out-of-view" | "idle";
 }
 
 /** The page's graph: define cells with {@link Notebook.cell}. */
@@ -189,8 +190,8 @@ export function notebook<V>(page: string, options: NotebookOptions<V> = {}): Not
         if (figures.has(name)) round.render += ms;
         if (computes.has(name)) round.compute += ms;
       });
-      const definition = options.whenOutOfView && options.show
-        ? deferredOutOfView(timed, options.show, () => hook.ready, (v) => (later = v))
+      const definition = options.later
+        ? deferred(timed, options.later, options.show, () => hook.ready, (v) => (later = v))
         : timed;
       module.variable(observer(name, options)).define(name, [...inputs], definition);
     },
@@ -203,17 +204,19 @@ export function notebook<V>(page: string, options: NotebookOptions<V> = {}): Not
 type Definition = (this: unknown, ...inputs: unknown[]) => unknown;
 
 /**
- * The definition, run at once while element `id` is in view (or before the page is ready), else
- * when the page is next idle; a call superseded meanwhile returns the previous value unrun.
+ * The definition, run at once before the page is ready (and, for `out-of-view`, while element
+ * `id` is in view), else when the browser is next idle; a call superseded meanwhile returns the
+ * previous value unrun.
  */
-function deferredOutOfView(
+function deferred(
   value: Definition,
-  id: string,
+  mode: "out-of-view" | "idle",
+  id: string | undefined,
   ready: () => boolean,
   deferred: (later: boolean) => void,
 ): Definition {
-  let visible = true, latest = 0;
-  const el = document.getElementById(id);
+  let visible = mode === "out-of-view", latest = 0;
+  const el = mode === "out-of-view" && id ? document.getElementById(id) : null;
   if (el && typeof IntersectionObserver === "function") {
     new IntersectionObserver(([entry]) => (visible = entry.isIntersecting)).observe(el);
   }
