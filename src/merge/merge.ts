@@ -42,6 +42,8 @@ export interface MergeReport {
   clustering: {
     iterations: number;
     components_repaired_for_cannot_link: number;
+    /** Records fitting two people who cannot be one about equally well: left on their own. */
+    ambiguous_records_left_alone: number;
     largest: number;
     /** Persons with more records than sources (a source lists them twice, or two people were joined). */
     more_records_than_sources: number;
@@ -199,7 +201,7 @@ export async function mergeSources(db: Db, folder: string, options: MergeOptions
   const records = staged.records;
   const { figures, params } = await link(db, records, linkage);
   watch.lap("link");
-  const cc = await connectedComponents(db, linkage.linkAt);
+  const cc = await connectedComponents(db, linkage);
   const review = await reviewCsv(db, records, linkage);
   const explanations = options.explain?.length ? await explainPairs(db, folder, records, params, options.explain) : [];
   watch.lap("cluster");
@@ -230,6 +232,7 @@ export async function mergeSources(db: Db, folder: string, options: MergeOptions
     clustering: {
       iterations: cc.iterations,
       components_repaired_for_cannot_link: cc.cannotLinkRepaired,
+      ambiguous_records_left_alone: cc.ambiguous,
       largest: clusters.reduce((m, c) => Math.max(m, c.length), 0),
       more_records_than_sources: clusters.filter((c) => new Set(c.map((r) => r.source_id)).size < c.length).length,
     },

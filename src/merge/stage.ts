@@ -12,8 +12,9 @@
  *
  * An identity pseudonym is *trusted* for matching only where what the number encodes agrees with
  * what the record says: a record whose `id_birth` is two or more years from its `birth_date`, or
- * whose `id_sex` differs from its `sex`, carries someone else's number (a dependant recorded with
- * the applicant's); its pseudonym, `id_birth` and `id_sex` are then set aside (`id_note`). The
+ * whose `id_sex` differs from its `sex` while its birth date is a year or more off too, carries
+ * someone else's number (a dependant recorded with the applicant's); its pseudonym, `id_birth`
+ * and `id_sex` are then set aside (`id_note`). A sex that alone disagrees is a clerk's slip. The
  * `id_birth` and `id_sex` of a number whose check digit failed (mistyped) are set aside too; its
  * pseudonym stays (the same mistake may recur), but never counts for cannot-link.
  */
@@ -429,8 +430,8 @@ function recordOf(
   const sex = (cells.sex as "M" | "F" | null | undefined) ?? null;
   let idOk = idPseudo === null ? null : (cells.id_check_ok as boolean | null | undefined) ?? null;
   let note: string | null = null;
-  const borrowed = (idBirthDate !== null && birthDate !== null && Math.abs(idBirthDate.y - birthDate.y) >= 2) ||
-    (idSex !== null && sex !== null && idSex !== sex);
+  const yearsApart = idBirthDate !== null && birthDate !== null ? Math.abs(idBirthDate.y - birthDate.y) : 0;
+  const borrowed = yearsApart >= 2 || (yearsApart >= 1 && idSex !== null && sex !== null && idSex !== sex);
   if (idPseudo !== null && borrowed) {
     note = "id_not_theirs";
     idPseudo = null;
