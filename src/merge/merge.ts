@@ -10,7 +10,15 @@ import { formatProblem, InputError } from "../contract/mod.ts";
 import type { Db } from "../db/mod.ts";
 import { parseCsv } from "../ingest/mod.ts";
 import { assignPersonIds, connectedComponents, recordKey } from "./cluster.ts";
-import { conflictsOf, goldenRecords, type MemberRow, VALUE_RULES } from "./golden.ts";
+import {
+  conflictsOf,
+  type FreeColumns,
+  freeColumnsOf,
+  goldenRecords,
+  type HouseholdRow,
+  type MemberRow,
+  VALUE_RULES,
+} from "./golden.ts";
 import { explainPair, type Waterfall } from "./explain.ts";
 import { link, type LinkageFigures } from "./linkage.ts";
 import { type Quality, qualityOf } from "./quality.ts";
@@ -207,7 +215,8 @@ export async function mergeSources(db: Db, folder: string, options: MergeOptions
   watch.lap("cluster");
   const { clusters, persons, personOf, ids } = await personsOf(db, records, options.previousIds);
   const reference = staged.sources.map((s) => s.extract_date).sort().at(-1)!;
-  const { members, households } = goldenRecords(persons, reference);
+  const free = freeColumnsOf(records);
+  const { members, households } = goldenRecords(persons, reference, free);
   const conflicts = conflictsOf(persons);
   watch.lap("golden");
   const quality = await qualityAgainstTruth(folder, personOf);
@@ -239,7 +248,7 @@ export async function mergeSources(db: Db, folder: string, options: MergeOptions
     linkage: linkageFigures,
     ...(quality ? { quality } : {}),
   };
-  const files = filesOf(members, households, records, staged.rejected, personOf, report);
+  const files = filesOf(members, households, free, records, staged.rejected, personOf, report);
   files.push({ name: "linkage/review.csv", text: review });
   files.push({
     name: "linkage/conflicts.csv",
@@ -288,15 +297,30 @@ async function reviewCsv(db: Db, records: readonly StagedRecord[], o: LinkageOpt
   );
 }
 
+/** The type of a free column from its values: number, boolean or date where every value is one, else text. */
+export function freeColumnType(values: readonly (string | number | boolean | null)[]): string {
+  const present = values.filter((v): v is string => typeof v === "string");
+  if (present.length === 0) return "text";
+  if (present.every((v) => /^-?\d+(\.\d+)?$/.test(v))) return "number";
+  if (present.every((v) => v === "true" || v === "false")) return "boolean";
+  if (present.every((v) => /^\d{4}-\d{2}-\d{2}$/.test(v))) return "date";
+  return "text";
+}
+
 function filesOf(
   members: MemberRow[],
-  households: { household_id: string; town: string | null; village: string; category: string }[],
+  households: HouseholdRow[],
+  free: FreeColumns,
   records: readonly StagedRecord[],
   rejected: readonly { source_id: string; record_id: string; reason: string }[],
   personOf: ReadonlyMap<string, string>,
   report: MergeReport,
 ): OutFile[] {
-  const memberColumns = [...Object.keys(MEMBER_TYPES), ...Object.keys(VALUE_RULES)];
+  const memberColumns = [...Object.keys(MEMBER_TYPES), ...Object.keys(VALUE_RULES), ...free.member];
+  const freeDescription = (values: (string | number | boolean | null)[], table: string) => ({
+    type: freeColumnType(values),
+    description: `Carried from the sources' column of this name (${table}; see golden.ts for the rule).`,
+  });
   const linkRows: string[][] = [
     ...records.map((r) => [r.source_id, r.record_id, personOf.get(recordKey(r.source_id, r.record_id))!, ""]),
     ...rejected.map((r) => [r.source_id, r.record_id, "", r.reason]),
@@ -310,6 +334,7 @@ function filesOf(
   const memberDescription = Object.fromEntries(memberColumns.map((c) => {
     const known = MEMBER_TYPES[c];
     if (known) return [c, { type: known[0], label_zh: known[1], description: known[2] }];
+    if (free.member.includes(c)) return [c, freeDescription(members.map((m) => m[c]), "member")];
     const rule = VALUE_RULES[c as keyof typeof VALUE_RULES];
     const type = c === "school_stage" ? "text" : valueTypes[rule];
     return [c, {
@@ -338,6 +363,9 @@ function filesOf(
           description:
             "Highest roster category of the members: tekun > dibao > monitored > rigid_expense > near_dibao > other.",
         },
+        ...Object.fromEntries(
+          free.household.map((c) => [c, freeDescription(households.map((h) => h.free[c]), "household")]),
+        ),
       },
       members: memberDescription,
     },
@@ -347,8 +375,8 @@ function filesOf(
     {
       name: "households.csv",
       text: toCsv(
-        ["household_id", "town", "village", "category"],
-        households.map((h) => [h.household_id, h.town, h.village, h.category]),
+        ["household_id", "town", "village", "category", ...free.household],
+        households.map((h) => [h.household_id, h.town, h.village, h.category, ...free.household.map((c) => h.free[c])]),
       ),
     },
     { name: "members.csv", text: toCsv(memberColumns, members.map((m) => memberColumns.map((c) => m[c]))) },

@@ -84,6 +84,10 @@ export interface StagedRecord {
   household_ref: string | null;
   relation: Relation | null;
   values: Partial<Record<ValueField, number | boolean | string>>;
+  /** Free columns of the person (normalised text, non-empty only). */
+  free: Record<string, string>;
+  /** Free columns the manifest lists as `household_fields` (normalised text, non-empty only). */
+  householdFree: Record<string, string>;
 }
 
 /** A record that was read but not staged, with the reason. */
@@ -358,9 +362,16 @@ function stageRows(
   summary: SourceSummary,
 ): void {
   const data = `${raw.folder}/${raw.file}`;
+  const householdFields = new Set(manifest.household_fields ?? []);
   const types = fields.map((f) =>
-    (PERSON_FIELDS as Record<string, FieldType>)[f] ?? (VALUE_FIELDS as Record<string, FieldType>)[f] ?? null
+    householdFields.has(f)
+      ? null
+      : (PERSON_FIELDS as Record<string, FieldType>)[f] ?? (VALUE_FIELDS as Record<string, FieldType>)[f] ?? null
   );
+  const freeColumns = fields.flatMap((
+    f,
+    c,
+  ) => (types[c] === null ? [{ f, c, household: householdFields.has(f) }] : []));
   const seen = new Map<string, number>();
   const ridCol = fields.indexOf("record_id");
   raw.rows.forEach((row, r) => {
@@ -406,7 +417,12 @@ function stageRows(
       } else staged.problems.push(...rowProblems);
       return;
     }
-    staged.records.push(recordOf(staged.records.length, manifest, recordId, cells, village));
+    const record = recordOf(staged.records.length, manifest, recordId, cells, village);
+    for (const { f, c, household } of freeColumns) {
+      const text = normaliseText(row[c] ?? "");
+      if (text !== "") (household ? record.householdFree : record.free)[f] = text;
+    }
+    staged.records.push(record);
   });
 }
 
@@ -468,5 +484,7 @@ function recordOf(
     household_ref: text("household_ref"),
     relation: (cells.relation as Relation | null | undefined) ?? null,
     values,
+    free: {},
+    householdFree: {},
   };
 }

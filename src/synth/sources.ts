@@ -48,6 +48,7 @@ import { toCsv } from "../base/csv.ts";
 import { Rng } from "../base/random.ts";
 import { PARAMS } from "./params.ts";
 import { excelSerial, xlsxOf } from "./sources_xlsx.ts";
+import { HOUSEHOLD_COLUMNS, MEMBER_COLUMNS } from "./columns.ts";
 import type { County, Household, Member } from "./types.ts";
 
 /** The noise rates planted in the demo sources (documented in the module comment). */
@@ -101,6 +102,7 @@ export interface DemoSource {
     kind: string;
     extract_date: string;
     columns?: Record<string, string>;
+    household_fields?: string[];
   };
   header: string[];
   rows: string[][];
@@ -473,7 +475,47 @@ interface SourceSpec {
   idEmpty: number;
   dependantId?: number;
   oldVillages: boolean;
+  /** Value columns that describe the household (the manifest's `household_fields`). */
+  householdFields?: string[];
 }
+
+/** Contract §4's standard person and value fields and the merge's own member columns: no survey column takes them. */
+const TAKEN = new Set([
+  "person_id",
+  "household_id",
+  "relation",
+  "sex",
+  "age",
+  "birth_year",
+  "records",
+  "sources",
+  "category",
+  "tax_paid_yuan",
+  "social_insurance",
+  "pension_yuan",
+  "property_count",
+  "property_area_m2",
+  "business_count",
+  "housing_fund",
+  "vehicle_count",
+  "financial_assets_yuan",
+  "major_illness",
+  "medical_oop_yuan",
+  "consumption_yuan",
+  "education_cost_yuan",
+  "school_stage",
+]);
+/**
+ * The civil-affairs roster's survey columns (入户核查): every demo member column the merge does
+ * not build from the key data, and every household column but the id, town, village and
+ * category (as `household_fields`), under their demo names — so the merged county carries every
+ * column the default model reads.
+ */
+const SURVEY_MEMBER = MEMBER_COLUMNS.filter((c) => !TAKEN.has(c.name));
+const SURVEY_HOUSEHOLD = HOUSEHOLD_COLUMNS.filter((c) =>
+  !["household_id", "town", "village", "category"].includes(c.name)
+);
+const cellText = (v: unknown) => (v === null || v === undefined ? "" : String(v));
 
 const PERSON = ["record_id", "id_pseudo", "id_birth", "id_sex", "id_check_ok", "name"] as const;
 const ZH: Record<string, string> = {
@@ -517,9 +559,14 @@ function specs(noise: NoiseRates): SourceSpec[] {
       kind: "roster",
       extract: "2024-09-30",
       fields: [...PERSON, "birth_date", "sex", ...place, "household_ref", "relation"],
-      values: ["category"],
+      values: ["category", ...SURVEY_MEMBER.map((c) => c.name), ...SURVEY_HOUSEHOLD.map((c) => c.name)],
+      householdFields: SURVEY_HOUSEHOLD.map((c) => c.name),
       chinese: ZH,
-      select: (p) => [p.household.category],
+      select: (p) => [
+        p.household.category,
+        ...SURVEY_MEMBER.map((c) => cellText(c.get(p.member))),
+        ...SURVEY_HOUSEHOLD.map((c) => cellText(c.get(p.household))),
+      ],
       idEmpty: noise.idEmpty.roster,
       oldVillages: true,
     },
@@ -747,6 +794,7 @@ export function demoSources(county: County, seed: number, options: DemoSourceOpt
         kind: spec.kind,
         extract_date: spec.extract,
         ...(columns ? { columns } : {}),
+        ...(spec.householdFields ? { household_fields: spec.householdFields } : {}),
       },
       header: spec.chinese ? header.map((h) => spec.chinese![h] ?? h) : header,
       rows,
