@@ -72,10 +72,17 @@ describe("merging the demo sources of a small county", () => {
     expect(names).toEqual([
       "dataset.json",
       "households.csv",
+      "linkage/cluster_edges.csv",
+      "linkage/clusters.csv",
       "linkage/conflicts.csv",
+      "linkage/if_review_linked/dataset.json",
+      "linkage/if_review_linked/households.csv",
+      "linkage/if_review_linked/members.csv",
       "linkage/records.csv",
       "linkage/report.json",
       "linkage/review.csv",
+      "linkage/uncertainty.csv",
+      "linkage/weights.csv",
       "members.csv",
     ]);
     const conflicts = parseCsv(result.files.find((f) => f.name === "linkage/conflicts.csv")!.text);

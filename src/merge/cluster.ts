@@ -35,7 +35,10 @@ export interface ClusterOptions {
   ambiguityBits: number;
 }
 
-/** Creates `edges` (linked pairs, cannot-link pairs removed), `cannot` and `clusters` (rid → label). */
+/**
+ * Creates `edges` (linked pairs, cannot-link pairs removed), `cannot`, `clusters` (rid → label)
+ * and `ambiguous` (the records left on their own).
+ */
 export async function connectedComponents(
   db: Db,
   o: ClusterOptions,
@@ -45,7 +48,8 @@ create table edges as select s.rid_l as a, s.rid_r as b, s.weight from scored s
   anti join cannot c on c.a = s.rid_l and c.b = s.rid_r
   where s.probability >= ${o.linkAt} and s.evidence;
 create table nbr as select a as rid, b as nb from edges union all select b, a from edges;
-create table clusters as select rid, rid as c from staged`);
+create table clusters as select rid, rid as c from staged;
+create table ambiguous(rid integer)`);
   let iterations = 0;
   for (;;) {
     iterations++;
@@ -87,7 +91,7 @@ async function repairCannotLinks(db: Db, ambiguityBits: number): Promise<{ repai
 update clusters set c = fixed.c from fixed where clusters.rid = fixed.rid; drop table fixed; drop table bad`);
   if (ambiguous.length > 0) {
     await db.exec(
-      `create table ambiguous(rid integer); insert into ambiguous values ${ambiguous.map((r) => `(${r})`).join(", ")}`,
+      `insert into ambiguous values ${ambiguous.map((r) => `(${r})`).join(", ")}`,
     );
   }
   return { repaired: Number(n), ambiguous: ambiguous.length };

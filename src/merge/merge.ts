@@ -20,6 +20,8 @@ import {
   VALUE_RULES,
 } from "./golden.ts";
 import { explainPair, type Waterfall } from "./explain.ts";
+import { doubtOf, PAIR_COLUMNS, pairCells, uncertaintyRows, type Version } from "./doubt.ts";
+import type { Parameters } from "./fellegi_sunter.ts";
 import { link, type LinkageFigures } from "./linkage.ts";
 import { type Quality, qualityOf } from "./quality.ts";
 import { COMPARISONS, DEFAULT_LINKAGE, type LinkageOptions } from "./settings.ts";
@@ -55,7 +57,12 @@ export interface MergeReport {
     largest: number;
     /** Persons with more records than sources (a source lists them twice, or two people were joined). */
     more_records_than_sources: number;
+    /** Clusters flagged large or sparse (linkage/clusters.csv). */
+    flagged_large: number;
+    flagged_sparse: number;
   };
+  /** The merge if every review pair were linked (linkage/if_review_linked/, linkage/uncertainty.csv). */
+  if_review_linked: { review_pairs: number; persons: number; households: number; households_touched: number };
   /** The linkage's figures (its step timings are in {@link MergeResult.timings}, not in the file). */
   linkage: Omit<LinkageFigures, "seconds">;
   quality?: Quality;
@@ -149,7 +156,7 @@ async function explainPairs(
   db: Db,
   folder: string,
   records: readonly StagedRecord[],
-  params: Parameters<typeof explainPair>[1],
+  params: Parameters,
   pairs: readonly [string, string][],
 ): Promise<MergeResult["explanations"]> {
   const explanations: MergeResult["explanations"] = [];
@@ -191,14 +198,13 @@ async function personsOf(db: Db, records: readonly StagedRecord[], previousIds: 
   return { clusters, persons, personOf, ids: { kept, new: ids.length - kept } };
 }
 
-/** Pairwise and B-cubed quality against `truth.csv`, where the folder has one. */
-async function qualityAgainstTruth(folder: string, personOf: ReadonlyMap<string, string>) {
+/** The truth file's person per record key, where the folder has a `truth.csv`. */
+async function truthOf(folder: string): Promise<Map<string, string> | undefined> {
   const truthRows = await optionalCsv(join(folder, "truth.csv"));
   if (!truthRows) return undefined;
   const h = truthRows[0];
   const [s, r, p] = ["source_id", "record_id", "person_id"].map((c) => h.indexOf(c));
-  const truth = new Map(truthRows.slice(1).filter((x) => x.length > 2).map((x) => [recordKey(x[s], x[r]), x[p]]));
-  return qualityOf(personOf, truth);
+  return new Map(truthRows.slice(1).filter((x) => x.length > 2).map((x) => [recordKey(x[s], x[r]), x[p]]));
 }
 
 /** Reads, stages, links, clusters and merges the sources of `folder`. */
@@ -210,7 +216,7 @@ export async function mergeSources(db: Db, folder: string, options: MergeOptions
   const { figures, params } = await link(db, records, linkage);
   watch.lap("link");
   const cc = await connectedComponents(db, linkage);
-  const review = await reviewCsv(db, records, linkage);
+  const review = await reviewCsv(db, records, params, linkage);
   const explanations = options.explain?.length ? await explainPairs(db, folder, records, params, options.explain) : [];
   watch.lap("cluster");
   const { clusters, persons, personOf, ids } = await personsOf(db, records, options.previousIds);
@@ -219,7 +225,20 @@ export async function mergeSources(db: Db, folder: string, options: MergeOptions
   const { members, households } = goldenRecords(persons, reference, free);
   const conflicts = conflictsOf(persons);
   watch.lap("golden");
-  const quality = await qualityAgainstTruth(folder, personOf);
+  const truth = await truthOf(folder);
+  const quality = truth ? qualityOf(personOf, truth) : undefined;
+  const doubt = await doubtOf(db, { records, persons, personOf, params, options: linkage, truth });
+  const alt = goldenRecords(doubt.linked, reference, free);
+  const version = (ps: ReadonlyMap<string, readonly StagedRecord[]>, ms: MemberRow[]): Version => {
+    const personOfRid = new Map<number, string>();
+    for (const [id, rs] of ps) for (const r of rs) personOfRid.set(r.rid, id);
+    return {
+      personOf: personOfRid,
+      householdOf: new Map(ms.map((m) => [String(m.person_id), String(m.household_id)])),
+    };
+  };
+  const uncertainty = uncertaintyRows(doubt.reviewPairs, version(persons, members), version(doubt.linked, alt.members));
+  watch.lap("doubt");
   const linkedBySource = new Map<string, number>();
   for (const r of records) linkedBySource.set(r.source_id, (linkedBySource.get(r.source_id) ?? 0) + 1);
   const read = staged.sources.reduce((s, x) => s + x.read, 0);
@@ -244,12 +263,31 @@ export async function mergeSources(db: Db, folder: string, options: MergeOptions
       ambiguous_records_left_alone: cc.ambiguous,
       largest: clusters.reduce((m, c) => Math.max(m, c.length), 0),
       more_records_than_sources: clusters.filter((c) => new Set(c.map((r) => r.source_id)).size < c.length).length,
+      flagged_large: doubt.flags.large,
+      flagged_sparse: doubt.flags.sparse,
+    },
+    if_review_linked: {
+      review_pairs: doubt.reviewPairs.length,
+      persons: doubt.linked.size,
+      households: alt.households.length,
+      households_touched: uncertainty.length,
     },
     linkage: linkageFigures,
     ...(quality ? { quality } : {}),
   };
   const files = filesOf(members, households, free, records, staged.rejected, personOf, report);
   files.push({ name: "linkage/review.csv", text: review });
+  files.push(...doubt.files);
+  const altFiles = filesOf(alt.members, alt.households, free, records, staged.rejected, personOf, report)
+    .filter((f) => ["dataset.json", "households.csv", "members.csv"].includes(f.name));
+  for (const f of altFiles) files.push({ name: `linkage/if_review_linked/${f.name}`, text: f.text });
+  files.push({
+    name: "linkage/uncertainty.csv",
+    text: toCsv(
+      ["household_id", "review_pairs", "persons", "persons_if_linked", "households_if_linked"],
+      uncertainty.map((u) => [u.household_id, u.review_pairs, u.persons, u.persons_if_linked, u.households_if_linked]),
+    ),
+  });
   files.push({
     name: "linkage/conflicts.csv",
     text: toCsv(
@@ -263,38 +301,17 @@ export async function mergeSources(db: Db, folder: string, options: MergeOptions
 
 /**
  * The review queue, `linkage/review.csv`: pairs with probability from `reviewAt`, not linked (below
- * `linkAt`, or with no evidence beyond names), strongest first — record keys, weight, probability
- * and the level of each comparison (never the compared values).
+ * `linkAt`, or with no evidence beyond names) and the linked pairs of the records left alone as
+ * ambiguous, strongest first — record keys, weight, probability, term-frequency adjustment and
+ * the level of each comparison (never the compared values).
  */
-async function reviewCsv(db: Db, records: readonly StagedRecord[], o: LinkageOptions): Promise<string> {
+async function reviewCsv(db: Db, records: readonly StagedRecord[], p: Parameters, o: LinkageOptions): Promise<string> {
   const g = COMPARISONS.map((c) => `g_${c.id}`);
   const rows = await db.all(`select rid_l, rid_r, weight, probability, ${g.join(", ")} from scored
-  where probability >= ${o.reviewAt} and not (probability >= ${o.linkAt} and evidence)
+  where (probability >= ${o.reviewAt} and not (probability >= ${o.linkAt} and evidence))
+    or (probability >= ${o.linkAt} and evidence and (rid_l in (select rid from ambiguous) or rid_r in (select rid from ambiguous)))
   order by weight desc, rid_l, rid_r`);
-  const level = (k: number, v: unknown) => (Number(v) < 0 ? "" : COMPARISONS[k].levels[Number(v)].id);
-  return toCsv(
-    [
-      "source_id_l",
-      "record_id_l",
-      "source_id_r",
-      "record_id_r",
-      "weight",
-      "probability",
-      ...COMPARISONS.map((c) => c.id),
-    ],
-    rows.map((r) => {
-      const [a, b] = [records[Number(r.rid_l)], records[Number(r.rid_r)]];
-      return [
-        a.source_id,
-        a.record_id,
-        b.source_id,
-        b.record_id,
-        plainNumber(Number(r.weight)),
-        plainNumber(Number(r.probability)),
-        ...g.map((c, k) => level(k, r[c])),
-      ];
-    }),
-  );
+  return toCsv(PAIR_COLUMNS, rows.map((r) => pairCells(records, p, r)));
 }
 
 /** The type of a free column from its values: number, boolean or date where every value is one, else text. */

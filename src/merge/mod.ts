@@ -65,3 +65,5 @@ export * from "./quality.ts";
 export * from "./merge.ts";
 export { readXlsx } from "./xlsx.ts";
 export * from "./explain.ts";
+export * from "./review.ts";
+export * from "./doubt.ts";
