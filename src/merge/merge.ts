@@ -5,7 +5,6 @@
  */
 import { join } from "node:path";
 import { toCsv } from "../base/csv.ts";
-import { plainNumber } from "../base/format.ts";
 import { formatProblem, InputError } from "../contract/mod.ts";
 import type { Db } from "../db/mod.ts";
 import { parseCsv } from "../ingest/mod.ts";
