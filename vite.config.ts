@@ -6,7 +6,7 @@ import { notebookAssets, readAsset } from "./scripts/_notebook_data.ts";
 
 const NOTEBOOKS = resolve(import.meta.dirname ?? ".", "notebooks");
 /** The pages: each is an HTML file in notebooks/ with its module beside it. */
-const PAGES = ["index", "calibrate", "audit", "household", "loop"].filter((p) =>
+const PAGES = ["index", "calibrate", "audit", "household", "loop", "merge"].filter((p) =>
   existsSync(resolve(NOTEBOOKS, `${p}.html`))
 );
 
