@@ -96,3 +96,48 @@ describe("the merge if the review pairs were linked", () => {
     ]);
   });
 });
+
+describe("the page's review pair waterfall", () => {
+  it("adds the prior, each comparison's level weight and the term-frequency adjustment to the pair's weight", async () => {
+    const { waterfallOfRow, queueAt } = await import("../src/merge/page_data.ts");
+    const report = {
+      records: { read: 2, linked: 2, rejected: 0 },
+      persons: 1,
+      households: 1,
+      sources: [],
+      clustering: {},
+      linkage: {
+        prior: 1 / 1025, // log2 odds = −10
+        pairs_compared: 1,
+        thresholds: { link_at: 0.7, review_at: 0.5 },
+        comparisons: [
+          { id: "name", label: "Name", levels: [{ id: "exact", label: "", m: 0.9, u: 0.9 / 256, weight: 8 }] },
+          { id: "birth", label: "Birth", levels: [{ id: "else", label: "", m: 0.05, u: 0.8, weight: -4 }] },
+          { id: "village", label: "Village", levels: [{ id: "equal", label: "", m: 1, u: 1 / 32, weight: 5 }] },
+        ],
+      },
+    };
+    const row = {
+      left: "a/1",
+      right: "b/2",
+      weight: 0.5,
+      probability: 0,
+      tf_adjustment: 1.5,
+      levels: { name: "exact", birth: "", village: "equal" },
+    };
+    const w = waterfallOfRow(report, row);
+    // −10 (prior) + 8 (name exact) + 0 (birth null) + 5 (village) + 1.5 (tf) = 4.5 bits.
+    expect(w.steps.map((s) => [s.comparison, s.level, s.weight + s.tf_adjustment])).toEqual([
+      ["prior", "", -10],
+      ["name", "exact", 8],
+      ["birth", "null", 0],
+      ["village", "equal", 5],
+      ["tf", "", 1.5],
+    ]);
+    expect(w.steps.map((s) => s.cumulative)).toEqual([-10, -2, -2, 3, 4.5]);
+    expect(w.weight).toBeCloseTo(4.5, 12);
+    expect(w.probability).toBeCloseTo(2 ** 4.5 / (1 + 2 ** 4.5), 12);
+    const pairs = [0.2, 3, -1, 1.5].map((weight) => ({ ...row, weight }));
+    expect(queueAt(pairs, 2, 0).map((p) => p.weight)).toEqual([1.5, 0.2]);
+  });
+});
