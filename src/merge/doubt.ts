@@ -114,8 +114,14 @@ export async function doubtOf(db: Db, input: DoubtInput): Promise<Doubt> {
   );
   const personOfRid = new Map<number, string>();
   for (const [id, rs] of persons) for (const r of rs) personOfRid.set(r.rid, id);
+  const flaggedRids = [...flagged].flatMap((p) => ridsOf(persons.get(p)!));
+  await db.exec(`create or replace temp table flagged_rids(rid integer)`);
+  if (flaggedRids.length > 0) {
+    await db.exec(`insert into flagged_rids values ${flaggedRids.map((r) => `(${r})`).join(", ")}`);
+  }
   const edgeRows = (await db.all(`select s.rid_l, s.rid_r, s.weight, s.probability, ${G.join(", ")}
-    from edges e join scored s on s.rid_l = e.a and s.rid_r = e.b order by s.rid_l, s.rid_r`))
+    from edges e join scored s on s.rid_l = e.a and s.rid_r = e.b
+    where e.a in (select rid from flagged_rids) order by s.rid_l, s.rid_r`))
     .filter((r) => {
       const p = personOfRid.get(Number(r.rid_l));
       return p !== undefined && p === personOfRid.get(Number(r.rid_r)) && flagged.has(p);

@@ -166,7 +166,19 @@ export function goldenRecords(
         row[field] = carrying.length ? carrying.reduce((s, r) => s + Number(r.values[field]), 0) : null;
       } else row[field] = carrying.length ? [...carrying].sort(byLatest)[0].values[field]! : null;
     }
-    for (const c of free.member) row[c] = preferred(records, (r) => r.free[c] ?? null);
+    if (free.member.length > 0) {
+      // The same preference as `preferred`, ordered once per person: hukou latest first, then roster.
+      const ranked = ["hukou", "roster"].flatMap((kind) => records.filter((r) => r.kind === kind).sort(byLatest));
+      const carrying = records.filter((r) => Object.keys(r.free).length > 0);
+      for (const c of free.member) {
+        const first = ranked.find((r) => r.free[c] !== undefined);
+        row[c] = first
+          ? first.free[c]
+          : carrying.length > 0
+          ? mode(carrying.map((r) => r.free[c]).filter((x): x is string => x !== undefined))
+          : null;
+      }
+    }
     members.push(row);
     let home = homes.get(householdId);
     if (!home) homes.set(householdId, home = { records: [], categories: [], heads: [] });
