@@ -128,6 +128,43 @@ describe("merging the demo sources of a small county", () => {
   }, 60_000);
 });
 
+describe("harder sources: twice the noise, every twin planted, 3% same-name neighbours, an xlsx and a BOM + CRLF source", () => {
+  it(
+    "keeps pairwise precision ≥ 0.995, recall ≥ 0.98 and the person count within 2%, and tells the twins apart",
+    async () => {
+      const dir = await Deno.makeTempDir({ prefix: "merge-hard-" });
+      try {
+        const county = generateCounty(PARAMS, 4242, 1200);
+        const sources = demoSources(county, 4242, { noise: 2, twins: 1, namesakes: 0.03 });
+        await writeFiles(
+          dir,
+          await demoSourceFiles(sources, { xlsx: ["tax_wages"], bomCrlf: ["hr_social_insurance"] }),
+        );
+        const { report, files } = await merge(dir);
+        const q = report.quality!;
+        expect(q.pairwise.precision).toBeGreaterThanOrEqual(0.995);
+        expect(q.pairwise.recall).toBeGreaterThanOrEqual(0.98);
+        expect(Math.abs(q.person_count_error)).toBeLessThanOrEqual(0.02);
+        expect(report.sources.find((s) => s.source_id === "tax_wages")?.file).toBe("records.xlsx");
+        // Twins (same household, same birth date, names one character apart) stay two persons.
+        const truth = new Map(sources.truth.map(([s, r, p]) => [`${s}/${r}`, p]));
+        const records = parseCsv(files.find((f) => f.name === "linkage/records.csv")!.text).slice(1);
+        const truePersons = new Map<string, Set<string>>();
+        for (const [s, r, p] of records) {
+          if (!p) continue;
+          if (!truePersons.has(p)) truePersons.set(p, new Set());
+          truePersons.get(p)!.add(truth.get(`${s}/${r}`)!);
+        }
+        const joined = [...truePersons.values()].filter((t) => t.size > 1).length;
+        expect(joined).toBeLessThanOrEqual(2);
+      } finally {
+        await Deno.remove(dir, { recursive: true });
+      }
+    },
+    120_000,
+  );
+});
+
 describe("broken sources", () => {
   const ok = { source_id: "s1", department: "civil_affairs", kind: "roster", extract_date: "2024-03-31" };
   async function problemsOf(files: Record<string, string>, lenient = false): Promise<string[]> {
