@@ -15,11 +15,49 @@
 import { toCsv } from "../base/csv.ts";
 import { plainNumber } from "../base/format.ts";
 import type { Db } from "../db/mod.ts";
-import { assignPersonIds, recordKey } from "./cluster.ts";
+import { recordKey } from "./cluster.ts";
 import type { Parameters } from "./fellegi_sunter.ts";
 import { clusterSummaries, type ClusterSummary, type CurvePair, reviewLinked, weightCurve } from "./review.ts";
 import { COMPARISONS, type LinkageOptions } from "./settings.ts";
 import type { StagedRecord } from "./stage.ts";
+import { type FreeColumns, goldenRecords, type HouseholdRow, type MemberRow } from "./golden.ts";
+
+/**
+ * The golden records if the review pairs were linked, recomputed only where they change: the
+ * joined persons and every person of a household they touch (now or then), spliced into the
+ * merge's rows — the same rows `goldenRecords` gives on all persons, in less time.
+ */
+export function reviewLinkedGolden(
+  now: { members: readonly MemberRow[]; households: readonly HouseholdRow[] },
+  doubt: Pick<Doubt, "linked" | "changed" | "absorbed">,
+  referenceDate: string,
+  free: FreeColumns,
+): { members: MemberRow[]; households: HouseholdRow[] } {
+  const householdOf = new Map(now.members.map((m) => [String(m.person_id), String(m.household_id)]));
+  const byHousehold = new Map<string, string[]>();
+  for (const [p, h] of householdOf) {
+    if (!byHousehold.has(h)) byHousehold.set(h, []);
+    byHousehold.get(h)!.push(p);
+  }
+  const subset = new Set(doubt.changed);
+  const touched = new Set([...doubt.absorbed].map((p) => householdOf.get(p)!));
+  let part: { members: MemberRow[]; households: HouseholdRow[] };
+  for (;;) {
+    for (const h of touched) for (const p of byHousehold.get(h) ?? []) if (!doubt.absorbed.has(p)) subset.add(p);
+    part = goldenRecords(new Map([...subset].map((p) => [p, doubt.linked.get(p)!])), referenceDate, free);
+    const more = part.households.map((h) => h.household_id).filter((h) => !touched.has(h) && byHousehold.has(h));
+    if (more.length === 0) break;
+    for (const h of more) touched.add(h);
+  }
+  const byId = <T>(get: (x: T) => string) => (x: T, y: T) => (get(x) < get(y) ? -1 : get(x) > get(y) ? 1 : 0);
+  const members = [
+    ...now.members.filter((m) => !subset.has(String(m.person_id)) && !doubt.absorbed.has(String(m.person_id))),
+    ...part.members,
+  ].sort(byId((m) => String(m.person_id)));
+  const households = [...now.households.filter((h) => !touched.has(h.household_id)), ...part.households]
+    .sort(byId((h) => h.household_id));
+  return { members, households };
+}
 
 /** The term-frequency part of a pair's weight: its weight less the prior and its levels' weights. */
 export function tfAdjustment(p: Parameters, gamma: readonly number[], weight: number): number {
@@ -90,6 +128,9 @@ export interface Doubt {
   flags: { large: number; sparse: number };
   /** Persons if every review pair were linked, as record lists under stable ids. */
   linked: Map<string, StagedRecord[]>;
+  /** The ids of `linked` persons joined from two or more persons, and the persons they absorbed. */
+  changed: Set<string>;
+  absorbed: Set<string>;
   reviewPairs: [number, number][];
 }
 
@@ -172,14 +213,19 @@ export async function doubtOf(db: Db, input: DoubtInput): Promise<Doubt> {
   const ids = [...persons.keys()];
   const clusters = ids.map((id) => ridsOf(persons.get(id)!));
   const joined = reviewLinked(clusters, new Map(validIds.map((v, i) => [i, v])), reviewPairs);
-  const previous = new Map<string, string>();
-  for (const [k, v] of input.personOf) previous.set(k, v);
-  const newIds = assignPersonIds(
-    joined.map((c) => c.map((rid) => recordKey(records[rid].source_id, records[rid].record_id))),
-    previous,
-  );
+  // Each joined cluster keeps the id most of its records had (ties: the smaller), as assignPersonIds would.
   const linked = new Map<string, StagedRecord[]>();
-  joined.forEach((c, i) => linked.set(newIds[i], c.map((rid) => records[rid])));
+  const changed = new Set<string>(), absorbed = new Set<string>();
+  for (const c of joined) {
+    const votes = new Map<string, number>();
+    for (const rid of c) votes.set(personOfRid.get(rid)!, (votes.get(personOfRid.get(rid)!) ?? 0) + 1);
+    const id = [...votes].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1))[0][0];
+    linked.set(id, c.map((rid) => records[rid]));
+    if (votes.size > 1) {
+      changed.add(id);
+      for (const old of votes.keys()) absorbed.add(old);
+    }
+  }
   return {
     files: [
       {
@@ -206,6 +252,8 @@ export async function doubtOf(db: Db, input: DoubtInput): Promise<Doubt> {
       sparse: summaries.filter((s) => s.flags.includes("sparse")).length,
     },
     linked,
+    changed,
+    absorbed,
     reviewPairs,
   };
 }

@@ -19,7 +19,7 @@ import {
   VALUE_RULES,
 } from "./golden.ts";
 import { explainPair, type Waterfall } from "./explain.ts";
-import { doubtOf, PAIR_COLUMNS, pairCells, uncertaintyRows, type Version } from "./doubt.ts";
+import { doubtOf, PAIR_COLUMNS, pairCells, reviewLinkedGolden, uncertaintyRows, type Version } from "./doubt.ts";
 import type { Parameters } from "./fellegi_sunter.ts";
 import { link, type LinkageFigures } from "./linkage.ts";
 import { type Quality, qualityOf } from "./quality.ts";
@@ -227,7 +227,7 @@ export async function mergeSources(db: Db, folder: string, options: MergeOptions
   const truth = await truthOf(folder);
   const quality = truth ? qualityOf(personOf, truth) : undefined;
   const doubt = await doubtOf(db, { records, persons, personOf, params, options: linkage, truth });
-  const alt = goldenRecords(doubt.linked, reference, free);
+  const alt = reviewLinkedGolden({ members, households }, doubt, reference, free);
   const version = (ps: ReadonlyMap<string, readonly StagedRecord[]>, ms: MemberRow[]): Version => {
     const personOfRid = new Map<number, string>();
     for (const [id, rs] of ps) for (const r of rs) personOfRid.set(r.rid, id);
@@ -277,7 +277,7 @@ export async function mergeSources(db: Db, folder: string, options: MergeOptions
   const files = filesOf(members, households, free, records, staged.rejected, personOf, report);
   files.push({ name: "linkage/review.csv", text: review });
   files.push(...doubt.files);
-  const altFiles = filesOf(alt.members, alt.households, free, records, staged.rejected, personOf, report)
+  const altFiles = filesOf(alt.members, alt.households, free, records, staged.rejected, personOf, report, false)
     .filter((f) => ["dataset.json", "households.csv", "members.csv"].includes(f.name));
   for (const f of altFiles) files.push({ name: `linkage/if_review_linked/${f.name}`, text: f.text });
   files.push({
@@ -294,6 +294,7 @@ export async function mergeSources(db: Db, folder: string, options: MergeOptions
       conflicts.map((c) => [c.person_id, c.kind, c.severity, c.detail]),
     ),
   });
+  watch.lap("files");
   const timings = { seconds: watch.total(), steps: watch.steps, linkage: linkageSeconds };
   return { files, report, explanations, timings };
 }
@@ -331,13 +332,14 @@ function filesOf(
   rejected: readonly { source_id: string; record_id: string; reason: string }[],
   personOf: ReadonlyMap<string, string>,
   report: MergeReport,
+  withLinkage = true,
 ): OutFile[] {
   const memberColumns = [...Object.keys(MEMBER_TYPES), ...Object.keys(VALUE_RULES), ...free.member];
   const freeDescription = (values: (string | number | boolean | null)[], table: string) => ({
     type: freeColumnType(values),
     description: `Carried from the sources' column of this name (${table}; see golden.ts for the rule).`,
   });
-  const linkRows: string[][] = [
+  const linkRows: string[][] = !withLinkage ? [] : [
     ...records.map((r) => [r.source_id, r.record_id, personOf.get(recordKey(r.source_id, r.record_id))!, ""]),
     ...rejected.map((r) => [r.source_id, r.record_id, "", r.reason]),
   ].sort((a, b) => (a[0] !== b[0] ? (a[0] < b[0] ? -1 : 1) : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
@@ -396,7 +398,9 @@ function filesOf(
       ),
     },
     { name: "members.csv", text: toCsv(memberColumns, members.map((m) => memberColumns.map((c) => m[c]))) },
-    { name: "linkage/records.csv", text: toCsv(["source_id", "record_id", "person_id", "reason"], linkRows) },
-    { name: "linkage/report.json", text: JSON.stringify(report, null, 2) + "\n" },
+    ...(!withLinkage ? [] : [
+      { name: "linkage/records.csv", text: toCsv(["source_id", "record_id", "person_id", "reason"], linkRows) },
+      { name: "linkage/report.json", text: JSON.stringify(report, null, 2) + "\n" },
+    ]),
   ];
 }
