@@ -67,6 +67,8 @@ describe.skipIf(!HAS_CHROMIUM)("the merge page in Chromium", () => {
       if (!m || !(PAGE_FILES as readonly string[]).includes(m[1])) continue;
       files[m[1]] = f.text;
       await writeFile(join(dist, "data", "linkage", m[1]), f.text);
+      await mkdir(join(tmp, "picked", "merged-county", "linkage"), { recursive: true });
+      await writeFile(join(tmp, "picked", "merged-county", "linkage", m[1]), f.text);
     }
     outputs = parseMergeOutputs(files);
     const index = JSON.parse(await readFile(join(dist, "data", "index.json"), "utf8"));
@@ -116,6 +118,26 @@ describe.skipIf(!HAS_CHROMIUM)("the merge page in Chromium", () => {
     expect(log.errors).toEqual([]);
     await mkdir(join(ROOT, "test-artifacts"), { recursive: true });
     await page.screenshot({ path: join(ROOT, "test-artifacts", "merge.png"), fullPage: true });
+    await page.close();
+  });
+
+  it("reads a merge folder the user picks, in the page", async () => {
+    const { page, log } = await openPage(browser.context);
+    await page.goto(server.url + "merge.html");
+    await waitReady(page);
+    await page.setInputFiles("#folder", join(tmp, "picked", "merged-county"));
+    await page.waitForFunction(() => document.getElementById("label")?.textContent === "merged-county");
+    const t = thresholdBits(outputs.report);
+    const round = (x: number) => Math.round(x * 100) / 100;
+    await page.waitForFunction(
+      (n) =>
+        (globalThis as { __notebook?: { values: Record<string, { persons: number }> } }).__notebook?.values.counts
+          ?.persons === n,
+      pageCounts(outputs, round(t.link), round(t.review)).persons,
+    );
+    expect(await readValue(page, "counts")).toEqual(pageCounts(outputs, round(t.link), round(t.review)));
+    expect(foreignRequests(log, server.url)).toEqual([]);
+    expect(log.errors).toEqual([]);
     await page.close();
   });
 });
