@@ -7,7 +7,7 @@ import { SUMMARY_FILE } from "./notebooks/lib/summary.ts";
 
 const NOTEBOOKS = resolve(import.meta.dirname ?? ".", "notebooks");
 /** The pages: each is an HTML file in notebooks/ with its module beside it. */
-const PAGES = ["index", "calibrate", "audit", "household", "loop"].filter((p) =>
+const PAGES = ["index", "calibrate", "audit", "household", "loop", "merge"].filter((p) =>
   existsSync(resolve(NOTEBOOKS, `${p}.html`))
 );
 

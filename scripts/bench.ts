@@ -204,6 +204,7 @@ await runCommand(USAGE, async () => {
   log(`tick through native SQL (same change, from materialized hits): ${results.sql_tick_ms} ms median of ${runs}`);
   for (const db of Object.values(dbs)) await db!.close();
   await rm(tmp, { recursive: true, force: true });
+  await (await import("./_bench_merge.ts")).benchMerge(log, results); // the merge (比对去重) beside DuckDB reading its sources
   const out = { households, persons, indicators: compiled.coefficients.length, runs, ...results };
   if (json) console.log(JSON.stringify(out));
 });

@@ -5,9 +5,14 @@
  * dataset.json, linkage/records.csv (every record → person id, or the reason it was rejected),
  * linkage/review.csv (the pairs to review) and linkage/report.json. Person ids stay stable across
  * runs through the previous linkage/records.csv (in the out folder, or --id-map). Names are read
- * for matching only.
+ * for matching only. With `--model <file>` it also scores the merge and the merge with every
+ * review pair linked (linkage/if_review_linked/) and adds each touched household's bands to
+ * linkage/uncertainty.csv: which warnings the review could change.
  */
 import { join } from "node:path";
+import { toCsv } from "../src/base/csv.ts";
+import { parseCsv } from "../src/ingest/mod.ts";
+import { prepareRun, scoreAll } from "./_scoring.ts";
 import { openDb } from "../src/db/mod.ts";
 import { formatWaterfall, mergeSources } from "../src/merge/mod.ts";
 import { engineOf, numberOption, parseArgs, required, runCommand, UsageError, writeOut } from "./_cli.ts";
@@ -18,11 +23,12 @@ Merges the department extracts below <folder> (<source_id>/manifest.json + recor
   --lenient        reject rows with problems (reasons in linkage/records.csv) instead of failing
   --id-map <file>  the previous run's linkage/records.csv (default: <out>/linkage/records.csv if present)
   --link-at P      match probability from which a pair links (default 0.7)
+  --model <file>   also score the merge with and without the review pairs linked: bands in linkage/uncertainty.csv
   --explain "s/r,s/r;…"  print the match-weight waterfall of these record pairs (source_id/record_id)`;
 
 await runCommand(USAGE, async () => {
   const args = parseArgs(Deno.args, {
-    values: ["sources", "out", "id-map", "link-at", "engine", "explain"],
+    values: ["sources", "out", "id-map", "link-at", "engine", "explain", "model"],
     flags: ["lenient"],
   });
   const explain = typeof args.explain === "string"
@@ -82,5 +88,40 @@ await runCommand(USAGE, async () => {
     );
   }
   console.log(`  in ${result.timings.seconds.toFixed(1)} s. Wrote ${out}`);
+  if (typeof args.model === "string") {
+    const changed = await bandsIfReviewLinked(
+      out,
+      args.model,
+      typeof args.engine === "string" ? args.engine : undefined,
+    );
+    console.log(`  ${changed} households would change band if the review pairs were linked (linkage/uncertainty.csv)`);
+  }
   for (const e of result.explanations) console.log(`\n${e.pair.join(" ↔ ")}\n${formatWaterfall(e.waterfall)}`);
 });
+
+/** Scores both versions and adds `band`, `band_if_linked` and `changes` to linkage/uncertainty.csv; returns how many change. */
+async function bandsIfReviewLinked(out: string, model: string, engine: string | undefined): Promise<number> {
+  const bands = async (data: string) => {
+    const run = await prepareRun({ data, model, ...(engine ? { engine } : {}) });
+    try {
+      return new Map((await scoreAll(run)).map((r) => [r.household_id, r.band ?? ""]));
+    } finally {
+      await run.db.close();
+    }
+  };
+  const now = await bands(out);
+  const linked = await bands(join(out, "linkage", "if_review_linked"));
+  const path = join(out, "linkage", "uncertainty.csv");
+  const [header, ...rows] = parseCsv(await Deno.readTextFile(path));
+  const at = header.indexOf("households_if_linked");
+  let changed = 0;
+  const withBands = rows.filter((r) => r.length === header.length).map((r) => {
+    const band = now.get(r[0]) ?? "";
+    const ifLinked = r[at].split(";").map((h) => linked.get(h) ?? "");
+    const changes = ifLinked.some((b) => b !== band);
+    if (changes) changed++;
+    return [...r, band, ifLinked.join(";"), String(changes)];
+  });
+  await Deno.writeTextFile(path, toCsv([...header, "band", "band_if_linked", "changes"], withBands));
+  return changed;
+}

@@ -168,11 +168,27 @@ describe("expectation maximisation", () => {
 describe("clustering", () => {
   it("never joins two valid pseudonyms, taking the strongest edges first", () => {
     // a (valid X) — b (no id) strong; b — c (valid Y) weaker; c — d (no id).
-    const labels = constrainedComponents(
+    const { labels, ambiguous } = constrainedComponents(
       [{ rid: 0, validId: "X" }, { rid: 1, validId: null }, { rid: 2, validId: "Y" }, { rid: 3, validId: null }],
-      [{ a: 0, b: 1 }, { a: 2, b: 3 }, { a: 1, b: 2 }],
+      [{ a: 0, b: 1, weight: 20 }, { a: 2, b: 3, weight: 15 }, { a: 1, b: 2, weight: 10 }],
     );
     expect([...labels]).toEqual([[0, 0], [1, 0], [2, 2], [3, 2]]);
+    expect(ambiguous).toEqual([]);
+  });
+  it("keeps a cannot-link pair apart, and leaves alone a record fitting both about equally", () => {
+    // Two namesakes 0 and 1 of one village (a cannot-link: their weight is strongly negative);
+    // record 2 (name and village only) fits both within 1 bit; record 3 fits 0 clearly better.
+    const nodes = [0, 1, 2, 3].map((rid) => ({ rid, validId: null }));
+    const edges = [{ a: 0, b: 2, weight: 3 }, { a: 1, b: 2, weight: 2.5 }, { a: 0, b: 3, weight: 9 }, {
+      a: 1,
+      b: 3,
+      weight: 2,
+    }];
+    const strict = constrainedComponents(nodes, edges, [[0, 1]], 0);
+    expect([...strict.labels]).toEqual([[0, 0], [1, 1], [2, 0], [3, 0]]);
+    const careful = constrainedComponents(nodes, edges, [[0, 1]], 4);
+    expect(careful.ambiguous).toEqual([2]);
+    expect([...careful.labels]).toEqual([[0, 0], [1, 1], [2, 2], [3, 0]]);
   });
   it("keeps person ids stable when a record is added, and numbers new persons on", () => {
     const first = assignPersonIds([["a\u00001", "b\u00001"], ["a\u00002"]], new Map());

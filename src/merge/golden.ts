@@ -18,6 +18,10 @@
  * - household village and town: the most common among its members' hukou records, else all
  *   records; category: the highest of its members' roster categories by the priority
  *   tekun > dibao > monitored > rigid_expense > near_dibao > other (`other` when none).
+ * - free columns (a source's columns that are no standard field, e.g. a roster's survey fields):
+ *   on the member, the latest hukou record's value, else the roster's, else the most common; a
+ *   source's `household_fields` on the household, the head's latest record carrying it, else the
+ *   most common among its members' records. Names the merge writes itself are never overwritten.
  */
 import type { StagedRecord } from "./stage.ts";
 import type { ValueField } from "./manifest.ts";
@@ -51,6 +55,40 @@ export interface HouseholdRow {
   town: string | null;
   village: string;
   category: string;
+  /** The household free columns (`household_fields` of the sources), by name. */
+  free: Record<string, string | null>;
+}
+
+/** The free columns to carry, in file order (see {@link freeColumnsOf}). */
+export interface FreeColumns {
+  member: string[];
+  household: string[];
+}
+
+/** The names the merge writes itself on members and households: free columns never take them. */
+export const RESERVED = {
+  member: new Set([
+    "person_id",
+    "household_id",
+    "relation",
+    "sex",
+    "age",
+    "birth_year",
+    "records",
+    "sources",
+    ...Object.keys(VALUE_RULES),
+  ]),
+  household: new Set(["household_id", "town", "village", "category"]),
+};
+
+/** The free columns of the records, in order of first appearance, reserved names left out. */
+export function freeColumnsOf(records: readonly StagedRecord[]): FreeColumns {
+  const member = new Set<string>(), household = new Set<string>();
+  for (const r of records) {
+    for (const k in r.free) if (!RESERVED.member.has(k)) member.add(k);
+    for (const k in r.householdFree) if (!RESERVED.household.has(k)) household.add(k);
+  }
+  return { member: [...member], household: [...household] };
 }
 
 function mode<T>(values: readonly T[]): T | null {
@@ -88,9 +126,10 @@ function preferred<T>(records: readonly StagedRecord[], get: (r: StagedRecord) =
 export function goldenRecords(
   persons: ReadonlyMap<string, readonly StagedRecord[]>,
   referenceDate: string,
+  free: FreeColumns = { member: [], household: [] },
 ): { members: MemberRow[]; households: HouseholdRow[] } {
   const members: MemberRow[] = [];
-  const homes = new Map<string, { records: StagedRecord[]; categories: string[] }>();
+  const homes = new Map<string, { records: StagedRecord[]; categories: string[]; heads: StagedRecord[] }>();
   const refYear = Number(referenceDate.slice(0, 4));
   const refMd = referenceDate.slice(5);
   for (const [personId, records] of [...persons].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
@@ -127,10 +166,24 @@ export function goldenRecords(
         row[field] = carrying.length ? carrying.reduce((s, r) => s + Number(r.values[field]), 0) : null;
       } else row[field] = carrying.length ? [...carrying].sort(byLatest)[0].values[field]! : null;
     }
+    if (free.member.length > 0) {
+      // The same preference as `preferred`, ordered once per person: hukou latest first, then roster.
+      const ranked = ["hukou", "roster"].flatMap((kind) => records.filter((r) => r.kind === kind).sort(byLatest));
+      const carrying = records.filter((r) => Object.keys(r.free).length > 0);
+      for (const c of free.member) {
+        const first = ranked.find((r) => r.free[c] !== undefined);
+        row[c] = first
+          ? first.free[c]
+          : carrying.length > 0
+          ? mode(carrying.map((r) => r.free[c]).filter((x): x is string => x !== undefined))
+          : null;
+      }
+    }
     members.push(row);
     let home = homes.get(householdId);
-    if (!home) homes.set(householdId, home = { records: [], categories: [] });
+    if (!home) homes.set(householdId, home = { records: [], categories: [], heads: [] });
     home.records.push(...records);
+    if (row.relation === "head") home.heads.push(...records);
     for (const r of records) {
       if (r.kind === "roster" && typeof r.values.category === "string") {
         home.categories.push(r.values.category);
@@ -143,7 +196,20 @@ export function goldenRecords(
       mode(hukou.map(get).filter((x): x is string => x !== null)) ??
         mode(h.records.map(get).filter((x): x is string => x !== null));
     const category = CATEGORY_PRIORITY.find((c) => h.categories.includes(c)) ?? "other";
-    return { household_id: id, town: from((r) => r.town), village: from((r) => r.village) ?? "(unknown)", category };
+    const freeRow: Record<string, string | null> = {};
+    for (const c of free.household) {
+      const head = h.heads.filter((r) => r.householdFree[c] !== undefined).sort(byLatest)[0];
+      freeRow[c] = head
+        ? head.householdFree[c]
+        : mode(h.records.map((r) => r.householdFree[c]).filter((x): x is string => x !== undefined));
+    }
+    return {
+      household_id: id,
+      town: from((r) => r.town),
+      village: from((r) => r.village) ?? "(unknown)",
+      category,
+      free: freeRow,
+    };
   });
   return { members, households };
 }

@@ -21,6 +21,21 @@ import {
 import { BLOCKING_RULES, type Comparison, COMPARISONS, type LinkageOptions, TRAINING } from "./settings.ts";
 import type { StagedRecord } from "./stage.ts";
 
+/**
+ * The kinds of key data that list adults only (wages, property, businesses, housing funds,
+ * vehicles, bank assets, household spending): a record of these kinds never belongs to a person
+ * born less than 16 years before its extract (`born_by` in `staged`, a cannot-link).
+ */
+export const ADULT_KINDS: ReadonlySet<string> = new Set([
+  "tax",
+  "real_estate",
+  "business",
+  "housing_fund",
+  "vehicle",
+  "financial_assets",
+  "consumption",
+]);
+
 /** The staged records as the CSV `staged` is created from (names only in memory, never on disk). */
 export function stagedCsv(records: readonly StagedRecord[]): string {
   const lines = [csvLine(STAGED_COLUMNS.map(([c]) => c))];
@@ -41,6 +56,7 @@ export function stagedCsv(records: readonly StagedRecord[]): string {
       r.sex,
       r.village,
       r.household_ref,
+      ADULT_KINDS.has(r.kind) ? Number(r.extract_date.slice(0, 4)) - 16 : null,
     ]));
   }
   return lines.join("\n") + "\n";

@@ -32,6 +32,11 @@ export const ManifestSchema = z.looseObject({
   kind: z.enum(SOURCE_KINDS),
   extract_date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD"),
   columns: z.record(z.string(), z.string()).optional(),
+  /**
+   * Free columns (after `columns` mapping) that describe the person's household rather than the
+   * person (a roster's survey fields): carried to `households.csv`, never merged as member values.
+   */
+  household_fields: z.array(z.string().regex(NAME, "must match [a-z][a-z0-9_]*")).optional(),
 });
 /** A parsed manifest. */
 export type Manifest = z.infer<typeof ManifestSchema>;

@@ -5,13 +5,22 @@
  */
 import { join } from "node:path";
 import { toCsv } from "../base/csv.ts";
-import { plainNumber } from "../base/format.ts";
 import { formatProblem, InputError } from "../contract/mod.ts";
 import type { Db } from "../db/mod.ts";
 import { parseCsv } from "../ingest/mod.ts";
 import { assignPersonIds, connectedComponents, recordKey } from "./cluster.ts";
-import { conflictsOf, goldenRecords, type MemberRow, VALUE_RULES } from "./golden.ts";
+import {
+  conflictsOf,
+  type FreeColumns,
+  freeColumnsOf,
+  goldenRecords,
+  type HouseholdRow,
+  type MemberRow,
+  VALUE_RULES,
+} from "./golden.ts";
 import { explainPair, type Waterfall } from "./explain.ts";
+import { doubtOf, PAIR_COLUMNS, pairCells, reviewLinkedGolden, uncertaintyRows, type Version } from "./doubt.ts";
+import type { Parameters } from "./fellegi_sunter.ts";
 import { link, type LinkageFigures } from "./linkage.ts";
 import { type Quality, qualityOf } from "./quality.ts";
 import { COMPARISONS, DEFAULT_LINKAGE, type LinkageOptions } from "./settings.ts";
@@ -42,10 +51,17 @@ export interface MergeReport {
   clustering: {
     iterations: number;
     components_repaired_for_cannot_link: number;
+    /** Records fitting two people who cannot be one about equally well: left on their own. */
+    ambiguous_records_left_alone: number;
     largest: number;
     /** Persons with more records than sources (a source lists them twice, or two people were joined). */
     more_records_than_sources: number;
+    /** Clusters flagged large or sparse (linkage/clusters.csv). */
+    flagged_large: number;
+    flagged_sparse: number;
   };
+  /** The merge if every review pair were linked (linkage/if_review_linked/, linkage/uncertainty.csv). */
+  if_review_linked: { review_pairs: number; persons: number; households: number; households_touched: number };
   /** The linkage's figures (its step timings are in {@link MergeResult.timings}, not in the file). */
   linkage: Omit<LinkageFigures, "seconds">;
   quality?: Quality;
@@ -139,7 +155,7 @@ async function explainPairs(
   db: Db,
   folder: string,
   records: readonly StagedRecord[],
-  params: Parameters<typeof explainPair>[1],
+  params: Parameters,
   pairs: readonly [string, string][],
 ): Promise<MergeResult["explanations"]> {
   const explanations: MergeResult["explanations"] = [];
@@ -181,14 +197,13 @@ async function personsOf(db: Db, records: readonly StagedRecord[], previousIds: 
   return { clusters, persons, personOf, ids: { kept, new: ids.length - kept } };
 }
 
-/** Pairwise and B-cubed quality against `truth.csv`, where the folder has one. */
-async function qualityAgainstTruth(folder: string, personOf: ReadonlyMap<string, string>) {
+/** The truth file's person per record key, where the folder has a `truth.csv`. */
+async function truthOf(folder: string): Promise<Map<string, string> | undefined> {
   const truthRows = await optionalCsv(join(folder, "truth.csv"));
   if (!truthRows) return undefined;
   const h = truthRows[0];
   const [s, r, p] = ["source_id", "record_id", "person_id"].map((c) => h.indexOf(c));
-  const truth = new Map(truthRows.slice(1).filter((x) => x.length > 2).map((x) => [recordKey(x[s], x[r]), x[p]]));
-  return qualityOf(personOf, truth);
+  return new Map(truthRows.slice(1).filter((x) => x.length > 2).map((x) => [recordKey(x[s], x[r]), x[p]]));
 }
 
 /** Reads, stages, links, clusters and merges the sources of `folder`. */
@@ -199,16 +214,30 @@ export async function mergeSources(db: Db, folder: string, options: MergeOptions
   const records = staged.records;
   const { figures, params } = await link(db, records, linkage);
   watch.lap("link");
-  const cc = await connectedComponents(db, linkage.linkAt);
-  const review = await reviewCsv(db, records, linkage);
+  const cc = await connectedComponents(db, linkage);
+  const review = await reviewCsv(db, records, params, linkage);
   const explanations = options.explain?.length ? await explainPairs(db, folder, records, params, options.explain) : [];
   watch.lap("cluster");
   const { clusters, persons, personOf, ids } = await personsOf(db, records, options.previousIds);
   const reference = staged.sources.map((s) => s.extract_date).sort().at(-1)!;
-  const { members, households } = goldenRecords(persons, reference);
+  const free = freeColumnsOf(records);
+  const { members, households } = goldenRecords(persons, reference, free);
   const conflicts = conflictsOf(persons);
   watch.lap("golden");
-  const quality = await qualityAgainstTruth(folder, personOf);
+  const truth = await truthOf(folder);
+  const quality = truth ? qualityOf(personOf, truth) : undefined;
+  const doubt = await doubtOf(db, { records, persons, personOf, params, options: linkage, truth });
+  const alt = reviewLinkedGolden({ members, households }, doubt, reference, free);
+  const version = (ps: ReadonlyMap<string, readonly StagedRecord[]>, ms: MemberRow[]): Version => {
+    const personOfRid = new Map<number, string>();
+    for (const [id, rs] of ps) for (const r of rs) personOfRid.set(r.rid, id);
+    return {
+      personOf: personOfRid,
+      householdOf: new Map(ms.map((m) => [String(m.person_id), String(m.household_id)])),
+    };
+  };
+  const uncertainty = uncertaintyRows(doubt.reviewPairs, version(persons, members), version(doubt.linked, alt.members));
+  watch.lap("doubt");
   const linkedBySource = new Map<string, number>();
   for (const r of records) linkedBySource.set(r.source_id, (linkedBySource.get(r.source_id) ?? 0) + 1);
   const read = staged.sources.reduce((s, x) => s + x.read, 0);
@@ -230,14 +259,34 @@ export async function mergeSources(db: Db, folder: string, options: MergeOptions
     clustering: {
       iterations: cc.iterations,
       components_repaired_for_cannot_link: cc.cannotLinkRepaired,
+      ambiguous_records_left_alone: cc.ambiguous,
       largest: clusters.reduce((m, c) => Math.max(m, c.length), 0),
       more_records_than_sources: clusters.filter((c) => new Set(c.map((r) => r.source_id)).size < c.length).length,
+      flagged_large: doubt.flags.large,
+      flagged_sparse: doubt.flags.sparse,
+    },
+    if_review_linked: {
+      review_pairs: doubt.reviewPairs.length,
+      persons: doubt.linked.size,
+      households: alt.households.length,
+      households_touched: uncertainty.length,
     },
     linkage: linkageFigures,
     ...(quality ? { quality } : {}),
   };
-  const files = filesOf(members, households, records, staged.rejected, personOf, report);
+  const files = filesOf(members, households, free, records, staged.rejected, personOf, report);
   files.push({ name: "linkage/review.csv", text: review });
+  files.push(...doubt.files);
+  const altFiles = filesOf(alt.members, alt.households, free, records, staged.rejected, personOf, report, false)
+    .filter((f) => ["dataset.json", "households.csv", "members.csv"].includes(f.name));
+  for (const f of altFiles) files.push({ name: `linkage/if_review_linked/${f.name}`, text: f.text });
+  files.push({
+    name: "linkage/uncertainty.csv",
+    text: toCsv(
+      ["household_id", "review_pairs", "persons", "persons_if_linked", "households_if_linked"],
+      uncertainty.map((u) => [u.household_id, u.review_pairs, u.persons, u.persons_if_linked, u.households_if_linked]),
+    ),
+  });
   files.push({
     name: "linkage/conflicts.csv",
     text: toCsv(
@@ -245,56 +294,52 @@ export async function mergeSources(db: Db, folder: string, options: MergeOptions
       conflicts.map((c) => [c.person_id, c.kind, c.severity, c.detail]),
     ),
   });
+  watch.lap("files");
   const timings = { seconds: watch.total(), steps: watch.steps, linkage: linkageSeconds };
   return { files, report, explanations, timings };
 }
 
 /**
  * The review queue, `linkage/review.csv`: pairs with probability from `reviewAt`, not linked (below
- * `linkAt`, or with no evidence beyond names), strongest first — record keys, weight, probability
- * and the level of each comparison (never the compared values).
+ * `linkAt`, or with no evidence beyond names) and the linked pairs of the records left alone as
+ * ambiguous, strongest first — record keys, weight, probability, term-frequency adjustment and
+ * the level of each comparison (never the compared values).
  */
-async function reviewCsv(db: Db, records: readonly StagedRecord[], o: LinkageOptions): Promise<string> {
+async function reviewCsv(db: Db, records: readonly StagedRecord[], p: Parameters, o: LinkageOptions): Promise<string> {
   const g = COMPARISONS.map((c) => `g_${c.id}`);
   const rows = await db.all(`select rid_l, rid_r, weight, probability, ${g.join(", ")} from scored
-  where probability >= ${o.reviewAt} and not (probability >= ${o.linkAt} and evidence)
+  where (probability >= ${o.reviewAt} and not (probability >= ${o.linkAt} and evidence))
+    or (probability >= ${o.linkAt} and evidence and (rid_l in (select rid from ambiguous) or rid_r in (select rid from ambiguous)))
   order by weight desc, rid_l, rid_r`);
-  const level = (k: number, v: unknown) => (Number(v) < 0 ? "" : COMPARISONS[k].levels[Number(v)].id);
-  return toCsv(
-    [
-      "source_id_l",
-      "record_id_l",
-      "source_id_r",
-      "record_id_r",
-      "weight",
-      "probability",
-      ...COMPARISONS.map((c) => c.id),
-    ],
-    rows.map((r) => {
-      const [a, b] = [records[Number(r.rid_l)], records[Number(r.rid_r)]];
-      return [
-        a.source_id,
-        a.record_id,
-        b.source_id,
-        b.record_id,
-        plainNumber(Number(r.weight)),
-        plainNumber(Number(r.probability)),
-        ...g.map((c, k) => level(k, r[c])),
-      ];
-    }),
-  );
+  return toCsv(PAIR_COLUMNS, rows.map((r) => pairCells(records, p, r)));
+}
+
+/** The type of a free column from its values: number, boolean or date where every value is one, else text. */
+export function freeColumnType(values: readonly (string | number | boolean | null)[]): string {
+  const present = values.filter((v): v is string => typeof v === "string");
+  if (present.length === 0) return "text";
+  if (present.every((v) => /^-?\d+(\.\d+)?$/.test(v))) return "number";
+  if (present.every((v) => v === "true" || v === "false")) return "boolean";
+  if (present.every((v) => /^\d{4}-\d{2}-\d{2}$/.test(v))) return "date";
+  return "text";
 }
 
 function filesOf(
   members: MemberRow[],
-  households: { household_id: string; town: string | null; village: string; category: string }[],
+  households: HouseholdRow[],
+  free: FreeColumns,
   records: readonly StagedRecord[],
   rejected: readonly { source_id: string; record_id: string; reason: string }[],
   personOf: ReadonlyMap<string, string>,
   report: MergeReport,
+  withLinkage = true,
 ): OutFile[] {
-  const memberColumns = [...Object.keys(MEMBER_TYPES), ...Object.keys(VALUE_RULES)];
-  const linkRows: string[][] = [
+  const memberColumns = [...Object.keys(MEMBER_TYPES), ...Object.keys(VALUE_RULES), ...free.member];
+  const freeDescription = (values: (string | number | boolean | null)[], table: string) => ({
+    type: freeColumnType(values),
+    description: `Carried from the sources' column of this name (${table}; see golden.ts for the rule).`,
+  });
+  const linkRows: string[][] = !withLinkage ? [] : [
     ...records.map((r) => [r.source_id, r.record_id, personOf.get(recordKey(r.source_id, r.record_id))!, ""]),
     ...rejected.map((r) => [r.source_id, r.record_id, "", r.reason]),
   ].sort((a, b) => (a[0] !== b[0] ? (a[0] < b[0] ? -1 : 1) : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
@@ -307,6 +352,7 @@ function filesOf(
   const memberDescription = Object.fromEntries(memberColumns.map((c) => {
     const known = MEMBER_TYPES[c];
     if (known) return [c, { type: known[0], label_zh: known[1], description: known[2] }];
+    if (free.member.includes(c)) return [c, freeDescription(members.map((m) => m[c]), "member")];
     const rule = VALUE_RULES[c as keyof typeof VALUE_RULES];
     const type = c === "school_stage" ? "text" : valueTypes[rule];
     return [c, {
@@ -335,6 +381,9 @@ function filesOf(
           description:
             "Highest roster category of the members: tekun > dibao > monitored > rigid_expense > near_dibao > other.",
         },
+        ...Object.fromEntries(
+          free.household.map((c) => [c, freeDescription(households.map((h) => h.free[c]), "household")]),
+        ),
       },
       members: memberDescription,
     },
@@ -344,12 +393,14 @@ function filesOf(
     {
       name: "households.csv",
       text: toCsv(
-        ["household_id", "town", "village", "category"],
-        households.map((h) => [h.household_id, h.town, h.village, h.category]),
+        ["household_id", "town", "village", "category", ...free.household],
+        households.map((h) => [h.household_id, h.town, h.village, h.category, ...free.household.map((c) => h.free[c])]),
       ),
     },
     { name: "members.csv", text: toCsv(memberColumns, members.map((m) => memberColumns.map((c) => m[c]))) },
-    { name: "linkage/records.csv", text: toCsv(["source_id", "record_id", "person_id", "reason"], linkRows) },
-    { name: "linkage/report.json", text: JSON.stringify(report, null, 2) + "\n" },
+    ...(!withLinkage ? [] : [
+      { name: "linkage/records.csv", text: toCsv(["source_id", "record_id", "person_id", "reason"], linkRows) },
+      { name: "linkage/report.json", text: JSON.stringify(report, null, 2) + "\n" },
+    ]),
   ];
 }

@@ -8,17 +8,26 @@
  * EM per training rule with u fixed → prior from deterministic rules → match weight with
  * term-frequency adjustments and probability per pair (`linkage.ts`, `fellegi_sunter.ts`) →
  * link where probability ≥ 0.7 *and* a level beyond names agrees (pseudonym, ID-encoded birth,
- * birth date, village, household: no link rests on a name alone) → connected components with cannot-link (`cluster.ts`) → stable person
- * ids → golden records and conflicts (`golden.ts`, one documented rule per field) → quality against
- * a truth file (`quality.ts`). Any pair's weight as a waterfall: `explainPair` (`explain.ts`,
- * `--explain` on the command line).
+ * birth date, village, household: no link rests on a name alone) → connected components with
+ * cannot-links (`cluster.ts`: two valid pseudonyms, two differently named records of one
+ * household — twins, siblings —, an adults-only kind against a child's birth date, a strongly
+ * negative pair; a record fitting two such people about equally is left on its own) → stable
+ * person ids → golden records and conflicts (`golden.ts`, one documented rule per field; free
+ * columns carried, a manifest's `household_fields` onto households) → quality against a truth
+ * file (`quality.ts`) → the doubt (`doubt.ts`, `review.ts`: cluster flags, the weight curve, the
+ * merge if the review pairs were linked). Any pair's weight as a waterfall: `explainPair`
+ * (`explain.ts`, `--explain` on the command line); the 比对去重 page reads the outputs through
+ * `page_data.ts` and draws `figures.ts`.
  *
  * Command line: `deno task merge --sources <folder> --out <dataset> [--lenient] [--id-map <f>]
  * [--link-at P]` writes `households.csv`, `members.csv`, `dataset.json`, `linkage/records.csv`
  * (every record: source_id, record_id, person_id, reason where rejected),
  * `linkage/review.csv` (pairs near the threshold: record keys, weight, probability, levels),
  * `linkage/conflicts.csv` (per person: two valid pseudonyms, sex or birth date disagreeing, two
- * households or none, with a severity) and
+ * households or none, with a severity), `linkage/clusters.csv` and `cluster_edges.csv` (persons
+ * of two or more records, flagged `large`/`sparse`), `linkage/weights.csv` (the match-weight
+ * curve), `linkage/if_review_linked/` and `linkage/uncertainty.csv` (the households a linked
+ * review would change; with `--model` their bands before and after) and
  * `linkage/report.json` (records per source, persons, households, blocking-rule pair counts, EM
  * sessions, m/u/weight of every level, prior, thresholds, step timings, and with a `truth.csv`
  * beside the sources pairwise precision/recall/F1, B-cubed and the person-count error). Optional
@@ -65,3 +74,5 @@ export * from "./quality.ts";
 export * from "./merge.ts";
 export { readXlsx } from "./xlsx.ts";
 export * from "./explain.ts";
+export * from "./review.ts";
+export * from "./doubt.ts";

@@ -167,6 +167,10 @@ export interface LinkageOptions {
   /** EM stops when no m changes by more than this, or after `emMaxIterations`. */
   emTolerance: number;
   emMaxIterations: number;
+  /** A scored pair below this match weight (bits) is a cannot-link: no third record joins the two. */
+  strongNonMatch: number;
+  /** A record whose edges to two people who cannot be one differ by less than this (bits) is left alone. */
+  ambiguityBits: number;
 }
 
 /** The defaults. */
@@ -178,4 +182,6 @@ export const DEFAULT_LINKAGE: LinkageOptions = {
   priorRecall: 0.9,
   emTolerance: 1e-4,
   emMaxIterations: 25,
+  strongNonMatch: -10,
+  ambiguityBits: 4,
 };

@@ -23,6 +23,7 @@ export const STAGED_COLUMNS: readonly [string, string][] = [
   ["sex", "VARCHAR"],
   ["village", "VARCHAR"],
   ["household_ref", "VARCHAR"],
+  ["born_by", "INTEGER"],
 ];
 
 /** Creates `staged` from the staging CSV, with the term frequencies of names, pinyin and villages. */

@@ -12,8 +12,9 @@
  *
  * An identity pseudonym is *trusted* for matching only where what the number encodes agrees with
  * what the record says: a record whose `id_birth` is two or more years from its `birth_date`, or
- * whose `id_sex` differs from its `sex`, carries someone else's number (a dependant recorded with
- * the applicant's); its pseudonym, `id_birth` and `id_sex` are then set aside (`id_note`). The
+ * whose `id_sex` differs from its `sex` while its birth date is a year or more off too, carries
+ * someone else's number (a dependant recorded with the applicant's); its pseudonym, `id_birth`
+ * and `id_sex` are then set aside (`id_note`). A sex that alone disagrees is a clerk's slip. The
  * `id_birth` and `id_sex` of a number whose check digit failed (mistyped) are set aside too; its
  * pseudonym stays (the same mistake may recur), but never counts for cannot-link.
  */
@@ -83,6 +84,10 @@ export interface StagedRecord {
   household_ref: string | null;
   relation: Relation | null;
   values: Partial<Record<ValueField, number | boolean | string>>;
+  /** Free columns of the person (normalised text, non-empty only). */
+  free: Record<string, string>;
+  /** Free columns the manifest lists as `household_fields` (normalised text, non-empty only). */
+  householdFree: Record<string, string>;
 }
 
 /** A record that was read but not staged, with the reason. */
@@ -357,9 +362,16 @@ function stageRows(
   summary: SourceSummary,
 ): void {
   const data = `${raw.folder}/${raw.file}`;
+  const householdFields = new Set(manifest.household_fields ?? []);
   const types = fields.map((f) =>
-    (PERSON_FIELDS as Record<string, FieldType>)[f] ?? (VALUE_FIELDS as Record<string, FieldType>)[f] ?? null
+    householdFields.has(f)
+      ? null
+      : (PERSON_FIELDS as Record<string, FieldType>)[f] ?? (VALUE_FIELDS as Record<string, FieldType>)[f] ?? null
   );
+  const freeColumns = fields.flatMap((
+    f,
+    c,
+  ) => (types[c] === null ? [{ f, c, household: householdFields.has(f) }] : []));
   const seen = new Map<string, number>();
   const ridCol = fields.indexOf("record_id");
   raw.rows.forEach((row, r) => {
@@ -405,7 +417,12 @@ function stageRows(
       } else staged.problems.push(...rowProblems);
       return;
     }
-    staged.records.push(recordOf(staged.records.length, manifest, recordId, cells, village));
+    const record = recordOf(staged.records.length, manifest, recordId, cells, village);
+    for (const { f, c, household } of freeColumns) {
+      const text = normaliseText(row[c] ?? "");
+      if (text !== "") (household ? record.householdFree : record.free)[f] = text;
+    }
+    staged.records.push(record);
   });
 }
 
@@ -429,8 +446,8 @@ function recordOf(
   const sex = (cells.sex as "M" | "F" | null | undefined) ?? null;
   let idOk = idPseudo === null ? null : (cells.id_check_ok as boolean | null | undefined) ?? null;
   let note: string | null = null;
-  const borrowed = (idBirthDate !== null && birthDate !== null && Math.abs(idBirthDate.y - birthDate.y) >= 2) ||
-    (idSex !== null && sex !== null && idSex !== sex);
+  const yearsApart = idBirthDate !== null && birthDate !== null ? Math.abs(idBirthDate.y - birthDate.y) : 0;
+  const borrowed = yearsApart >= 2 || (yearsApart >= 1 && idSex !== null && sex !== null && idSex !== sex);
   if (idPseudo !== null && borrowed) {
     note = "id_not_theirs";
     idPseudo = null;
@@ -467,5 +484,7 @@ function recordOf(
     household_ref: text("household_ref"),
     relation: (cells.relation as Relation | null | undefined) ?? null,
     values,
+    free: {},
+    householdFree: {},
   };
 }

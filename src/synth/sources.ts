@@ -47,6 +47,8 @@
 import { toCsv } from "../base/csv.ts";
 import { Rng } from "../base/random.ts";
 import { PARAMS } from "./params.ts";
+import { excelSerial, xlsxOf } from "./sources_xlsx.ts";
+import { HOUSEHOLD_COLUMNS, MEMBER_COLUMNS } from "./columns.ts";
 import type { County, Household, Member } from "./types.ts";
 
 /** The noise rates planted in the demo sources (documented in the module comment). */
@@ -65,6 +67,33 @@ export const NOISE = {
   sexWrong: 0.005,
 } as const;
 
+/** The noise rates, of the shape of {@link NOISE}. */
+export type NoiseRates = {
+  [K in keyof typeof NOISE]: (typeof NOISE)[K] extends number ? number : Record<string, number>;
+};
+
+/** Every rate of {@link NOISE} times `factor` (capped at 0.5; date formats keep their sum below 0.9). */
+export function scaledNoise(factor: number): NoiseRates {
+  const cap = (x: number) => Math.min(x * factor, 0.5);
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(NOISE)) {
+    out[k] = typeof v === "number" ? cap(v) : Object.fromEntries(
+      Object.entries(v).map(([kk, x]) => [kk, k === "dateFormats" ? Math.min(x * factor, 0.22) : cap(x)]),
+    );
+  }
+  return out as NoiseRates;
+}
+
+/** Options of the demo sources: noise scale and the planted look-alikes. */
+export interface DemoSourceOptions {
+  /** Multiplies every noise rate (default 1). */
+  noise?: number;
+  /** Chance that two same-age children of one household are twins (default 0.5). */
+  twins?: number;
+  /** Chance that a person shares the name of a same-sex neighbour of the village (default 0.01). */
+  namesakes?: number;
+}
+
 /** One department extract: its manifest and its CSV table. */
 export interface DemoSource {
   manifest: {
@@ -73,6 +102,7 @@ export interface DemoSource {
     kind: string;
     extract_date: string;
     columns?: Record<string, string>;
+    household_fields?: string[];
   };
   header: string[];
   rows: string[][];
@@ -263,7 +293,7 @@ const pad = (n: number, w = 2) => String(n).padStart(w, "0");
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /** Names, birth dates and identity numbers for every member (stream `sources/people`). */
-function peopleOf(county: County, rng: Rng): Person[] {
+function peopleOf(county: County, rng: Rng, plant: { rng: Rng; twins: number; namesakes: number }): Person[] {
   const snapshot = PARAMS.dates.snapshot;
   const snapYear = Number(snapshot.slice(0, 4));
   const people: Person[] = [];
@@ -296,7 +326,74 @@ function peopleOf(county: County, rng: Rng): Person[] {
       people.push({ member, household, name: ownSurname + given, birth, sex, idNumber });
     }
   }
+  plantTwins(people, plant.rng.stream("twins"), plant.twins);
+  plantNamesakes(people, plant.rng.stream("namesakes"), plant.namesakes);
   return people;
+}
+
+/** A fresh identity number for a birth date and sex (first 17 digits not yet used). */
+function idFor(rng: Rng, birth: string, sex: "M" | "F", used: Set<string>): string {
+  for (;;) {
+    const seq = pad(rng.int(0, 99), 2) + String(rng.int(0, 4) * 2 + (sex === "M" ? 1 : 0));
+    const first17 = `420921${birth.replaceAll("-", "")}${seq}`;
+    if (used.has(first17)) continue;
+    used.add(first17);
+    return first17 + checkDigit(first17);
+  }
+}
+
+/**
+ * Twins: two children (or grandchildren) of one household of the same age become twins with
+ * chance `rate` — the same birth date (and so the same birth date in their identity numbers),
+ * the same surname, and half of them the same first given-name character (建华/建国).
+ */
+function plantTwins(people: Person[], rng: Rng, rate: number): void {
+  const used = new Set(people.map((p) => p.idNumber.slice(0, 17)));
+  const byHousehold = new Map<string, Person[]>();
+  for (const p of people) {
+    if (p.member.relation !== "child" && p.member.relation !== "grandchild") continue;
+    const key = `${p.household.household_id}|${p.member.relation}|${p.member.age}`;
+    const list = byHousehold.get(key);
+    if (list) list.push(p);
+    else byHousehold.set(key, [p]);
+  }
+  for (const group of byHousehold.values()) {
+    if (group.length < 2 || !rng.chance(rate)) continue;
+    const [a, b] = group;
+    b.birth = a.birth;
+    b.idNumber = idFor(rng, b.birth, b.sex, used);
+    b.name = [...a.name][0] + [...b.name].slice(1).join("");
+    if (rng.chance(0.5) && [...a.name].length === 3) {
+      const pool = [...(b.sex === "M" ? GIVEN_MALE : GIVEN_FEMALE)];
+      let last = rng.one(pool);
+      while ([...a.name][2] === last) last = rng.one(pool);
+      b.name = [...a.name].slice(0, 2).join("") + last;
+    }
+  }
+}
+
+/**
+ * Same-name neighbours: with chance `rate` a person takes the name of someone of the same sex in
+ * another household of the same village (of the same age where there is one): two people of one
+ * name in one village, told apart only by birth date, identity number and household.
+ */
+function plantNamesakes(people: Person[], rng: Rng, rate: number): void {
+  const byVillage = new Map<string, Person[]>();
+  for (const p of people) {
+    const key = `${p.household.village}|${p.sex}`;
+    const list = byVillage.get(key);
+    if (list) list.push(p);
+    else byVillage.set(key, [p]);
+  }
+  for (const p of people) {
+    if (!rng.chance(rate)) continue;
+    const others = byVillage.get(`${p.household.village}|${p.sex}`)!
+      .filter((o) => o.household !== p.household);
+    if (others.length === 0) continue;
+    const sameAge = others.filter((o) => o.member.age === p.member.age);
+    const o = rng.one(sameAge.length > 0 ? sameAge : others);
+    p.name = o.name;
+  }
 }
 
 /** One identity number with a digit changed (the check digit then fails). */
@@ -315,14 +412,14 @@ function decodeId(id: string): { birth: string; sex: string } {
   return { birth: ok ? `${y}-${pad(m)}-${pad(d)}` : "", sex: Number(id[16]) % 2 === 1 ? "M" : "F" };
 }
 
-function writeDate(rng: Rng, iso: string): string {
+function writeDate(rng: Rng, iso: string, noise: NoiseRates): string {
   let [y, m, d] = iso.split("-").map(Number);
-  if (rng.chance(NOISE.dateFieldWrong)) {
+  if (rng.chance(noise.dateFieldWrong)) {
     if (rng.chance(0.5)) d = d === 28 ? 27 : (d % 28) + 1;
     else m = (m % 12) + 1;
     d = Math.min(d, DAYS_IN_MONTH[m - 1]);
   }
-  const f = NOISE.dateFormats;
+  const f = noise.dateFormats;
   const r = rng.uniform();
   let text: string;
   if (r < f.compact) text = `${y}${pad(m)}${pad(d)}`;
@@ -330,22 +427,22 @@ function writeDate(rng: Rng, iso: string): string {
   else if (r < f.compact + f.slashes + f.month) text = `${y}-${pad(m)}`;
   else if (r < f.compact + f.slashes + f.month + f.year) text = `${y}`;
   else text = `${y}-${pad(m)}-${pad(d)}`;
-  if (rng.chance(NOISE.fullWidthDigits)) text = text.replace(/[0-9]/g, (c) => FULL_WIDTH_DIGITS[Number(c)]);
+  if (rng.chance(noise.fullWidthDigits)) text = text.replace(/[0-9]/g, (c) => FULL_WIDTH_DIGITS[Number(c)]);
   return text;
 }
 
-function writeName(rng: Rng, name: string): string {
+function writeName(rng: Rng, name: string, noise: NoiseRates): string {
   let chars = [...name];
-  if (rng.chance(NOISE.homophone)) {
+  if (rng.chance(noise.homophone)) {
     const candidates = chars.map((c, i) => (i > 0 && HOMOPHONES[c] ? i : -1)).filter((i) => i > 0);
     if (candidates.length > 0) {
       const i = rng.one(candidates);
       chars[i] = HOMOPHONES[chars[i]];
     }
   }
-  if (rng.chance(NOISE.traditional)) chars = chars.map((c) => TRADITIONAL[c] ?? c);
+  if (rng.chance(noise.traditional)) chars = chars.map((c) => TRADITIONAL[c] ?? c);
   let text = chars.join("");
-  if (rng.chance(NOISE.straySpace)) text = rng.chance(0.5) ? `${chars[0]}\u3000${chars.slice(1).join("")}` : `${text} `;
+  if (rng.chance(noise.straySpace)) text = rng.chance(0.5) ? `${chars[0]}\u3000${chars.slice(1).join("")}` : `${text} `;
   return text;
 }
 
@@ -378,7 +475,47 @@ interface SourceSpec {
   idEmpty: number;
   dependantId?: number;
   oldVillages: boolean;
+  /** Value columns that describe the household (the manifest's `household_fields`). */
+  householdFields?: string[];
 }
+
+/** Contract §4's standard person and value fields and the merge's own member columns: no survey column takes them. */
+const TAKEN = new Set([
+  "person_id",
+  "household_id",
+  "relation",
+  "sex",
+  "age",
+  "birth_year",
+  "records",
+  "sources",
+  "category",
+  "tax_paid_yuan",
+  "social_insurance",
+  "pension_yuan",
+  "property_count",
+  "property_area_m2",
+  "business_count",
+  "housing_fund",
+  "vehicle_count",
+  "financial_assets_yuan",
+  "major_illness",
+  "medical_oop_yuan",
+  "consumption_yuan",
+  "education_cost_yuan",
+  "school_stage",
+]);
+/**
+ * The civil-affairs roster's survey columns (入户核查): every demo member column the merge does
+ * not build from the key data, and every household column but the id, town, village and
+ * category (as `household_fields`), under their demo names — so the merged county carries every
+ * column the default model reads.
+ */
+const SURVEY_MEMBER = MEMBER_COLUMNS.filter((c) => !TAKEN.has(c.name));
+const SURVEY_HOUSEHOLD = HOUSEHOLD_COLUMNS.filter((c) =>
+  !["household_id", "town", "village", "category"].includes(c.name)
+);
+const cellText = (v: unknown) => (v === null || v === undefined ? "" : String(v));
 
 const PERSON = ["record_id", "id_pseudo", "id_birth", "id_sex", "id_check_ok", "name"] as const;
 const ZH: Record<string, string> = {
@@ -413,7 +550,7 @@ const RELATIONS: Record<string, string> = {
 
 const isHead = (p: Person) => p.member.relation === "head";
 
-function specs(): SourceSpec[] {
+function specs(noise: NoiseRates): SourceSpec[] {
   const place: Field[] = ["town", "village"];
   return [
     {
@@ -422,10 +559,15 @@ function specs(): SourceSpec[] {
       kind: "roster",
       extract: "2024-09-30",
       fields: [...PERSON, "birth_date", "sex", ...place, "household_ref", "relation"],
-      values: ["category"],
+      values: ["category", ...SURVEY_MEMBER.map((c) => c.name), ...SURVEY_HOUSEHOLD.map((c) => c.name)],
+      householdFields: SURVEY_HOUSEHOLD.map((c) => c.name),
       chinese: ZH,
-      select: (p) => [p.household.category],
-      idEmpty: NOISE.idEmpty.roster,
+      select: (p) => [
+        p.household.category,
+        ...SURVEY_MEMBER.map((c) => cellText(c.get(p.member))),
+        ...SURVEY_HOUSEHOLD.map((c) => cellText(c.get(p.household))),
+      ],
+      idEmpty: noise.idEmpty.roster,
       oldVillages: true,
     },
     {
@@ -436,7 +578,7 @@ function specs(): SourceSpec[] {
       fields: [...PERSON, "birth_date", "sex", ...place, "household_ref", "relation"],
       values: [],
       select: (p) => (hash01(p.idNumber, "hukou") < 0.97 ? [] : null),
-      idEmpty: NOISE.idEmpty.hukou,
+      idEmpty: noise.idEmpty.hukou,
       oldVillages: false,
     },
     {
@@ -451,7 +593,7 @@ function specs(): SourceSpec[] {
           hash01(p.idNumber, "si") < 0.6
           ? [p.member.social_insurance, Math.round((p.member.pension_monthly_yuan ?? 0) * 12)]
           : null,
-      idEmpty: NOISE.idEmpty.other,
+      idEmpty: noise.idEmpty.other,
       oldVillages: true,
     },
     {
@@ -463,7 +605,7 @@ function specs(): SourceSpec[] {
       values: ["tax_paid_yuan"],
       chinese: ZH,
       select: (p) => ((p.member.wage_income_yuan ?? 0) > 0 ? [p.member.tax_paid_yuan] : null),
-      idEmpty: NOISE.idEmpty.other,
+      idEmpty: noise.idEmpty.other,
       oldVillages: true,
     },
     {
@@ -478,7 +620,7 @@ function specs(): SourceSpec[] {
         isHead(p) && p.household.real_estate_count > 0
           ? [p.household.real_estate_count, p.household.housing_area_m2]
           : null,
-      idEmpty: NOISE.idEmpty.other,
+      idEmpty: noise.idEmpty.other,
       oldVillages: true,
     },
     {
@@ -489,7 +631,7 @@ function specs(): SourceSpec[] {
       fields: [...PERSON, "village"],
       values: ["business_count"],
       select: (p) => (p.member.has_business ? [1] : null),
-      idEmpty: NOISE.idEmpty.other,
+      idEmpty: noise.idEmpty.other,
       oldVillages: true,
     },
     {
@@ -500,7 +642,7 @@ function specs(): SourceSpec[] {
       fields: [...PERSON, "sex"],
       values: ["housing_fund"],
       select: (p) => (p.member.housing_fund ? [true] : null),
-      idEmpty: NOISE.idEmpty.other,
+      idEmpty: noise.idEmpty.other,
       oldVillages: false,
     },
     {
@@ -511,7 +653,7 @@ function specs(): SourceSpec[] {
       fields: [...PERSON, "village"],
       values: ["vehicle_count"],
       select: (p) => (p.member.vehicle_count > 0 ? [p.member.vehicle_count] : null),
-      idEmpty: NOISE.idEmpty.other,
+      idEmpty: noise.idEmpty.other,
       oldVillages: true,
     },
     {
@@ -525,7 +667,7 @@ function specs(): SourceSpec[] {
         isHead(p) && (p.household.financial_assets_yuan ?? 0) >= 2000 && hash01(p.idNumber, "bank") < 0.6
           ? [p.household.financial_assets_yuan ?? 0]
           : null,
-      idEmpty: NOISE.idEmpty.other,
+      idEmpty: noise.idEmpty.other,
       oldVillages: true,
     },
     {
@@ -539,8 +681,8 @@ function specs(): SourceSpec[] {
         p.member.major_illness || p.member.medical_oop_yuan >= 1500
           ? [p.member.major_illness, p.member.medical_oop_yuan]
           : null,
-      idEmpty: NOISE.idEmpty.other,
-      dependantId: NOISE.dependantCarriesApplicantId.major_illness,
+      idEmpty: noise.idEmpty.other,
+      dependantId: noise.dependantCarriesApplicantId.major_illness,
       oldVillages: true,
     },
     {
@@ -554,7 +696,7 @@ function specs(): SourceSpec[] {
         isHead(p) && p.household.living_expense_yuan !== null && hash01(p.idNumber, "spend") < 0.25
           ? [p.household.living_expense_yuan]
           : null,
-      idEmpty: NOISE.idEmpty.other,
+      idEmpty: noise.idEmpty.other,
       oldVillages: true,
     },
     {
@@ -567,8 +709,8 @@ function specs(): SourceSpec[] {
       chinese: ZH,
       select: (p) =>
         p.member.school_stage !== null ? [p.member.education_expense_yuan ?? 0, p.member.school_stage] : null,
-      idEmpty: NOISE.idEmpty.other,
-      dependantId: NOISE.dependantCarriesApplicantId.education,
+      idEmpty: noise.idEmpty.other,
+      dependantId: noise.dependantCarriesApplicantId.education,
       oldVillages: true,
     },
   ];
@@ -580,9 +722,14 @@ function hash01(key: string, purpose: string): number {
 }
 
 /** The demo sources of a county generated with `seed` (a pure function of its arguments). */
-export function demoSources(county: County, seed: number): DemoSources {
+export function demoSources(county: County, seed: number, options: DemoSourceOptions = {}): DemoSources {
+  const noise = scaledNoise(options.noise ?? 1);
   const root = new Rng(seed, "sources");
-  const people = peopleOf(county, root.stream("people"));
+  const people = peopleOf(county, root.stream("people"), {
+    rng: root.stream("look-alikes"),
+    twins: options.twins ?? 0.5,
+    namesakes: options.namesakes ?? 0.01,
+  });
   const key = `demo-key-${seed}`;
   const heads = new Map<string, Person>();
   for (const p of people) if (isHead(p)) heads.set(p.household.household_id, p);
@@ -591,7 +738,7 @@ export function demoSources(county: County, seed: number): DemoSources {
   const aliases: [string, string][] = [];
   const oldName = new Map<string, string>();
   for (const v of county.villages) {
-    if (!v.urban && villageRng.chance(NOISE.villagesRenamed)) {
+    if (!v.urban && villageRng.chance(noise.villagesRenamed)) {
       const old = v.name.replace(/村$/, "") + "大队";
       oldName.set(v.name, old);
       aliases.push([old, v.name]);
@@ -599,7 +746,7 @@ export function demoSources(county: County, seed: number): DemoSources {
   }
   const truth: [string, string, string][] = [];
   const sources: DemoSource[] = [];
-  for (const spec of specs()) {
+  for (const spec of specs(noise)) {
     const rng = root.stream(spec.id);
     const header = [...spec.fields, ...spec.values];
     const rows: string[][] = [];
@@ -612,12 +759,12 @@ export function demoSources(county: County, seed: number): DemoSources {
       if (spec.dependantId && dependant && p.member.age < 18 && rng.chance(spec.dependantId)) {
         id = heads.get(p.household.household_id)?.idNumber ?? id;
       }
-      if (rng.chance(NOISE.idMistyped)) id = mistype(rng, id);
+      if (rng.chance(noise.idMistyped)) id = mistype(rng, id);
       const empty = rng.chance(spec.idEmpty);
       const decoded = decodeId(id);
       const checkOk = checkDigit(id.slice(0, 17)) === id[17];
-      const sexWrong = rng.chance(NOISE.sexWrong);
-      const village = spec.oldVillages && oldName.has(p.household.village) && rng.chance(NOISE.oldVillageName)
+      const sexWrong = rng.chance(noise.sexWrong);
+      const village = spec.oldVillages && oldName.has(p.household.village) && rng.chance(noise.oldVillageName)
         ? oldName.get(p.household.village)!
         : p.household.village;
       const cell: Record<Field, string> = {
@@ -626,8 +773,8 @@ export function demoSources(county: County, seed: number): DemoSources {
         id_birth: empty ? "" : decoded.birth,
         id_sex: empty ? "" : decoded.sex,
         id_check_ok: empty ? "" : String(checkOk),
-        name: writeName(rng, p.name),
-        birth_date: writeDate(rng, p.birth),
+        name: writeName(rng, p.name, noise),
+        birth_date: writeDate(rng, p.birth, noise),
         sex: sexWrong ? (p.sex === "M" ? "F" : "M") : p.sex,
         town: p.household.town,
         village,
@@ -647,6 +794,7 @@ export function demoSources(county: County, seed: number): DemoSources {
         kind: spec.kind,
         extract_date: spec.extract,
         ...(columns ? { columns } : {}),
+        ...(spec.householdFields ? { household_fields: spec.householdFields } : {}),
       },
       header: spec.chinese ? header.map((h) => spec.chinese![h] ?? h) : header,
       rows,
@@ -655,12 +803,36 @@ export function demoSources(county: County, seed: number): DemoSources {
   return { sources, truth, aliases };
 }
 
-/** The files of the sources folder: path inside the folder and text. */
-export function demoSourceFiles(d: DemoSources): { name: string; text: string }[] {
-  const files: { name: string; text: string }[] = [];
+/** How some sources are written, as departments export them (default: every source a UTF-8 CSV with LF). */
+export interface SourceFormats {
+  /** Sources written as `records.xlsx` (full ISO dates as date cells). */
+  xlsx?: readonly string[];
+  /** Sources written as a CSV with a byte-order mark and CRLF line ends. */
+  bomCrlf?: readonly string[];
+}
+
+/** A file of the sources folder: path inside the folder, and its text or bytes. */
+export interface SourceFile {
+  name: string;
+  text?: string;
+  bytes?: Uint8Array;
+}
+
+/** The files of the sources folder (`formats` says which sources are xlsx or BOM + CRLF CSV). */
+export async function demoSourceFiles(d: DemoSources, formats: SourceFormats = {}): Promise<SourceFile[]> {
+  const files: SourceFile[] = [];
   for (const s of d.sources) {
-    files.push({ name: `${s.manifest.source_id}/manifest.json`, text: JSON.stringify(s.manifest, null, 2) + "\n" });
-    files.push({ name: `${s.manifest.source_id}/records.csv`, text: toCsv(s.header, s.rows) });
+    const id = s.manifest.source_id;
+    files.push({ name: `${id}/manifest.json`, text: JSON.stringify(s.manifest, null, 2) + "\n" });
+    if (formats.xlsx?.includes(id)) {
+      const rows = [
+        s.header,
+        ...s.rows.map((r) => r.map((c) => (/^\d{4}-\d{2}-\d{2}$/.test(c) ? { date: excelSerial(c) } : c))),
+      ];
+      files.push({ name: `${id}/records.xlsx`, bytes: await xlsxOf(rows, id) });
+    } else if (formats.bomCrlf?.includes(id)) {
+      files.push({ name: `${id}/records.csv`, text: "\ufeff" + toCsv(s.header, s.rows).replace(/\n/g, "\r\n") });
+    } else files.push({ name: `${id}/records.csv`, text: toCsv(s.header, s.rows) });
   }
   files.push({ name: "truth.csv", text: toCsv(["source_id", "record_id", "person_id"], d.truth) });
   files.push({ name: "village_aliases.csv", text: toCsv(["alias", "village"], d.aliases) });
