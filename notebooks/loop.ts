@@ -35,9 +35,8 @@ import { openPageSession } from "./lib/page.ts";
 import type { Session } from "./lib/session.ts";
 import { h, problemList, renderHeader } from "./lib/ui.ts";
 
-renderHeader("loop" as never);
+renderHeader("loop");
 const $ = (id: string) => document.getElementById(id)!;
-$("top").querySelector("nav")?.append(h("a", { href: "./loop.html", class: "active" }, "闭环 Loop"));
 
 const SCENARIO_FILE = "scenarios/demo.json";
 

@@ -28,15 +28,14 @@ import {
   figure,
   folderPicker,
   type LoadedFiles,
-  mergeHeader,
   queueView,
   serverFiles,
   summaryView,
   thresholdControls,
 } from "./lib/merge_view.ts";
-import { h } from "./lib/ui.ts";
+import { h, renderHeader } from "./lib/ui.ts";
 
-mergeHeader();
+renderHeader("merge");
 const $ = (id: string) => document.getElementById(id)!;
 
 /** The page's cells and their values. */

@@ -21,31 +21,6 @@ export interface LoadedFiles {
   files: Record<string, string>;
 }
 
-/** The page header (the four pages and this one, marked). */
-export function mergeHeader(): void {
-  const pages = [
-    ["./index.html", "数据 Data"],
-    ["./calibrate.html", "校准 Calibrate"],
-    ["./audit.html", "审计 Audit"],
-    ["./household.html", "家庭 Household"],
-    ["./merge.html", "比对去重 Merge"],
-  ];
-  document.getElementById("top")!.replaceChildren(
-    h(
-      "div",
-      { class: "brand" },
-      "低收入人口动态监测 ",
-      h("span", { class: "en" }, "Low-income household warning notebooks"),
-    ),
-    h(
-      "nav",
-      {},
-      pages.map(([href, label]) => h("a", { href, class: href === "./merge.html" ? "active" : undefined }, label)),
-    ),
-    h("div", { class: "offline" }, "离线 · 数据不出本机 Offline · data stays on this computer"),
-  );
-}
-
 /** The dev server's (or build's) merge files, when ./data/index.json lists `linkage/report.json`; else null. */
 export async function serverFiles(): Promise<LoadedFiles | null> {
   const index = await fetch("./data/index.json").then((r) => (r.ok ? r.json() : null)).catch(() => null) as

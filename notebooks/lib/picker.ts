@@ -61,9 +61,6 @@ export function datasetPicker(): ViewElement<PickedDataset | null> {
   const root = document.getElementById("drop") as unknown as ViewElement<PickedDataset | null>;
   const lenient = root.querySelector<HTMLInputElement>("#lenient")!;
   root.value = null;
-  // Tables may be CSV, Parquet or Excel workbooks (contract §1): the files dialog offers all three.
-  const filesInput = root.querySelector<HTMLInputElement>("#files");
-  if (filesInput?.accept && !filesInput.accept.includes(".xlsx")) filesInput.accept += ",.xlsx";
   const pick = (label: string, files: PickedDataset["files"]) => {
     // A monitoring database file: choose a month first (db_file.ts), which then picks its files.
     const database = databaseFileOf(files);

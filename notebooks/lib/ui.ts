@@ -39,6 +39,8 @@ const PAGES = [
   { id: "calibrate", href: "./calibrate.html", label: "校准 Calibrate" },
   { id: "audit", href: "./audit.html", label: "审计 Audit" },
   { id: "household", href: "./household.html", label: "家庭 Household" },
+  { id: "merge", href: "./merge.html", label: "比对去重 Merge" },
+  { id: "loop", href: "./loop.html", label: "闭环 Loop" },
 ] as const;
 
 /** The page header: title and navigation, with the current page marked. */
