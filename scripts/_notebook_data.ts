@@ -8,14 +8,14 @@
  */
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { basename, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 
 /** The project root (this file is in scripts/). */
 export const ROOT = resolve(import.meta.dirname ?? ".", "..");
 
 /** A dataset folder has a households table. */
 export function isDataset(folder: string): boolean {
-  return existsSync(join(folder, "households.csv")) || existsSync(join(folder, "households.parquet"));
+  return ["csv", "parquet", "xlsx"].some((format) => existsSync(join(folder, `households.${format}`)));
 }
 
 /** The folder the notebooks open on, as an absolute path. */
@@ -34,7 +34,7 @@ export function notebookModelFile(env: Record<string, string | undefined> = proc
 export function datasetFiles(folder: string): string[] {
   if (!existsSync(folder)) return [];
   return readdirSync(folder)
-    .filter((name) => /^[a-z_]+\.(csv|parquet)$/.test(name) || name === "dataset.json")
+    .filter((name) => /^[a-z_]+\.(csv|parquet|xlsx)$/.test(name) || name === "dataset.json")
     .filter((name) => statSync(join(folder, name)).isFile())
     .sort();
 }
@@ -50,6 +50,24 @@ export interface NotebookIndex {
   digest: string;
   /** The first-view summary (notebooks/lib/summary.ts), relative to the page, when the build made one. */
   summary?: string;
+  /** A merge's page files (served at `./data/linkage/<name>`) for the 比对去重 Merge page, when there is one. */
+  linkage?: string[];
+  /** Where those came from ("data/demo-merge"). */
+  linkageLabel?: string;
+}
+
+/** The files the merge page reads from a merge's `linkage/` folder (src/merge/page_data.ts PAGE_FILES). */
+const LINKAGE_FILES = ["report.json", "weights.csv", "review.csv", "clusters.csv", "cluster_edges.csv"];
+
+/**
+ * The `linkage/` folder the merge page opens on: the served dataset's own, when it is a merge's
+ * output, else the demo merge (data/demo-merge, made by {@link ensureDemoMerge}); undefined when neither has one.
+ */
+export function notebookLinkageFolder(env: Record<string, string | undefined> = process.env): string | undefined {
+  for (const folder of [join(notebookDataFolder(env), "linkage"), join(ROOT, "data", "demo-merge", "linkage")]) {
+    if (LINKAGE_FILES.every((name) => existsSync(join(folder, name)))) return folder;
+  }
+  return undefined;
 }
 
 /** The index and every file to serve, as (path under the site root, absolute source file). */
@@ -63,10 +81,23 @@ export function notebookAssets(env: Record<string, string | undefined> = process
   const rel = folder.startsWith(ROOT + "/") ? folder.slice(ROOT.length + 1) : basename(folder);
   const hash = createHash("sha256");
   for (const name of names) hash.update(`${name}\n`).update(readFileSync(join(folder, name))).update("\n");
+  const linkage = notebookLinkageFolder(env);
+  const index: NotebookIndex = {
+    label: rel,
+    files: names,
+    model: `models/${basename(model)}`,
+    digest: hash.digest("hex"),
+  };
+  if (linkage) {
+    index.linkage = LINKAGE_FILES;
+    const from = dirname(linkage);
+    index.linkageLabel = from.startsWith(ROOT + "/") ? from.slice(ROOT.length + 1) : basename(from);
+  }
   return {
-    index: { label: rel, files: names, model: `models/${basename(model)}`, digest: hash.digest("hex") },
+    index,
     files: [
       ...names.map((name) => ({ url: `data/${name}`, path: join(folder, name) })),
+      ...(linkage ? LINKAGE_FILES.map((name) => ({ url: `data/linkage/${name}`, path: join(linkage, name) })) : []),
       { url: `models/${basename(model)}`, path: model },
     ],
   };
@@ -127,4 +158,22 @@ export async function ensureDemoData(log: (line: string) => void = console.log):
     }
   }
   return notebookDataFolder();
+}
+
+/**
+ * Makes sure the merge page has a demo: a small set of department extracts (data/demo-merge-sources,
+ * 3,000 households, scripts/demo_sources.ts) merged into data/demo-merge (`deno task merge`), when
+ * missing. Skipped when NOTEBOOK_DATA names another folder; a failure only means the page opens on its picker.
+ */
+export async function ensureDemoMerge(log: (line: string) => void = console.log): Promise<void> {
+  if (process.env.NOTEBOOK_DATA || notebookLinkageFolder()) return;
+  const sources = join(ROOT, "data", "demo-merge-sources");
+  const out = join(ROOT, "data", "demo-merge");
+  log("Generating and merging demo department extracts into data/demo-merge (once; deno task merge)…");
+  const run = (args: string[]) =>
+    new Deno.Command(Deno.execPath(), { args, cwd: ROOT, stdout: "null", stderr: "inherit" }).output();
+  const made = await run(["run", "-A", "scripts/demo_sources.ts", "--households", "3000", "--out", sources]);
+  const merged = made.success &&
+    (await run(["task", "-q", "merge", "--sources", sources, "--out", out])).success;
+  if (!merged) log("Could not make the demo merge; the merge page opens on its folder picker.");
 }

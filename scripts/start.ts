@@ -11,7 +11,7 @@
  */
 import { existsSync } from "node:fs";
 import { extname, join, normalize } from "node:path";
-import { ensureDemoData, isDataset, notebookModelFile, ROOT } from "./_notebook_data.ts";
+import { ensureDemoData, ensureDemoMerge, isDataset, notebookModelFile, ROOT } from "./_notebook_data.ts";
 
 const USAGE = `Usage: deno task start [--port N] [--dev] [--no-build]
 Serves the notebooks (data, calibrate, audit, household) on the demo county at http://127.0.0.1:<port>/.
@@ -62,6 +62,7 @@ const options = parse(Deno.args);
 
 // 1. The demo county.
 const data = await ensureDemoData();
+await ensureDemoMerge();
 const model = notebookModelFile();
 if (!isDataset(data)) {
   console.error(
@@ -137,7 +138,9 @@ for (let port = options.port; port < options.port + 20; port++) {
   try {
     const server = Deno.serve({ hostname: "127.0.0.1", port, onListen: () => {} }, handler);
     console.log(`\nNotebooks on ${rel(data)} (model ${rel(model)}):\n\n  http://127.0.0.1:${port}/\n`);
-    console.log("Pages: index.html (data) · calibrate.html · audit.html · household.html. Press Ctrl+C to stop.");
+    console.log(
+      "Pages: index.html (data) · calibrate.html · audit.html · household.html · merge.html · loop.html. Press Ctrl+C to stop.",
+    );
     await server.finished;
     Deno.exit(0);
   } catch (error) {

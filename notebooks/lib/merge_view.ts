@@ -21,19 +21,19 @@ export interface LoadedFiles {
   files: Record<string, string>;
 }
 
-/** The dev server's (or build's) merge files, when ./data/index.json lists `linkage/report.json`; else null. */
+/** The dev server's (or build's) merge files, when ./data/index.json lists its `linkage` files; else null. */
 export async function serverFiles(): Promise<LoadedFiles | null> {
   const index = await fetch("./data/index.json").then((r) => (r.ok ? r.json() : null)).catch(() => null) as
-    | { label?: string; files?: string[] }
+    | { linkageLabel?: string; linkage?: string[] }
     | null;
-  if (!index?.files?.includes("linkage/report.json")) return null;
+  if (!index?.linkage?.includes("report.json")) return null;
   const files: Record<string, string> = {};
   for (const name of PAGE_FILES) {
-    if (!index.files.includes(`linkage/${name}`)) continue;
+    if (!index.linkage.includes(name)) continue;
     const res = await fetch(`./data/linkage/${name}`);
     if (res.ok) files[name] = await res.text();
   }
-  return { label: `${index.label ?? "data"} (dev server)`, files };
+  return { label: `${index.linkageLabel ?? "data"} (served)`, files };
 }
 
 /** The folder input as a view: its value is the picked folder's `linkage/` files (null before a pick). */
