@@ -26,6 +26,9 @@ import { type Quality, qualityOf } from "./quality.ts";
 import { COMPARISONS, DEFAULT_LINKAGE, type LinkageOptions } from "./settings.ts";
 import { readSources, type SourceSummary, type StagedRecord, stageSources } from "./stage.ts";
 
+/** The merged dataset's tables are data for the toolkit to read back: values kept as they are (like anonymize), not neutralised. */
+const DATASET_CSV = { formulas: "keep" } as const;
+
 /** Options of a merge. */
 export interface MergeOptions {
   /** Reject rows with problems (with reasons) instead of failing. */
@@ -395,9 +398,13 @@ function filesOf(
       text: toCsv(
         ["household_id", "town", "village", "category", ...free.household],
         households.map((h) => [h.household_id, h.town, h.village, h.category, ...free.household.map((c) => h.free[c])]),
+        DATASET_CSV,
       ),
     },
-    { name: "members.csv", text: toCsv(memberColumns, members.map((m) => memberColumns.map((c) => m[c]))) },
+    {
+      name: "members.csv",
+      text: toCsv(memberColumns, members.map((m) => memberColumns.map((c) => m[c])), DATASET_CSV),
+    },
     ...(!withLinkage ? [] : [
       { name: "linkage/records.csv", text: toCsv(["source_id", "record_id", "person_id", "reason"], linkRows) },
       { name: "linkage/report.json", text: JSON.stringify(report, null, 2) + "\n" },
