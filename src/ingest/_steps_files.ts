@@ -173,10 +173,10 @@ async function stageCsv(ctx: LoadContext, table: TableName, file: DatasetFile): 
     );
     rows.push(`VALUES ${values.join(", ")}`);
   }
-  const columnsStruct = ["#row", ...scan.header].map((c) => `${lit(c)}: 'VARCHAR'`).join(", ");
+  const columnsStruct = [`'#row': 'INTEGER'`, ...scan.header.map((c) => `${lit(c)}: 'VARCHAR'`)].join(", ");
   await withFile(ctx.db, `_ingest_${table}.csv`, scan.bytes, (sqlPath) =>
     ctx.db.exec(
-      `CREATE TABLE ${q(raw)} AS SELECT * REPLACE (CAST("#row" AS INTEGER) AS "#row") FROM read_csv(${sqlPath}, ` +
+      `CREATE TABLE ${q(raw)} AS SELECT * FROM read_csv(${sqlPath}, ` +
         `header=true, auto_detect=false, delim=',', quote='"', escape='"', columns={${columnsStruct}}, ` +
         `null_padding=false)`,
     ));
