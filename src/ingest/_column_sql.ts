@@ -35,16 +35,23 @@ export function trimmedSql(col: string): string {
   return `trim(CAST(${q(col)} AS VARCHAR))`;
 }
 
-/** The SQL that converts a raw text value to its type (null where it does not convert). */
+/**
+ * The SQL that converts a raw text value to its type (null where it does not convert). Numbers and
+ * booleans first try the value as it stands (most are written plainly: `1200`, `true`), which gives
+ * the same result as trimming first whenever it succeeds; only the rest are trimmed and tested.
+ */
 export function convertSql(col: string, type: ColumnType): string {
+  const v = `CAST(${q(col)} AS VARCHAR)`;
   const c = trimmedSql(col);
   switch (type) {
     case "text":
-      return `CAST(${q(col)} AS VARCHAR)`;
+      return v;
     case "number":
-      return `CASE WHEN ${isNumberSql(c)} THEN TRY_CAST(${c} AS DOUBLE) END`;
+      return `CASE WHEN ${isNumberSql(v)} THEN TRY_CAST(${v} AS DOUBLE) ` +
+        `WHEN ${isNumberSql(c)} THEN TRY_CAST(${c} AS DOUBLE) END`;
     case "boolean":
-      return `CASE lower(${c}) WHEN 'true' THEN true WHEN '1' THEN true WHEN 'false' THEN false WHEN '0' THEN false END`;
+      return `CASE ${v} WHEN 'true' THEN true WHEN 'false' THEN false WHEN '1' THEN true WHEN '0' THEN false ELSE ` +
+        `CASE lower(${c}) WHEN 'true' THEN true WHEN '1' THEN true WHEN 'false' THEN false WHEN '0' THEN false END END`;
     case "date":
       return `CASE WHEN ${isDateSql(c)} THEN TRY_CAST(${c} AS DATE) END`;
   }
