@@ -114,19 +114,21 @@ export async function buildTypedTables(ctx: LoadContext): Promise<StepResult> {
       return `${typedExpr[col]} AS ${q(col)}`;
     });
     await createTyped(ctx, `_typed_${table}`, raw, select);
-    // Values that did not convert: the typed column has fewer non-null values than the raw one.
+    // Values that did not convert: the typed column has fewer non-null values than the raw one
+    // (text columns keep every value, so only the others are counted).
+    const checked = columns.filter((col) => types[col].type !== "text");
     const nonNull = async (from: string) => {
       const counts: Record<string, unknown> = {};
-      for (let start = 0; start < columns.length; start += COUNT_BATCH) {
-        const items = columns.slice(start, start + COUNT_BATCH).map((col, j) => `count(${q(col)}) AS n${start + j}`);
+      for (let start = 0; start < checked.length; start += COUNT_BATCH) {
+        const items = checked.slice(start, start + COUNT_BATCH).map((col, j) => `count(${q(col)}) AS n${start + j}`);
         Object.assign(counts, (await ctx.db.all(`SELECT ${items.join(", ")} FROM ${q(from)}`))[0]);
       }
       return counts;
     };
     const [rawCounts, typedCounts] = await Promise.all([nonNull(raw), nonNull(`_typed_${table}`)]);
-    for (const [i, col] of columns.entries()) {
+    for (const [i, col] of checked.entries()) {
       const { type, source } = types[col];
-      if (type === "text" || rawCounts[`n${i}`] === typedCounts[`n${i}`]) continue;
+      if (rawCounts[`n${i}`] === typedCounts[`n${i}`]) continue;
       rows.push(
         `SELECT ${lit(table)}, "#row", ${lit(col)}, CAST(${q(col)} AS VARCHAR), ` +
           `${lit((native.has(col) && NOT_FINITE[type]) || `Expected ${EXPECTED[type]}${typeHint(source, type)}`)} ` +
