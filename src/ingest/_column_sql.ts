@@ -35,16 +35,23 @@ export function trimmedSql(col: string): string {
   return `trim(CAST(${q(col)} AS VARCHAR))`;
 }
 
-/** The SQL that converts a raw text value to its type (null where it does not convert). */
+/**
+ * The SQL that converts a raw text value to its type (null where it does not convert). Numbers and
+ * booleans first try the value as it stands (most are written plainly: `1200`, `true`), which gives
+ * the same result as trimming first whenever it succeeds; only the rest are trimmed and tested.
+ */
 export function convertSql(col: string, type: ColumnType): string {
+  const v = `CAST(${q(col)} AS VARCHAR)`;
   const c = trimmedSql(col);
   switch (type) {
     case "text":
-      return `CAST(${q(col)} AS VARCHAR)`;
+      return v;
     case "number":
-      return `CASE WHEN ${isNumberSql(c)} THEN TRY_CAST(${c} AS DOUBLE) END`;
+      return `CASE WHEN ${isNumberSql(v)} THEN TRY_CAST(${v} AS DOUBLE) ` +
+        `WHEN ${isNumberSql(c)} THEN TRY_CAST(${c} AS DOUBLE) END`;
     case "boolean":
-      return `CASE lower(${c}) WHEN 'true' THEN true WHEN '1' THEN true WHEN 'false' THEN false WHEN '0' THEN false END`;
+      return `CASE ${v} WHEN 'true' THEN true WHEN 'false' THEN false WHEN '1' THEN true WHEN '0' THEN false ELSE ` +
+        `CASE lower(${c}) WHEN 'true' THEN true WHEN '1' THEN true WHEN 'false' THEN false WHEN '0' THEN false END END`;
     case "date":
       return `CASE WHEN ${isDateSql(c)} THEN TRY_CAST(${c} AS DATE) END`;
   }
@@ -83,16 +90,24 @@ export function duckTypeToColumnType(duckType: string): ColumnType | undefined {
   return undefined;
 }
 
-/** SQL select items counting, for column `col` (the `i`-th to infer), the values that fit each type. */
-export function inferenceCountsSql(col: string, i: number): string[] {
-  const c = trimmedSql(col);
-  return [
-    `count(${q(col)}) AS n${i}`,
-    `count(*) FILTER (WHERE ${isNumberSql(c)}) AS num${i}`,
-    `count(*) FILTER (WHERE lower(${c}) IN ('true','false')) AS word${i}`,
-    `count(*) FILTER (WHERE lower(${c}) IN ${BOOLEAN_WORDS}) AS bool${i}`,
-    `count(*) FILTER (WHERE ${isDateSql(c)}) AS date${i}`,
-  ];
+/**
+ * SQL: one row per column of `from` named in `cols` (`k`, its index in `cols`) with how many of its
+ * non-null values fit each type ({@link InferenceCounts}); a column with no values has no row. The
+ * values are unpivoted into one text column, so each test is written once whatever the column
+ * count: the query's cost grows with the values, not with the square of the columns (a select list
+ * of thousands of filtered counts plans in time that grows faster than its length).
+ */
+export function inferenceCountsSql(from: string, cols: readonly string[]): string {
+  const values = cols.map((col, i) => `CAST(${q(col)} AS VARCHAR) AS "${i}"`).join(", ");
+  const unpivoted = `UNPIVOT (SELECT ${values} FROM ${q(from)}) ON ${
+    cols.map((_, i) => `"${i}"`).join(", ")
+  } INTO NAME k VALUE v`;
+  return `SELECT CAST(k AS INTEGER) AS k, count(*) AS n, ` +
+    `count(*) FILTER (WHERE ${isNumberSql("t")}) AS num, ` +
+    `count(*) FILTER (WHERE lower(t) IN ('true','false')) AS word, ` +
+    `count(*) FILTER (WHERE lower(t) IN ${BOOLEAN_WORDS}) AS bool, ` +
+    `count(*) FILTER (WHERE ${isDateSql("t")}) AS date ` +
+    `FROM (SELECT k, trim(v) AS t FROM (${unpivoted})) GROUP BY k`;
 }
 
 /** How many of a column's values fit each type (from {@link inferenceCountsSql}). */

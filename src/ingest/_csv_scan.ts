@@ -45,8 +45,44 @@ export interface CsvScan {
 
 const QUOTE = 0x22, COMMA = 0x2c, LF = 0x0a, CR = 0x0d;
 
+/**
+ * Whether bytes are UTF-8 exactly as a fatal `TextDecoder` decides (overlong forms, surrogates and
+ * code points past U+10FFFF refused), and whether they hold a NUL byte: one pass, no string built
+ * (several times faster than decoding a county's file).
+ */
+export function utf8Of(bytes: Uint8Array): { valid: boolean; hasNul: boolean } {
+  const n = bytes.length;
+  let hasNul = false;
+  let i = 0;
+  while (i < n) {
+    const c = bytes[i];
+    if (c < 0x80) {
+      if (c === 0) hasNul = true;
+      i++;
+      continue;
+    }
+    const c1 = bytes[i + 1];
+    if (c >= 0xc2 && c <= 0xdf) {
+      if (i + 1 >= n || (c1 & 0xc0) !== 0x80) return { valid: false, hasNul };
+      i += 2;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      if (i + 2 >= n || (c1 & 0xc0) !== 0x80 || (bytes[i + 2] & 0xc0) !== 0x80) return { valid: false, hasNul };
+      if ((c === 0xe0 && c1 < 0xa0) || (c === 0xed && c1 > 0x9f)) return { valid: false, hasNul };
+      i += 3;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      if (
+        i + 3 >= n || (c1 & 0xc0) !== 0x80 || (bytes[i + 2] & 0xc0) !== 0x80 || (bytes[i + 3] & 0xc0) !== 0x80
+      ) return { valid: false, hasNul };
+      if ((c === 0xf0 && c1 < 0x90) || (c === 0xf4 && c1 > 0x8f)) return { valid: false, hasNul };
+      i += 4;
+    } else return { valid: false, hasNul };
+  }
+  return { valid: true, hasNul };
+}
+
 /** Finds the first invalid UTF-8 sequence, returning its byte offset, or -1. */
 export function firstInvalidUtf8(bytes: Uint8Array): number {
+  if (utf8Of(bytes).valid) return -1;
   try {
     new TextDecoder("utf-8", { fatal: true }).decode(bytes);
     return -1;
@@ -97,14 +133,14 @@ export function scanCsv(input: Uint8Array): CsvScan & {
 } {
   let bytes = input;
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
-  const bad = firstInvalidUtf8(bytes);
+  const utf8 = utf8Of(bytes);
+  const bad = utf8.valid ? -1 : firstInvalidUtf8(bytes);
   if (bad >= 0) {
     return { header: [], rowsRead: 0, problems: [], bytes: new Uint8Array(), notUtf8: notUtf8At(bytes, bad) };
   }
   // NUL characters cannot reach SQL text (or most tools); a record holding one is a problem of its own.
-  const hasNul = bytes.includes(0);
-  const out: Uint8Array[] = [];
-  const encoder = new TextEncoder();
+  const hasNul = utf8.hasNul;
+  const out = new RowWriter(bytes.length);
   const problems: CsvScanProblem[] = [];
   let header: string[] = [];
   let row = 0;
@@ -120,7 +156,7 @@ export function scanCsv(input: Uint8Array): CsvScan & {
   while (r.pos < bytes.length) {
     row++;
     const start = r.pos;
-    scanRecord(bytes, r);
+    if (!scanPlainRecord(bytes, r)) scanRecord(bytes, r);
     const { end, fieldCount } = r;
     if (end - start > LIMITS.fieldBytes) {
       const encoder = new TextEncoder();
@@ -136,7 +172,7 @@ export function scanCsv(input: Uint8Array): CsvScan & {
       if (header.length > LIMITS.columns) {
         return { header, rowsRead: 0, problems: [], bytes: new Uint8Array(), tooWide: header.length };
       }
-      out.push(encoder.encode("#row,"), bytes.subarray(start, end), encoder.encode("\n"));
+      out.record("#row", bytes, start, end);
       continue;
     }
     if (fieldCount === 1 && r.firstFieldEmpty) continue; // a blank line
@@ -160,9 +196,9 @@ export function scanCsv(input: Uint8Array): CsvScan & {
       problems.push({ row, message: r.problem, value: r.problemValue });
       continue;
     }
-    out.push(encoder.encode(`${row},`), bytes.subarray(start, end), encoder.encode("\n"));
+    out.record(String(row), bytes, start, end);
   }
-  return { header, rowsRead, problems, bytes: concat(out) };
+  return { header, rowsRead, problems, bytes: out.bytes() };
 }
 
 /** The message for a NUL character in a field of `column` (or past the header's columns). */
@@ -200,6 +236,33 @@ function notUtf8At(bytes: Uint8Array, bad: number): { row: number; looksGbk: boo
     looksGbk = true;
   } catch { /* not GBK either */ }
   return { row, looksGbk };
+}
+
+/**
+ * Scans one record from `r.pos` as {@link scanRecord} would, when it holds no quote and no CR (the
+ * common case: a tight loop over the bytes); returns false, having moved nothing, for any other record.
+ */
+function scanPlainRecord(bytes: Uint8Array, r: RecordScan): boolean {
+  const len = bytes.length;
+  const start = r.pos;
+  let pos = start;
+  let commas = 0;
+  while (pos < len) {
+    const b = bytes[pos];
+    if (b === COMMA) commas++;
+    else if (b <= QUOTE) {
+      if (b === LF) break;
+      if (b === QUOTE || b === CR) return false;
+    }
+    pos++;
+  }
+  r.end = pos;
+  r.pos = pos < len ? pos + 1 : pos;
+  r.fieldCount = commas + 1;
+  r.firstFieldEmpty = pos === start || bytes[start] === COMMA;
+  r.problem = undefined;
+  r.problemValue = undefined;
+  return true;
 }
 
 /** Scans one record from `r.pos`: its fields, its end, the first structural problem; `r.pos` moves past its line end. */
@@ -275,17 +338,34 @@ function scanRecord(bytes: Uint8Array, r: RecordScan): void {
   r.problemValue = problemValue;
 }
 
-/** The parts as one byte array. */
-function concat(parts: Uint8Array[]): Uint8Array {
-  let total = 0;
-  for (const part of parts) total += part.length;
-  const joined = new Uint8Array(total);
-  let at = 0;
-  for (const part of parts) {
-    joined.set(part, at);
-    at += part.length;
+/** The rewritten CSV, record by record (`<row>,<record>\n`), in one buffer that grows by doubling. */
+class RowWriter {
+  #buf: Uint8Array;
+  #at = 0;
+  constructor(size: number) {
+    this.#buf = new Uint8Array(size + (size >> 3) + 64);
   }
-  return joined;
+  /** Appends `prefix` (ASCII), a comma, the record's bytes and a line feed. */
+  record(prefix: string, bytes: Uint8Array, start: number, end: number): void {
+    const need = this.#at + prefix.length + (end - start) + 2;
+    if (need > this.#buf.length) {
+      const grown = new Uint8Array(Math.max(need, this.#buf.length * 2));
+      grown.set(this.#buf.subarray(0, this.#at));
+      this.#buf = grown;
+    }
+    const buf = this.#buf;
+    let at = this.#at;
+    for (let k = 0; k < prefix.length; k++) buf[at++] = prefix.charCodeAt(k);
+    buf[at++] = COMMA;
+    buf.set(bytes.subarray(start, end), at);
+    at += end - start;
+    buf[at++] = LF;
+    this.#at = at;
+  }
+  /** What was written. */
+  bytes(): Uint8Array {
+    return this.#buf.subarray(0, this.#at);
+  }
 }
 
 /** Splits the header record into names (quotes removed, doubled quotes unescaped). */

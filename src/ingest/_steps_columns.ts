@@ -10,6 +10,7 @@ import {
   convertSql,
   duckTypeToColumnType,
   EXPECTED,
+  type InferenceCounts,
   inferenceCountsSql,
   inferType,
   nativeSql,
@@ -17,8 +18,13 @@ import {
 } from "./_column_sql.ts";
 import type { ColumnTyping, LoadContext, RawTable, StepResult } from "./_context.ts";
 
-/** How many columns one counting query (type inference, values that did not convert) counts. */
-const INFER_BATCH = 64;
+/**
+ * How many columns one query converts or counts: a select list of thousands of conversions plans in
+ * time that grows with the square of its length, batches of this many keep it linear.
+ */
+const BATCH = 64;
+/** How many plain non-null counts one query takes (they plan in linear time, so the batches are large). */
+const COUNT_BATCH = 1024;
 
 /** Step `required_columns`: refuses a table whose header lacks a column the contract requires. */
 export function checkRequiredColumns(ctx: LoadContext): Promise<StepResult> {
@@ -45,7 +51,7 @@ export function checkRequiredColumns(ctx: LoadContext): Promise<StepResult> {
 
 /**
  * Step `column_types`: each column's type, from the contract, else dataset.json, else the Parquet
- * type, else inferred from the values (one counting query per table).
+ * type, else inferred from the values (one counting query per table, whatever its width).
  */
 export async function decideColumnTypes(ctx: LoadContext): Promise<StepResult> {
   const types: Partial<Record<TableName, Record<string, ColumnTyping>>> = {};
@@ -66,28 +72,24 @@ export async function decideColumnTypes(ctx: LoadContext): Promise<StepResult> {
       else if (parquetType) typed[col] = { type: parquetType, source: "parquet" };
       else toInfer.push(col);
     }
-    // One counting query per batch of columns: a single query over thousands of columns plans in
-    // time that grows faster than the column count.
-    const stats: Record<string, unknown> = {};
-    for (let from = 0; from < toInfer.length; from += INFER_BATCH) {
-      const batch = toInfer.slice(from, from + INFER_BATCH).flatMap((col, j) => inferenceCountsSql(col, from + j));
-      const [counts] = await ctx.db.all(`SELECT ${batch.join(", ")} FROM ${q(raw)}`);
-      Object.assign(stats, counts);
-    }
+    const counts = new Map<number, InferenceCounts>();
     if (toInfer.length > 0) {
-      toInfer.forEach((col, i) => {
-        const count = (name: string) => Number(stats[`${name}${i}`]);
-        const inferred = inferType({
-          n: count("n"),
-          num: count("num"),
-          word: count("word"),
-          bool: count("bool"),
-          date: count("date"),
-        });
-        typed[col] = { type: inferred.type, source: "inferred" };
-        if (inferred.zeroOne) (zeroOne[table] ??= []).push(col);
-      });
+      for (const r of await ctx.db.all(inferenceCountsSql(raw, toInfer))) {
+        const k = {
+          n: Number(r.n),
+          num: Number(r.num),
+          word: Number(r.word),
+          bool: Number(r.bool),
+          date: Number(r.date),
+        };
+        counts.set(Number(r.k), k);
+      }
     }
+    toInfer.forEach((col, i) => {
+      const inferred = inferType(counts.get(i) ?? { n: 0, num: 0, word: 0, bool: 0, date: 0 });
+      typed[col] = { type: inferred.type, source: "inferred" };
+      if (inferred.zeroOne) (zeroOne[table] ??= []).push(col);
+    });
     types[table] = typed;
   }
   return { state: { types, zeroOne } };
@@ -111,22 +113,22 @@ export async function buildTypedTables(ctx: LoadContext): Promise<StepResult> {
       typedExpr[col] = native.has(col) ? nativeSql(col, type) : convertSql(col, type);
       return `${typedExpr[col]} AS ${q(col)}`;
     });
-    await ctx.db.exec(
-      `CREATE OR REPLACE TABLE ${q(`_typed_${table}`)} AS SELECT "#row", ${select.join(", ")} FROM ${q(raw)}`,
-    );
-    // Values that did not convert: the typed column has fewer non-null values than the raw one.
+    await createTyped(ctx, `_typed_${table}`, raw, select);
+    // Values that did not convert: the typed column has fewer non-null values than the raw one
+    // (text columns keep every value, so only the others are counted).
+    const checked = columns.filter((col) => types[col].type !== "text");
     const nonNull = async (from: string) => {
       const counts: Record<string, unknown> = {};
-      for (let start = 0; start < columns.length; start += INFER_BATCH) {
-        const items = columns.slice(start, start + INFER_BATCH).map((col, j) => `count(${q(col)}) AS n${start + j}`);
+      for (let start = 0; start < checked.length; start += COUNT_BATCH) {
+        const items = checked.slice(start, start + COUNT_BATCH).map((col, j) => `count(${q(col)}) AS n${start + j}`);
         Object.assign(counts, (await ctx.db.all(`SELECT ${items.join(", ")} FROM ${q(from)}`))[0]);
       }
       return counts;
     };
     const [rawCounts, typedCounts] = await Promise.all([nonNull(raw), nonNull(`_typed_${table}`)]);
-    for (const [i, col] of columns.entries()) {
+    for (const [i, col] of checked.entries()) {
       const { type, source } = types[col];
-      if (type === "text" || rawCounts[`n${i}`] === typedCounts[`n${i}`]) continue;
+      if (rawCounts[`n${i}`] === typedCounts[`n${i}`]) continue;
       rows.push(
         `SELECT ${lit(table)}, "#row", ${lit(col)}, CAST(${q(col)} AS VARCHAR), ` +
           `${lit((native.has(col) && NOT_FINITE[type]) || `Expected ${EXPECTED[type]}${typeHint(source, type)}`)} ` +
@@ -136,6 +138,31 @@ export async function buildTypedTables(ctx: LoadContext): Promise<StepResult> {
     }
   }
   return { rows };
+}
+
+/**
+ * Creates `typed` from `raw` with the select items (`#row` first): one statement for a table of at
+ * most {@link BATCH} columns; for a wider one, each batch into a part table, then the parts side by
+ * side (`POSITIONAL JOIN`: every part holds the raw rows in their order).
+ */
+async function createTyped(ctx: LoadContext, typed: string, raw: string, select: string[]): Promise<void> {
+  if (select.length <= BATCH) {
+    await ctx.db.exec(`CREATE OR REPLACE TABLE ${q(typed)} AS SELECT "#row", ${select.join(", ")} FROM ${q(raw)}`);
+    return;
+  }
+  const parts: string[] = [];
+  for (let from = 0; from < select.length; from += BATCH) {
+    const part = q(`${typed}#${parts.length}`);
+    await ctx.db.exec(
+      `CREATE OR REPLACE TEMP TABLE ${part} AS SELECT ${select.slice(from, from + BATCH).join(", ")} FROM ${q(raw)}`,
+    );
+    parts.push(part);
+  }
+  await ctx.db.exec(
+    `CREATE OR REPLACE TABLE ${q(typed)} AS SELECT ${q(raw)}."#row", ${parts.map((p) => `${p}.*`).join(", ")} ` +
+      `FROM ${q(raw)} POSITIONAL JOIN ${parts.join(" POSITIONAL JOIN ")}`,
+  );
+  for (const part of parts) await ctx.db.exec(`DROP TABLE ${part}`);
 }
 
 /** What a bad-value message adds about where the column's type came from. */

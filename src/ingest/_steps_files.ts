@@ -140,11 +140,12 @@ const VALUES_PER_STATEMENT = 500;
 /** Stages a CSV file: a structural scan first (UTF-8, fields per row, quotes), then DuckDB reads the rows kept. */
 async function stageCsv(ctx: LoadContext, table: TableName, file: DatasetFile): Promise<Staged> {
   const bytes = await readBytes(file);
-  const digestPart = `${file.name}\t${await sha256Hex(bytes)}`;
+  const digest = sha256Hex(bytes); // hashed off the main thread while the scan runs
   const raw = `_raw_${table}`;
   const at = ctx.path(file.name);
   await ctx.db.exec(`DROP TABLE IF EXISTS ${q(raw)}`);
   const scan = scanCsv(bytes);
+  const digestPart = `${file.name}\t${await digest}`;
   if (scan.notUtf8) {
     const message = notUtf8Message(scan.notUtf8.looksGbk);
     return { fatal: [{ file: at, row: scan.notUtf8.row, message }], rows: [], digestPart };
@@ -173,10 +174,10 @@ async function stageCsv(ctx: LoadContext, table: TableName, file: DatasetFile): 
     );
     rows.push(`VALUES ${values.join(", ")}`);
   }
-  const columnsStruct = ["#row", ...scan.header].map((c) => `${lit(c)}: 'VARCHAR'`).join(", ");
+  const columnsStruct = [`'#row': 'INTEGER'`, ...scan.header.map((c) => `${lit(c)}: 'VARCHAR'`)].join(", ");
   await withFile(ctx.db, `_ingest_${table}.csv`, scan.bytes, (sqlPath) =>
     ctx.db.exec(
-      `CREATE TABLE ${q(raw)} AS SELECT * REPLACE (CAST("#row" AS INTEGER) AS "#row") FROM read_csv(${sqlPath}, ` +
+      `CREATE TABLE ${q(raw)} AS SELECT * FROM read_csv(${sqlPath}, ` +
         `header=true, auto_detect=false, delim=',', quote='"', escape='"', columns={${columnsStruct}}, ` +
         `null_padding=false)`,
     ));
