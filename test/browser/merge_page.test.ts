@@ -72,7 +72,8 @@ describe.skipIf(!HAS_CHROMIUM)("the merge page in Chromium", () => {
     }
     outputs = parseMergeOutputs(files);
     const index = JSON.parse(await readFile(join(dist, "data", "index.json"), "utf8"));
-    index.files.push(...PAGE_FILES.map((f) => `linkage/${f}`));
+    index.linkage = [...PAGE_FILES];
+    index.linkageLabel = "test merge";
     await writeFile(join(dist, "data", "index.json"), JSON.stringify(index));
     server = await serveStatic(dist);
   }, 300_000);
