@@ -7,7 +7,7 @@ import { toCsv } from "../src/base/csv.ts";
 import { terminalSafe } from "../src/base/terminal.ts";
 import { checkModelSize, formatProblem, InputError, type Model, parseModel } from "../src/contract/mod.ts";
 import { type Db, type EngineName, openDb } from "../src/db/mod.ts";
-import { setNativeDefaults } from "../src/db/native.ts";
+import { setNativeDefaults } from "../src/db/mod.ts";
 import {
   assertLoadable,
   loadDataset,
@@ -38,11 +38,13 @@ export type Args = Record<string, string | boolean>;
 /**
  * Parses arguments against the options a command knows; unknown options are usage errors. Every
  * command with `--engine` also takes `--threads N` (the native engine's DuckDB threads; default
- * every core), applied here to every native database the command opens.
+ * every core) and `--memory-limit <size>` (DuckDB's memory limit, e.g. 4GiB; beyond it DuckDB
+ * spills to the run's temporary folder), applied here to every native database the command opens.
  */
 export function parseArgs(argv: string[], options: { values: string[]; flags?: string[] }): Args {
-  const known = options.values.includes("engine") && !options.values.includes("threads")
-    ? { ...options, values: [...options.values, "threads"] }
+  const engineOptions = ["threads", "memory-limit"].filter((o) => !options.values.includes(o));
+  const known = options.values.includes("engine") && engineOptions.length > 0
+    ? { ...options, values: [...options.values, ...engineOptions] }
     : options;
   const out: Args = {};
   for (let i = 0; i < argv.length; i++) {
@@ -69,7 +71,19 @@ export function parseArgs(argv: string[], options: { values: string[]; flags?: s
   if (known !== options && out.threads !== undefined) {
     setNativeDefaults({ threads: integerOption(out, "threads", 0, 1, 1024) });
   }
+  if (known !== options && out["memory-limit"] !== undefined) {
+    setNativeDefaults({ memoryLimit: memoryLimitOption(String(out["memory-limit"])) });
+  }
   return out;
+}
+
+/** A `--memory-limit` value as DuckDB reads it: a number and a unit (KB, MB, GB, TB or KiB, MiB, GiB, TiB). */
+export function memoryLimitOption(value: string): string {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([KMGT]i?B)\s*$/i.exec(value);
+  if (!m || Number(m[1]) <= 0) {
+    throw new UsageError(`Option --memory-limit needs a size such as 4GiB or 512MB but found "${value}"`);
+  }
+  return `${m[1]}${m[2].toUpperCase().replace("IB", "iB")}`;
 }
 
 /** The value of a required option. */

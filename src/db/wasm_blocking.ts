@@ -6,7 +6,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { readFile } from "node:fs/promises";
 import { arrowColumns, arrowRows, type ArrowTableLike, WASM_SETUP_SQL } from "./_arrow.ts";
-import { type Db, type FileSource, quoteText } from "./types.ts";
+import { copyOptionsSql, type Db, type FileSource, quoteText } from "./types.ts";
 
 const require = createRequire(import.meta.url);
 
@@ -51,6 +51,28 @@ export async function openWasmDb(): Promise<Db> {
       db.registerFileBuffer(name, await bytesOf(source));
       files.push(name);
       return quoteText(name);
+    },
+    unregisterFile(name) {
+      const i = files.indexOf(name);
+      if (i >= 0) {
+        files.splice(i, 1);
+        db.dropFile(name);
+      }
+      return Promise.resolve();
+    },
+    copyTo(sql, path, format) {
+      if (format === "parquet") {
+        return Promise.reject(
+          new TypeError("Expected the native engine to write Parquet but found wasm (it has no Parquet offline)"),
+        );
+      }
+      try {
+        // The node runtime of DuckDB-wasm writes to the real file system.
+        run(`COPY (${sql}) TO ${quoteText(path)} ${copyOptionsSql(format, ["use_tmp_file false"])}`);
+        return Promise.resolve();
+      } catch (error) {
+        return Promise.reject(error);
+      }
     },
     async importParquet(table, source) {
       const ipc = await parquetToIpc(await bytesOf(source));
