@@ -10,7 +10,7 @@
  */
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Model } from "../src/contract/mod.ts";
+import type { DatasetSchema, Model } from "../src/contract/mod.ts";
 import { openDb } from "../src/db/mod.ts";
 import { openNativeDb, setNativeDefaults } from "../src/db/native.ts";
 import { evaluateByBatch, type VerifiedRow as EvaluatedRow, type WarningMetrics } from "../src/evaluate/mod.ts";
@@ -202,14 +202,42 @@ interface CountyPart {
   columns: Record<string, { name: string; type: keyof typeof DUCK_TYPE }[]>;
 }
 
+/**
+ * A province county's scorer: writes the households and members CSV parts (the same text the
+ * province's Parquet files are made of), reads them into DuckDB typed as the column specs say,
+ * and scores them. Validation is left to whoever loads the province (the generated text is the
+ * same that the demo county's validated load reads, so the scores are the same).
+ */
+function partScorer(job: CountyJob, code: string): Scorer {
+  return async (tables: DemoTables, model: Model) => {
+    const db = await openNativeDb({ threads: 1 });
+    try {
+      const schema: DatasetSchema = { households: {}, members: {} };
+      for (const t of [tables.households, tables.members] as unknown as Table<unknown>[]) {
+        const path = join(job.parts, `${t.name}-${code}.csv`);
+        await Deno.writeTextFile(path, tableCsv(t));
+        const types = t.columns.map((c) => `${quoteText(c.name)}: ${quoteText(DUCK_TYPE[c.type])}`).join(", ");
+        await db.exec(
+          `CREATE TABLE ${quoteIdent(t.name)} AS SELECT * FROM read_csv(${quoteText(path)}, header = true, ` +
+            `columns = {${types}}, dateformat = '%Y-%m-%d', auto_detect = false)`,
+        );
+        schema[t.name as "households" | "members"] = Object.fromEntries(t.columns.map((c) => [c.name, c.type]));
+      }
+      return (await scoreHouseholds(db, compileModel(model, schema, job.model))).filter((r) => r.band !== null);
+    } finally {
+      await db.close();
+    }
+  };
+}
+
 /** Generates, scores (one DuckDB thread) and verifies county `job.index`; writes its CSV parts. */
 async function countyPart(job: CountyJob): Promise<CountyPart> {
   const { model } = await readModel(job.model);
   const county = provinceCounty(job.seed, job.index);
   const spec = { households: job.households, seed: county.seed, naming: county.naming };
-  const demo = await demoCounty(spec, model, engineScorer(job.model, job.out));
+  const demo = await demoCounty(spec, model, partScorer(job, county.code));
   const tables = [demo.tables.households, demo.tables.members, demo.tables.verified!] as unknown as Table<unknown>[];
-  for (const t of tables) await Deno.writeTextFile(join(job.parts, `${t.name}-${county.code}.csv`), tableCsv(t));
+  await Deno.writeTextFile(join(job.parts, `verified-${county.code}.csv`), tableCsv(tables[2]));
   return {
     code: county.code,
     name: county.name,

@@ -1,7 +1,7 @@
 /** `deno task score --data <folder> --model <model.json> --out <folder>`: writes `<out>/scores.csv`. */
 import { scoresCsv } from "../src/evaluate/mod.ts";
 import { copyScores } from "../src/score/mod.ts";
-import { outFolder, parseArgs, print, required, runCommand, writeOut } from "./_cli.ts";
+import { outFolder, parseArgs, print, progress, required, runCommand, writeOut } from "./_cli.ts";
 import { copyOut, manifest, prepareRun, scoreAll } from "./_scoring.ts";
 
 const USAGE =
@@ -25,6 +25,7 @@ await runCommand(USAGE, async () => {
   let counts: { households: number; warned: number };
   let path: string;
   try {
+    progress().phase("scoring: scores.csv");
     const copied = await copyOut(out, "scores.csv", (tmp) => copyScores(run.db, run.compiled, tmp));
     if (copied) {
       ({ path, result: counts } = copied);
@@ -34,6 +35,7 @@ await runCommand(USAGE, async () => {
       path = await writeOut(out, "scores.csv", scoresCsv(rows));
       counts = { households: rows.length, warned: rows.filter((r) => r.band !== null).length };
     }
+    if (parquet) progress().phase("scoring: scores.parquet");
     if (parquet) await copyOut(out, "scores.parquet", (tmp) => copyScores(run.db, run.compiled, tmp, "parquet"));
   } finally {
     await run.db.close();

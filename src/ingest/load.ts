@@ -103,7 +103,8 @@ export async function loadDataset(db: Db, files: DatasetFile[], options: LoadOpt
     `CREATE OR REPLACE TEMP TABLE _problems (tbl VARCHAR, "row" INTEGER, col VARCHAR, val VARCHAR, message VARCHAR)`,
   );
   const timings: StepTiming[] = [];
-  for (const step of LOAD_STEPS) {
+  for (const [index, step] of LOAD_STEPS.entries()) {
+    options.onStep?.(step.name, index, LOAD_STEPS.length);
     const start = performance.now();
     await apply(await step.run(ctx));
     if (options.timings) timings.push({ step: step.name, ms: performance.now() - start });
