@@ -182,7 +182,7 @@ describe("scores written by COPY", () => {
       const report = await loadDataset(db, await readDatasetFolder("data/sample"), { folder: "data/sample" });
       const file = "models/county-default.json";
       const compiled = compileModel(parseModel(await Deno.readTextFile(file), file), report.schema, file);
-      expect(await scoringOptions(db, compiled)).toEqual({ orderFreeSums: true });
+      expect(await scoringOptions(db, compiled)).toEqual({ householdOnlyRules: true, orderFreeSums: true });
       const path = join(dir, `scores-${engine}.csv`);
       const counts = await copyScores(db, compiled, path);
       const rows = await scoreHouseholds(db, compiled);
@@ -219,7 +219,7 @@ describe("scores written by COPY", () => {
       "t.json",
     );
     const compiled = compileModel(model, report.schema, "t.json");
-    expect(await scoringOptions(db, compiled)).toEqual({});
+    expect(await scoringOptions(db, compiled)).toEqual({ householdOnlyRules: true });
     // (0.1 + 0.2) + 0.3 in person_id order is 0.6000000000000001.
     expect((await scoreHouseholds(db, compiled))[0].total_points).toBe(1);
     await db.close();

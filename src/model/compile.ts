@@ -449,6 +449,14 @@ function walk(root: Checked, visit: (n: Checked) => void): void {
   }
 }
 
+function readsMembers(n: Checked): boolean {
+  let found = false;
+  walk(n, (x) => {
+    if ((x.kind === "column" && x.table === "members") || x.kind === "aggregate") found = true;
+  });
+  return found;
+}
+
 function readsHouseholds(n: Checked): boolean {
   let found = false;
   walk(n, (x) => {
@@ -468,6 +476,12 @@ export interface StepOptions {
    * sorting each household's list.
    */
   orderFreeSums?: boolean;
+  /**
+   * A member rule whose `when` reads only its household (`household.category = 'dibao'`) is
+   * evaluated once per household (hits: every member or none) instead of once per member, so that
+   * members need not be joined to their households: the same counts, with far less work.
+   */
+  householdOnlyRules?: boolean;
 }
 
 const MEMBER_SCOPE: Scope = { members: "m", households: "h", aggregate: null };
@@ -476,6 +490,8 @@ const MEMBER_SCOPE: Scope = { members: "m", households: "h", aggregate: null };
 interface StepPlan {
   compiled: Pick<CompiledModel, "indicators" | "coefficients" | "bands" | "schema">;
   memberIndicators: CompiledIndicator[];
+  /** Member rules evaluated per household (see {@link StepOptions}.householdOnlyRules); not in `memberIndicators`. */
+  householdOnly: Set<number>;
   /** Aggregates that household indicators read, deduplicated by what they compute. */
   aggregates: Map<string, AggregateColumn>;
   aggregateOf: (a: Checked & { kind: "aggregate" }) => AggregateColumn | null;
@@ -526,7 +542,12 @@ function planSteps(
   compiled: Pick<CompiledModel, "indicators" | "coefficients" | "bands" | "schema">,
   options: StepOptions,
 ): StepPlan {
-  const memberIndicators = compiled.indicators.filter((i) => i.level === "member");
+  const householdOnly = new Set(
+    options.householdOnlyRules
+      ? compiled.indicators.filter((i) => i.level === "member" && !readsMembers(i.expr)).map((i) => i.index)
+      : [],
+  );
+  const memberIndicators = compiled.indicators.filter((i) => i.level === "member" && !householdOnly.has(i.index));
   const aggregates = new Map<string, AggregateColumn>();
   const aggregateOf = (a: Checked & { kind: "aggregate" }): AggregateColumn | null => {
     if (!a.arg) return null; // count_members(): the member count
@@ -548,7 +569,16 @@ function planSteps(
   }
   const idFilter = options.householdId === undefined ? null : textLiteral(options.householdId);
   const orderFreeSums = options.orderFreeSums === true;
-  return { compiled, memberIndicators, aggregates, aggregateOf, memberReadsHouseholds, idFilter, orderFreeSums };
+  return {
+    compiled,
+    memberIndicators,
+    householdOnly,
+    aggregates,
+    aggregateOf,
+    memberReadsHouseholds,
+    idFilter,
+    orderFreeSums,
+  };
 }
 
 /** member_conditions: one row per member, a column per member condition and aggregate argument. */
@@ -635,7 +665,10 @@ function householdHitsSql(plan: StepPlan): string {
   ];
   for (const ind of indicators) {
     const c = ident(`c${ind.index}`);
-    if (ind.level === "member") cols.push(`CAST(coalesce(mh.${c}, 0) AS INTEGER) AS ${c}`);
+    if (plan.householdOnly.has(ind.index)) {
+      const when = expressionSql(ind.expr, householdScope);
+      cols.push(`CAST(CASE WHEN ${when} THEN coalesce(mh.members, 0) ELSE 0 END AS INTEGER) AS ${c}`);
+    } else if (ind.level === "member") cols.push(`CAST(coalesce(mh.${c}, 0) AS INTEGER) AS ${c}`);
     else cols.push(`CAST(CASE WHEN ${expressionSql(ind.expr, householdScope)} THEN 1 ELSE 0 END AS INTEGER) AS ${c}`);
   }
   return [
@@ -689,7 +722,8 @@ function indent(sql: string): string {
 }
 
 function stepsFor(compiled: CompiledModel, options: StepOptions): Step[] {
-  return options.householdId === undefined && !options.orderFreeSums ? compiled.steps : buildSteps(compiled, options);
+  const plain = options.householdId === undefined && !options.orderFreeSums && !options.householdOnlyRules;
+  return plain ? compiled.steps : buildSteps(compiled, options);
 }
 
 /**

@@ -19,12 +19,16 @@ import {
 /** What scoring needs of a database to write a file. */
 export type CopyDb = Pick<Db, "exec" | "all" | "copyTo">;
 
-/** The step options the data allow: order-free `sum_members` where every summed value is a whole number. */
+/**
+ * The fastest steps that give the same scores: member rules that read only their household
+ * evaluated per household, and order-free `sum_members` where the data allow it (every summed
+ * value a whole number; one scan of members checks).
+ */
 export async function scoringOptions(db: Pick<Db, "all">, compiled: CompiledModel): Promise<StepOptions> {
   const sql = sumsOrderFreeSql(compiled);
-  if (sql === null) return {};
+  if (sql === null) return { householdOnlyRules: true };
   const [{ order_free }] = await db.all(sql);
-  return order_free === true ? { orderFreeSums: true } : {};
+  return order_free === true ? { householdOnlyRules: true, orderFreeSums: true } : { householdOnlyRules: true };
 }
 
 /** The message of the copy that met a number JavaScript prints in exponent notation. */
@@ -65,7 +69,7 @@ export async function copyScores(
   format: Extract<CopyFormat, "lines" | "parquet"> = "lines",
 ): Promise<WrittenScores | null> {
   const options = await scoringOptions(db, compiled);
-  const steps = options.orderFreeSums ? buildSteps(compiled, options) : compiled.steps;
+  const steps = buildSteps(compiled, options);
   await db.exec(
     `CREATE OR REPLACE TEMP TABLE _scored AS ${pipelineSql(steps, `SELECT ${SCORED_COLUMNS.join(", ")} FROM scored`)}`,
   );
