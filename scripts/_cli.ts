@@ -92,6 +92,11 @@ export function parseArgs(argv: string[], options: { values: string[]; flags?: s
     }
   }
   quiet = out.quiet === true;
+  if (quiet && current && current.mode !== "off") {
+    // A command that named a phase before parsing its options (db's verbs): silenced from here on.
+    current.end();
+    current = undefined;
+  }
   if (withEngine !== options && out.threads !== undefined) {
     setNativeDefaults({ threads: integerOption(out, "threads", 0, 1, 1024) });
   }
@@ -192,6 +197,8 @@ export async function openDataset(
     await db.close();
     throw error;
   }
+  // What follows the load (scoring, the command's own figures), until the command names a phase of its own.
+  progress().phase("scoring and computing");
   if (!options.quiet) {
     for (const t of report.tables) {
       printError(`${t.file}: ${t.rowsRead} rows read, ${t.accepted} accepted, ${t.rejected} rejected`);
