@@ -66,12 +66,14 @@ export async function openWasmDb(): Promise<Db> {
           new TypeError("Expected the native engine to write Parquet but found wasm (it has no Parquet offline)"),
         );
       }
+      // The node runtime of DuckDB-wasm writes to the real file system, but drops a name's ".tmp"
+      // ending: it writes under a name of its own, renamed to `path` afterwards.
+      const written = `${path}.${crypto.randomUUID().slice(0, 8)}.copy`;
       try {
-        // The node runtime of DuckDB-wasm writes to the real file system.
-        run(`COPY (${sql}) TO ${quoteText(path)} ${copyOptionsSql(format, ["use_tmp_file false"])}`);
-        return Promise.resolve();
+        run(`COPY (${sql}) TO ${quoteText(written)} ${copyOptionsSql(format, ["use_tmp_file false"])}`);
+        return Deno.rename(written, path);
       } catch (error) {
-        return Promise.reject(error);
+        return Deno.remove(written).catch(() => {}).then(() => Promise.reject(error));
       }
     },
     async importParquet(table, source) {
