@@ -4,13 +4,15 @@
  * (never a stack trace). Writing files is scripts/_output.ts.
  */
 import { toCsv } from "../src/base/csv.ts";
+import { Progress, progressMode } from "../src/base/progress.ts";
 import { terminalSafe } from "../src/base/terminal.ts";
 import { checkModelSize, formatProblem, InputError, type Model, parseModel } from "../src/contract/mod.ts";
 import { type Db, type EngineName, openDb } from "../src/db/mod.ts";
-import { setNativeDefaults } from "../src/db/native.ts";
+import { setNativeDefaults } from "../src/db/mod.ts";
 import {
   assertLoadable,
   loadDataset,
+  type LoadOptions,
   type LoadReport,
   readDatasetFolder,
   type RejectedRow,
@@ -29,6 +31,23 @@ export function printError(text: string): void {
   console.error(terminalSafe(text, { lines: true }));
 }
 
+let current: Progress | undefined;
+
+/**
+ * The command's progress on standard error (src/base/progress.ts): a bar on a terminal, plain
+ * lines otherwise, nothing with `--quiet` (which every command takes); nothing either for the
+ * first second. Ended by {@link runCommand}.
+ */
+export function progress(): Progress {
+  current ??= new Progress({
+    mode: progressMode({ quiet, terminal: Deno.stderr.isTerminal() }),
+    write: (text) => Deno.stderr.writeSync(new TextEncoder().encode(text)),
+  });
+  return current;
+}
+
+let quiet = false;
+
 /** A mistake in how a command was called. */
 export class UsageError extends Error {}
 
@@ -38,12 +57,18 @@ export type Args = Record<string, string | boolean>;
 /**
  * Parses arguments against the options a command knows; unknown options are usage errors. Every
  * command with `--engine` also takes `--threads N` (the native engine's DuckDB threads; default
- * every core), applied here to every native database the command opens.
+ * every core) and `--memory-limit <size>` (DuckDB's memory limit, e.g. 4GiB; beyond it DuckDB
+ * spills to the run's temporary folder), applied here to every native database the command opens.
  */
 export function parseArgs(argv: string[], options: { values: string[]; flags?: string[] }): Args {
-  const known = options.values.includes("engine") && !options.values.includes("threads")
-    ? { ...options, values: [...options.values, "threads"] }
+  const engineOptions = ["threads", "memory-limit"].filter((o) => !options.values.includes(o));
+  const withEngine = options.values.includes("engine") && engineOptions.length > 0
+    ? { ...options, values: [...options.values, ...engineOptions] }
     : options;
+  // Every command takes --quiet: no progress on standard error.
+  const known = withEngine.flags?.includes("quiet")
+    ? withEngine
+    : { ...withEngine, flags: [...(withEngine.flags ?? []), "quiet"] };
   const out: Args = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -66,10 +91,28 @@ export function parseArgs(argv: string[], options: { values: string[]; flags?: s
       );
     }
   }
-  if (known !== options && out.threads !== undefined) {
+  quiet = out.quiet === true;
+  if (quiet && current && current.mode !== "off") {
+    // A command that named a phase before parsing its options (db's verbs): silenced from here on.
+    current.end();
+    current = undefined;
+  }
+  if (withEngine !== options && out.threads !== undefined) {
     setNativeDefaults({ threads: integerOption(out, "threads", 0, 1, 1024) });
   }
+  if (withEngine !== options && out["memory-limit"] !== undefined) {
+    setNativeDefaults({ memoryLimit: memoryLimitOption(String(out["memory-limit"])) });
+  }
   return out;
+}
+
+/** A `--memory-limit` value as DuckDB reads it: a number and a unit (KB, MB, GB, TB or KiB, MiB, GiB, TiB). */
+export function memoryLimitOption(value: string): string {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([KMGT]i?B)\s*$/i.exec(value);
+  if (!m || Number(m[1]) <= 0) {
+    throw new UsageError(`Option --memory-limit needs a size such as 4GiB or 512MB but found "${value}"`);
+  }
+  return `${m[1]}${m[2].toUpperCase().replace("IB", "iB")}`;
 }
 
 /** The value of a required option. */
@@ -143,13 +186,19 @@ export async function openDataset(
   const folder = required(args, "data");
   const files = await readDatasetFolder(folder);
   const db = await openDb(engineOf(args));
-  const report = await loadDataset(db, files, { folder, lenient: options.lenient ?? args.lenient === true });
+  const report = await loadDataset(db, files, {
+    folder,
+    lenient: options.lenient ?? args.lenient === true,
+    onStep: loadProgress(folder),
+  });
   try {
     assertLoadable(report);
   } catch (error) {
     await db.close();
     throw error;
   }
+  // What follows the load (scoring, the command's own figures), until the command names a phase of its own.
+  progress().phase("scoring and computing");
   if (!options.quiet) {
     for (const t of report.tables) {
       printError(`${t.file}: ${t.rowsRead} rows read, ${t.accepted} accepted, ${t.rejected} rejected`);
@@ -160,6 +209,14 @@ export async function openDataset(
     if (report.rejected.length > 0) printError(`Rejected rows with their reasons: ${path}`);
   }
   return { db, report };
+}
+
+/** Loading progress for {@link LoadOptions}.onStep: one phase, a part per validation step. */
+export function loadProgress(folder: string): NonNullable<LoadOptions["onStep"]> {
+  return (step, index, total) => {
+    if (index === 0) progress().phase(`loading ${folder}: ${step}`, total);
+    else progress().update(index, `loading ${folder}: ${step}`);
+  };
 }
 
 /**
@@ -212,7 +269,9 @@ const FILE_ERRORS = [
 export async function runCommand(usage: string, main: () => Promise<void>): Promise<void> {
   try {
     await main();
+    current?.end();
   } catch (error) {
+    current?.end();
     if (error instanceof InputError) {
       const lines = error.message.includes("\n") || error.problems.length === 0
         ? error.message

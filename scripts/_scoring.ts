@@ -5,6 +5,8 @@ import type { LoadReport } from "../src/ingest/mod.ts";
 import { type CompiledModel, compileModel } from "../src/model/mod.ts";
 import { type ScoredRow, scoreHouseholds } from "../src/score/mod.ts";
 import { type Args, openDataset, readModel, required } from "./_cli.ts";
+import { InputError } from "../src/contract/mod.ts";
+import { joinPath } from "./_output.ts";
 
 /** A loaded dataset with a compiled model, ready to score. */
 export interface ScoringRun {
@@ -55,4 +57,49 @@ export function manifest(run: ScoringRun, command: string): string {
     null,
     2,
   ) + "\n";
+}
+
+/**
+ * Writes `<folder>/<name>` atomically from a writer that needs a path (DuckDB's `COPY`): `write`
+ * gets a temporary path in the same folder, which is renamed over the name when it succeeds and
+ * removed when it fails. Returns the path and what `write` returned; a null from `write` means it
+ * wrote nothing (the caller writes another way).
+ */
+export async function copyOut<T>(
+  folder: string,
+  name: string,
+  write: (tmp: string) => Promise<T | null>,
+): Promise<{ path: string; result: T } | null> {
+  try {
+    await Deno.mkdir(folder, { recursive: true });
+  } catch (error) {
+    throw new InputError([{
+      file: folder,
+      message: `the --out folder cannot be created (${(error as Error).message}); give another path`,
+    }]);
+  }
+  const path = joinPath(folder, name);
+  const tmp = joinPath(folder, `.${name}.${crypto.randomUUID().slice(0, 8)}.tmp`);
+  const remove = () => Deno.remove(tmp).catch(() => {});
+  let result: T | null;
+  try {
+    result = await write(tmp);
+  } catch (error) {
+    await remove();
+    throw error;
+  }
+  if (result === null) {
+    await remove();
+    return null;
+  }
+  try {
+    await Deno.rename(tmp, path);
+  } catch (error) {
+    await remove();
+    throw new InputError([{
+      file: path,
+      message: `cannot be written (${(error as Error).message}); check the folder given to --out`,
+    }]);
+  }
+  return { path, result };
 }

@@ -4,7 +4,11 @@
  * loading CSV and Parquet on each engine, full scoring on each engine, and the interactive tick
  * (one points change re-scored with the typed-array fast path plus a full threshold sweep)
  * against the same change through native DuckDB SQL; and the closed loop (30 replications of one
- * year with scenarios/demo.json) beside the same run's full native scoring.
+ * year with scenarios/demo.json) beside the same run's full native scoring. Each load and the
+ * county's whole-process `evaluate` are also given as a ratio to DuckDB alone reading the same
+ * raw files in the same run (`…_vs_raw_read`), and with `--province <folder>` the province's
+ * whole-process `score` as a ratio to a DuckDB reference pass of the same size
+ * (`province_score_vs_reference`, scripts/_bench_province.ts).
  */
 import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -29,8 +33,38 @@ import { scorePopulation } from "../src/evaluate/population.ts";
 import { parseScenario, prepareLoop, runLoop } from "../src/loop/mod.ts";
 import { buildFrame, packCoefficients, rescore, ScoreSorter, Simulator, sweep } from "../src/simulate/mod.ts";
 import { parseArgs, runCommand } from "./_cli.ts";
+import { referencePassMs } from "./_bench_province.ts";
 
-const USAGE = "Usage: deno task bench [--json] [--data <dataset folder>] [--model <model.json>] [--runs N]";
+const USAGE =
+  "Usage: deno task bench [--json] [--data <dataset folder>] [--model <model.json>] [--runs N] [--province <folder>]";
+
+/** DuckDB alone reading a folder's households and members files into tables: the reference of a load. */
+async function rawRead(engine: EngineName, format: "csv" | "parquet", dir: string): Promise<void> {
+  const db = await openDb(engine);
+  try {
+    for (const t of ["households", "members"]) {
+      const file = join(dir, `${t}.${format}`);
+      if (format === "parquet" && engine === "wasm") {
+        await db.importParquet(t, { bytes: await Deno.readFile(file) });
+        continue;
+      }
+      const path = await db.registerFile(
+        `${t}.${format}`,
+        engine === "wasm" ? { bytes: await Deno.readFile(file) } : { path: file },
+      );
+      await db.exec(`CREATE TABLE ${t} AS SELECT * FROM ${format === "csv" ? "read_csv" : "read_parquet"}(${path})`);
+    }
+  } finally {
+    await db.close();
+  }
+}
+
+/** Runs a script of this repository as its own process (quiet); throws when it fails. */
+async function runTask(args: string[]): Promise<void> {
+  const child = new Deno.Command(Deno.execPath(), { args: ["run", "-A", ...args], stdout: "null", stderr: "piped" });
+  const { success, stderr } = await child.output();
+  if (!success) throw new Error(`${args[0]} failed: ${new TextDecoder().decode(stderr).slice(-500)}`);
+}
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -52,7 +86,7 @@ async function time(runs: number, warmup: number, f: () => Promise<unknown> | un
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
 await runCommand(USAGE, async () => {
-  const args = parseArgs(Deno.args, { values: ["data", "model", "runs"], flags: ["json"] });
+  const args = parseArgs(Deno.args, { values: ["data", "model", "runs", "province"], flags: ["json"] });
   const json = args.json === true;
   const log = (s: string) => (json ? console.error(s) : console.log(s));
   const runs = Math.max(20, Number(args.runs ?? 20));
@@ -100,6 +134,16 @@ await runCommand(USAGE, async () => {
     }
   }
 
+  // The same-run reference of each load: DuckDB alone reading the raw files into tables (no checks).
+  for (const engine of ["native", "wasm"] as EngineName[]) {
+    for (const [format, dir] of [["csv", folder], ["parquet", pq]] as const) {
+      const ms = await time(engine === "wasm" ? 3 : 5, 1, () => rawRead(engine, format, dir));
+      results[`raw_read_${format}_${engine}_ms`] = round(ms);
+      results[`load_${format}_${engine}_vs_raw_read`] = round(results[`load_${format}_${engine}_ms`] / ms);
+      log(`raw read ${format} on ${engine} (DuckDB alone, no checks): ${ms.toFixed(1)} ms`);
+    }
+  }
+
   // Full scoring on each engine.
   let compiled!: CompiledModel;
   const dbs: Partial<Record<EngineName, Db>> = {};
@@ -116,6 +160,42 @@ await runCommand(USAGE, async () => {
     );
   }
   results.full_score_ms = results.full_score_native_ms;
+  results.full_score_native_vs_raw_read = round(results.full_score_native_ms / results.raw_read_csv_native_ms);
+
+  // The county's `evaluate`, whole process (what a user waits for), against the raw CSV read.
+  {
+    const out = join(tmp, "evaluate");
+    const ms = await time(
+      3,
+      0,
+      () => runTask(["scripts/evaluate.ts", "--data", folder, "--model", modelFile, "--out", out, "--force"]),
+    );
+    results.evaluate_ms = round(ms);
+    results.evaluate_vs_raw_read = round(ms / results.raw_read_csv_native_ms);
+    log(
+      `evaluate (whole process, median of 3): ${ms.toFixed(1)} ms = ${results.evaluate_vs_raw_read}× the raw CSV read`,
+    );
+  }
+
+  // The province (--province <folder>, e.g. the demo county replicated): `score` whole process
+  // against DuckDB alone doing a pass of the same size in the same run (scripts/_bench_province.ts).
+  if (typeof args.province === "string") {
+    const province = args.province;
+    const out = join(tmp, "province");
+    const reference = await referencePassMs(province, join(tmp, "reference.csv"));
+    const start = performance.now();
+    await runTask(["scripts/score.ts", "--data", province, "--model", modelFile, "--out", out, "--force", "--quiet"]);
+    const ms = performance.now() - start;
+    const reference2 = await referencePassMs(province, join(tmp, "reference.csv"));
+    results.province_reference_ms = round(Math.min(reference, reference2));
+    results.province_score_ms = round(ms);
+    results.province_score_vs_reference = round(ms / results.province_reference_ms);
+    log(
+      `province score (whole process): ${
+        ms.toFixed(0)
+      } ms = ${results.province_score_vs_reference}× the DuckDB reference pass (${results.province_reference_ms} ms; target ≤ 3×)`,
+    );
+  }
 
   // The closed loop (deno task loop): 30 replications of one year with scenarios/demo.json (two
   // warning batches plus applications), beside the same run's full native scoring.

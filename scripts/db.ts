@@ -29,6 +29,7 @@ import {
   outFolder,
   parseArgs,
   print,
+  progress,
   readModel,
   required,
   runCommand,
@@ -246,5 +247,6 @@ await runCommand(USAGE, async () => {
         : `Unknown verb "${verb}"; expected one of ${Object.keys(VERBS).join(", ")}`,
     );
   }
+  progress().phase(`db ${verb}`);
   await run(rest);
 });

@@ -10,7 +10,7 @@
  */
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Model } from "../src/contract/mod.ts";
+import type { DatasetSchema, Model } from "../src/contract/mod.ts";
 import { openDb } from "../src/db/mod.ts";
 import { openNativeDb, setNativeDefaults } from "../src/db/native.ts";
 import { evaluateByBatch, type VerifiedRow as EvaluatedRow, type WarningMetrics } from "../src/evaluate/mod.ts";
@@ -37,6 +37,7 @@ import {
   warnedOf,
 } from "../src/synth/mod.ts";
 import { readModel } from "./_cli.ts";
+import { Progress, progressMode } from "../src/base/progress.ts";
 import { writeDemoSources } from "./demo_sources.ts";
 
 /** The default seed of the demo county. */
@@ -55,7 +56,8 @@ written as Parquet (households.parquet, members.parquet, verified.parquet, datas
   --out <folder>   dataset folder to write (default data/demo)
   --model <file>   model whose warnings the verified batches follow (default models/county-default.json)
   --summary <file> also write the headline figures as JSON to this file
-  --sources <dir>  also write the county's raw department extracts (contract §4, with truth.csv) to this folder`;
+  --sources <dir>  also write the county's raw department extracts (contract §4, with truth.csv) to this folder
+  --quiet          no progress on stderr`;
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -69,6 +71,8 @@ interface Options {
   counties?: number;
   threads?: number;
   outGiven?: boolean;
+  /** No progress on stderr. */
+  quiet?: boolean;
 }
 
 /** An integer option within [min, max]. */
@@ -88,6 +92,10 @@ function parseOptions(argv: string[]): Options {
   for (let i = 0; i < argv.length; i++) {
     const m = /^--([a-z-]+)(?:=(.*))?$/.exec(argv[i]);
     if (!m) throw new Error(`Unexpected argument "${argv[i]}"`);
+    if (m[1] === "quiet") {
+      o.quiet = true;
+      continue;
+    }
     const value = m[2] ?? argv[++i];
     if (value === undefined) throw new Error(`Option --${m[1]} needs a value`);
     if (m[1] === "households") {
@@ -134,6 +142,14 @@ function engineScorer(modelFile: string, folder: string): Scorer {
 
 const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+/** Progress on stderr (src/base/progress.ts), nothing with --quiet. */
+function progressOf(o: Options): Progress {
+  return new Progress({
+    mode: progressMode({ quiet: o.quiet === true, terminal: Deno.stderr.isTerminal() }),
+    write: (text) => Deno.stderr.writeSync(new TextEncoder().encode(text)),
+  });
+}
+
 /** The evaluation of `deno task evaluate` (overall and per batch), on the verified rows in memory. */
 const evaluator: Evaluator<WarningMetrics> = (tables, scores) => {
   const rows: EvaluatedRow[] = (tables.verified?.rows ?? []).map((r) => ({
@@ -157,15 +173,20 @@ export async function generate(o: Options): Promise<string> {
   const { model } = await readModel(o.model);
   const scoreTables = engineScorer(o.model, o.out);
   let tGenerated = t0;
+  const progress = progressOf(o);
+  progress.phase("generating the county");
   const score: Scorer = (tables, m) => {
     tGenerated = performance.now();
+    progress.phase("loading and scoring the county");
     return scoreTables(tables, m);
   };
   const demo = await demoCounty({ households: o.households, seed: o.seed }, model, score);
+  progress.phase("evaluating and writing");
   const headline = await demoHeadline(demo, model, evaluator);
   await Deno.mkdir(o.out, { recursive: true });
   for (const f of datasetFiles(demo.tables)) await Deno.writeTextFile(join(o.out, f.name), f.text);
   if (o.sources) await writeDemoSources(demo.county, o.seed, o.sources);
+  progress.end();
   const seconds = (performance.now() - t0) / 1000;
   const generationSeconds = (tGenerated - t0) / 1000;
   if (o.summary) {
@@ -202,14 +223,42 @@ interface CountyPart {
   columns: Record<string, { name: string; type: keyof typeof DUCK_TYPE }[]>;
 }
 
+/**
+ * A province county's scorer: writes the households and members CSV parts (the same text the
+ * province's Parquet files are made of), reads them into DuckDB typed as the column specs say,
+ * and scores them. Validation is left to whoever loads the province (the generated text is the
+ * same that the demo county's validated load reads, so the scores are the same).
+ */
+function partScorer(job: CountyJob, code: string): Scorer {
+  return async (tables: DemoTables, model: Model) => {
+    const db = await openNativeDb({ threads: 1 });
+    try {
+      const schema: DatasetSchema = { households: {}, members: {} };
+      for (const t of [tables.households, tables.members] as unknown as Table<unknown>[]) {
+        const path = join(job.parts, `${t.name}-${code}.csv`);
+        await Deno.writeTextFile(path, tableCsv(t));
+        const types = t.columns.map((c) => `${quoteText(c.name)}: ${quoteText(DUCK_TYPE[c.type])}`).join(", ");
+        await db.exec(
+          `CREATE TABLE ${quoteIdent(t.name)} AS SELECT * FROM read_csv(${quoteText(path)}, header = true, ` +
+            `columns = {${types}}, dateformat = '%Y-%m-%d', auto_detect = false)`,
+        );
+        schema[t.name as "households" | "members"] = Object.fromEntries(t.columns.map((c) => [c.name, c.type]));
+      }
+      return (await scoreHouseholds(db, compileModel(model, schema, job.model))).filter((r) => r.band !== null);
+    } finally {
+      await db.close();
+    }
+  };
+}
+
 /** Generates, scores (one DuckDB thread) and verifies county `job.index`; writes its CSV parts. */
 async function countyPart(job: CountyJob): Promise<CountyPart> {
   const { model } = await readModel(job.model);
   const county = provinceCounty(job.seed, job.index);
   const spec = { households: job.households, seed: county.seed, naming: county.naming };
-  const demo = await demoCounty(spec, model, engineScorer(job.model, job.out));
+  const demo = await demoCounty(spec, model, partScorer(job, county.code));
   const tables = [demo.tables.households, demo.tables.members, demo.tables.verified!] as unknown as Table<unknown>[];
-  for (const t of tables) await Deno.writeTextFile(join(job.parts, `${t.name}-${county.code}.csv`), tableCsv(t));
+  await Deno.writeTextFile(join(job.parts, `verified-${county.code}.csv`), tableCsv(tables[2]));
   return {
     code: county.code,
     name: county.name,
@@ -305,13 +354,12 @@ export async function generateProvince(o: Options & { counties: number }): Promi
       parts,
     }));
     let finished = 0;
+    const progress = progressOf(o);
+    progress.phase("counties generated, scored and verified", counties.length);
     const results = await countyParts(jobs, threads, (p) => {
-      console.error(
-        `county ${++finished}/${counties.length} ${p.code} ${p.name}: ${p.households} households (${
-          ((performance.now() - t0) / 1000).toFixed(1)
-        } s)`,
-      );
+      progress.update(++finished, `counties generated, scored and verified (last: ${p.code} ${p.name})`);
     });
+    progress.phase("writing the Parquet files");
     for (const p of results) {
       totals.households += p.households;
       totals.persons += p.persons;
@@ -344,6 +392,7 @@ export async function generateProvince(o: Options & { counties: number }): Promi
       "drawn like the demo county modelled on Xiaochang County, Hubei, with its own towns, villages and ids. Every " +
       "household and person is fictitious; generated by scripts/demo_data.ts --counties, documented in data/README.md.";
     await Deno.writeTextFile(join(o.out, "dataset.json"), JSON.stringify(description, null, 2) + "\n");
+    progress.end();
     const seconds = (performance.now() - t0) / 1000;
     return `Demo province: ${o.counties} counties, ${totals.households} households, ${totals.persons} persons; ` +
       `${totals.warned} warned, ${totals.verified} verified cases (seed ${o.seed}) in ${seconds.toFixed(1)} s` +

@@ -15,7 +15,7 @@ import { parseCsv } from "../src/ingest/mod.ts";
 import { prepareRun, scoreAll } from "./_scoring.ts";
 import { openDb } from "../src/db/mod.ts";
 import { formatWaterfall, mergeSources } from "../src/merge/mod.ts";
-import { engineOf, numberOption, parseArgs, required, runCommand, UsageError, writeOut } from "./_cli.ts";
+import { engineOf, numberOption, parseArgs, progress, required, runCommand, UsageError, writeOut } from "./_cli.ts";
 
 const USAGE =
   `Usage: deno task merge --sources <folder> --out <dataset folder> [--lenient] [--id-map <records.csv>] [--link-at P] [--explain …]
@@ -31,6 +31,7 @@ await runCommand(USAGE, async () => {
     values: ["sources", "out", "id-map", "link-at", "engine", "explain", "model"],
     flags: ["lenient"],
   });
+  progress().phase("merging");
   const explain = typeof args.explain === "string"
     ? args.explain.split(";").map((pair) => {
       const keys = pair.split(",");

@@ -1,7 +1,7 @@
 /** `deno task validate --data <folder> [--lenient --out <folder>]`: the dataset validation report. */
 import { formatLoadReport, loadDataset, readDatasetFolder, rejectedCsv } from "../src/ingest/mod.ts";
 import { openDb } from "../src/db/mod.ts";
-import { engineOf, parseArgs, print, printError, required, runCommand, writeOut } from "./_cli.ts";
+import { engineOf, loadProgress, parseArgs, print, printError, required, runCommand, writeOut } from "./_cli.ts";
 
 const USAGE =
   `Usage: deno task validate --data <dataset folder> [--lenient --out <folder>] [--engine native|wasm] [--timings]
@@ -15,7 +15,12 @@ await runCommand(USAGE, async () => {
   const lenient = args.lenient === true;
   const files = await readDatasetFolder(folder);
   const db = await openDb(engineOf(args));
-  const report = await loadDataset(db, files, { folder, lenient, timings: args.timings === true });
+  const report = await loadDataset(db, files, {
+    folder,
+    lenient,
+    timings: args.timings === true,
+    onStep: loadProgress(folder),
+  });
   await db.close();
   for (const t of report.timings ?? []) printError(`${t.step.padEnd(24)} ${t.ms.toFixed(1).padStart(9)} ms`);
   print(formatLoadReport(report));

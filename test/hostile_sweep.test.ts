@@ -503,14 +503,13 @@ describe("hostile sweep, Parquet staging (written with DuckDB COPY)", () => {
     }
   }
 
-  // Known (province, stageParquet in src/ingest/_steps_files.ts): "#row" is taken from DuckDB's
-  // rowid, which a user column named rowid shadows. Flip these to `it` when that is fixed.
-  it.fails("a text column named rowid does not crash staging", async () => {
+  // Fixed (province): "#row" comes from the file's row positions, never from a user column named rowid.
+  it("a text column named rowid does not crash staging", async () => {
     const got = await outcome(async () => (await loadFolder(await parquetFolder(`*, 'not a number' AS rowid`))).report);
     expect(got).toBe("ok");
   });
 
-  it.fails("a number column named rowid does not renumber the rows (lenient rejects the bad row only)", async () => {
+  it("a number column named rowid does not renumber the rows (lenient rejects the bad row only)", async () => {
     // One bad category among 300 (H000007, file row 8).
     const dir = await parquetFolder(
       `* REPLACE (CASE WHEN household_id = 'H000007' THEN 'bogus' ELSE category END AS category), 0 AS rowid`,

@@ -329,6 +329,10 @@ function deferredDb(promise: Promise<BrowserDb>): BrowserDb {
     importParquet: later((db, table: string, source: Parameters<BrowserDb["importParquet"]>[1]) =>
       db.importParquet(table, source)
     ),
+    unregisterFile: later((db, name: string) => db.unregisterFile(name)),
+    copyTo: later((db, sql: string, path: string, format: Parameters<BrowserDb["copyTo"]>[2]) =>
+      db.copyTo(sql, path, format)
+    ),
     exportTable: later((db, table: string) => db.exportTable(table)),
     importTable: later((db, table: string, ipc: Uint8Array) => db.importTable(table, ipc)),
     close: async () => {}, // the live session owns the database

@@ -13,6 +13,7 @@
 import type { Db, EngineName } from "./types.ts";
 
 export * from "./types.ts";
+export { nativeDefaults, type NativeOptions, setNativeDefaults } from "./native.ts";
 
 /** Opens an in-memory database on the named engine (Deno / Node only; the browser uses `wrapAsyncDuckDB`). */
 export async function openDb(engine: EngineName = "native"): Promise<Db> {

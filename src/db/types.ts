@@ -8,6 +8,14 @@ export type Row = Record<string, Value>;
 /** Where a file's bytes come from: a path on disk (command line) or bytes in memory (browser, tests). */
 export type FileSource = { path: string } | { bytes: Uint8Array };
 
+/**
+ * How {@link Db.copyTo} writes a query's rows: `lines` writes the query's single text column as is,
+ * its name as the first line, then one line per row (the caller has already written each line, e.g.
+ * as CSV cells); `csv` is DuckDB's
+ * CSV with a header; `parquet` is Parquet (native engine only).
+ */
+export type CopyFormat = "lines" | "csv" | "parquet";
+
 /** Which DuckDB runs the SQL: native `@duckdb/node-api`, or DuckDB-wasm (blocking in Deno, worker in the browser). */
 export type EngineName = "native" | "wasm";
 
@@ -25,6 +33,13 @@ export interface Db {
   columns(sql: string): Promise<{ names: string[]; columns: Value[][] }>;
   /** Makes a file readable from SQL (`read_csv(<returned literal>)`); returns the quoted path literal. */
   registerFile(name: string, source: FileSource): Promise<string>;
+  /** Removes a file made readable by {@link registerFile} (the native engine's copy of in-memory bytes is deleted). */
+  unregisterFile(name: string): Promise<void>;
+  /**
+   * Writes the rows of `sql` straight to the file at `path` (DuckDB's `COPY`, no rows through
+   * JavaScript). The browser engine has no paths and refuses.
+   */
+  copyTo(sql: string, path: string, format: CopyFormat): Promise<void>;
   /** Loads a Parquet file into a new table `table` (native: read_parquet; wasm: parquet-wasm → Arrow). */
   importParquet(table: string, source: FileSource): Promise<void>;
   /** Frees the database. */
@@ -32,6 +47,15 @@ export interface Db {
 }
 
 export { quoteIdent, quoteText } from "../base/sql.ts";
+
+/** The `COPY … TO` options of a {@link CopyFormat} (`extra`: more options, e.g. wasm's `use_tmp_file false`). */
+export function copyOptionsSql(format: CopyFormat, extra: string[] = []): string {
+  const options = format === "parquet" ? ["FORMAT parquet"] : format === "csv"
+    ? ["FORMAT csv", "HEADER true"]
+    // One text column written as it is: no quoting, and a delimiter that is never needed.
+    : ["FORMAT csv", "HEADER true", "QUOTE ''", "ESCAPE ''", "DELIMITER '\u0001'"];
+  return `(${[...options, ...extra].join(", ")})`;
+}
 
 function isoDate(d: Date): string {
   return d.toISOString().slice(0, 10);

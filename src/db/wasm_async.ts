@@ -46,6 +46,16 @@ export async function wrapAsyncDuckDB(
       files.push(name);
       return quoteText(name);
     },
+    async unregisterFile(name) {
+      const i = files.indexOf(name);
+      if (i >= 0) {
+        files.splice(i, 1);
+        await db.dropFile(name);
+      }
+    },
+    copyTo(_sql, path) {
+      return Promise.reject(new TypeError(`Expected a file system to write "${path}" but found the browser`));
+    },
     async importParquet(table, source) {
       if (!("bytes" in source)) {
         throw new TypeError(`Expected file bytes in the browser but found path "${source.path}"`);

@@ -6,7 +6,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { readFile } from "node:fs/promises";
 import { arrowColumns, arrowRows, type ArrowTableLike, WASM_SETUP_SQL } from "./_arrow.ts";
-import { type Db, type FileSource, quoteText } from "./types.ts";
+import { copyOptionsSql, type Db, type FileSource, quoteText } from "./types.ts";
 
 const require = createRequire(import.meta.url);
 
@@ -51,6 +51,30 @@ export async function openWasmDb(): Promise<Db> {
       db.registerFileBuffer(name, await bytesOf(source));
       files.push(name);
       return quoteText(name);
+    },
+    unregisterFile(name) {
+      const i = files.indexOf(name);
+      if (i >= 0) {
+        files.splice(i, 1);
+        db.dropFile(name);
+      }
+      return Promise.resolve();
+    },
+    copyTo(sql, path, format) {
+      if (format === "parquet") {
+        return Promise.reject(
+          new TypeError("Expected the native engine to write Parquet but found wasm (it has no Parquet offline)"),
+        );
+      }
+      // The node runtime of DuckDB-wasm writes to the real file system, but drops a name's ".tmp"
+      // ending: it writes under a name of its own, renamed to `path` afterwards.
+      const written = `${path}.${crypto.randomUUID().slice(0, 8)}.copy`;
+      try {
+        run(`COPY (${sql}) TO ${quoteText(written)} ${copyOptionsSql(format, ["use_tmp_file false"])}`);
+        return Deno.rename(written, path);
+      } catch (error) {
+        return Deno.remove(written).catch(() => {}).then(() => Promise.reject(error));
+      }
     },
     async importParquet(table, source) {
       const ipc = await parquetToIpc(await bytesOf(source));

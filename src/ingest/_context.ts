@@ -25,6 +25,8 @@ export interface RawTable {
   /** DuckDB types of the raw columns (all VARCHAR for CSV). */
   rawTypes: Record<string, string>;
   rowsRead: number;
+  /** Whether `raw` is a view over the file on disk (native Parquet), not a table. */
+  view?: boolean;
 }
 
 /** A column's type and where it came from. */

@@ -190,49 +190,151 @@ async function stageCsv(ctx: LoadContext, table: TableName, file: DatasetFile): 
   };
 }
 
-/** Stages a Parquet file: DuckDB imports it, and the row number is its position plus 2 (after a notional header). */
+/**
+ * Stages a Parquet file. On the native engine, a file on disk is not copied: `_raw_<table>` is a
+ * view over `read_parquet(path)` with the row number from the file's own row positions
+ * (`file_row_number + 2`, after a notional header). Otherwise (the browser, in-memory bytes, a
+ * dataset.json header mapping for the table, or a file that has a column named `file_row_number`)
+ * the file is imported into a table first, and the
+ * row number is its position plus 2; a user column named `rowid` is set aside for that while it is
+ * read, so it cannot stand in for the position.
+ */
 async function stageParquet(ctx: LoadContext, table: TableName, file: DatasetFile): Promise<Staged> {
-  const bytes = await readBytes(file);
-  const digestPart = `${file.name}\t${await sha256Hex(bytes)}`;
   const raw = `_raw_${table}`;
   const at = ctx.path(file.name);
   const db = ctx.db;
-  await db.exec(`DROP TABLE IF EXISTS ${q(raw)}`);
+  const onDisk = db.engine === "native" && "path" in file.source ? file.source.path : undefined;
+  const digestPart = `${file.name}\t${onDisk ? await fileSha256(onDisk) : await sha256Hex(await readBytes(file))}`;
+  await dropRaw(db, raw);
+  let columns: string[];
+  let rawTypes: Record<string, string>;
   try {
-    if (db.engine === "native") {
-      await withFile(
-        db,
-        `_import_${table}.parquet`,
-        bytes,
-        (sqlPath) => db.exec(`CREATE TABLE ${q(`_import_${table}`)} AS SELECT * FROM read_parquet(${sqlPath})`),
+    const source = onDisk ? `read_parquet(${lit(onDisk)})` : undefined;
+    const described = source ? await db.all(`DESCRIBE SELECT * FROM ${source}`) : [];
+    const names = described.map((r) => String(r.column_name));
+    // A header mapping renames the raw columns (applyHeaderMap): a table then, not a view over the file.
+    if (source && !names.includes("file_row_number") && headerMap(ctx, table).size === 0) {
+      await db.exec(
+        `CREATE VIEW ${q(raw)} AS SELECT CAST(file_row_number + 2 AS INTEGER) AS "#row", * EXCLUDE (file_row_number) ` +
+          `FROM read_parquet(${lit(onDisk!)}, file_row_number = true)`,
       );
-    } else await db.importParquet(`_import_${table}`, { bytes });
+    } else await importParquetTable(ctx, table, file, raw);
+    const typed = await db.all(`DESCRIBE ${q(raw)}`);
+    columns = typed.map((r) => String(r.column_name)).filter((c) => c !== "#row");
+    rawTypes = Object.fromEntries(typed.map((r) => [String(r.column_name), String(r.column_type)]));
   } catch (error) {
+    await dropRaw(db, raw);
     const message = `Cannot read Parquet file: ${(error as Error).message.split("\n")[0]}`;
     return { fatal: [{ file: at, message }], rows: [], digestPart };
   }
-  await db.exec(
-    `CREATE TABLE ${q(raw)} AS SELECT CAST(rowid + 2 AS INTEGER) AS "#row", * FROM ${q(`_import_${table}`)}`,
-  );
-  await db.exec(`DROP TABLE ${q(`_import_${table}`)}`);
-  const described = await db.all(`DESCRIBE ${q(raw)}`);
-  const columns = described.map((r) => String(r.column_name)).filter((c) => c !== "#row");
-  if (columns.length > LIMITS.columns) return { fatal: [tooWide(at, columns.length)], rows: [], digestPart };
+  const refuse = async (problem: Problem): Promise<Staged> => {
+    await dropRaw(db, raw);
+    return { fatal: [problem], rows: [], digestPart };
+  };
+  if (columns.length > LIMITS.columns) return await refuse(tooWide(at, columns.length));
   const headerProblems = checkHeader(columns, at, headerMap(ctx, table));
-  if (headerProblems.length > 0) return { fatal: headerProblems, rows: [], digestPart };
-  const rawTypes = Object.fromEntries(described.map((r) => [String(r.column_name), String(r.column_type)]));
+  if (headerProblems.length > 0) {
+    await dropRaw(db, raw);
+    return { fatal: headerProblems, rows: [], digestPart };
+  }
+  const tooLong = await longestText(db, raw, columns.filter((c) => rawTypes[c].startsWith("VARCHAR")));
+  if (tooLong) {
+    return await refuse({ file: at, row: tooLong.row, column: tooLong.column, message: tooLongMessage(tooLong.bytes) });
+  }
   const [{ n }] = await db.all(`SELECT count(*) AS n FROM ${q(raw)}`);
   return {
-    raw: { table, file: at, format: "parquet", raw, columns, rawTypes, rowsRead: Number(n) },
+    raw: {
+      table,
+      file: at,
+      format: "parquet",
+      raw,
+      columns,
+      rawTypes,
+      rowsRead: Number(n),
+      view: onDisk !== undefined,
+    },
     fatal: [],
     rows: [],
     digestPart,
   };
 }
 
+/** Imports a Parquet file into the table `raw` with `"#row"` = position + 2 (a user `rowid` column set aside meanwhile). */
+async function importParquetTable(ctx: LoadContext, table: TableName, file: DatasetFile, raw: string): Promise<void> {
+  const db = ctx.db;
+  const imported = q(`_import_${table}`);
+  await db.exec(`DROP TABLE IF EXISTS ${imported}`);
+  if (db.engine === "native") {
+    await withFile(
+      db,
+      `_import_${table}.parquet`,
+      await readBytes(file),
+      (sqlPath) => db.exec(`CREATE TABLE ${imported} AS SELECT * FROM read_parquet(${sqlPath})`),
+    );
+  } else {await db.importParquet(
+      `_import_${table}`,
+      "bytes" in file.source ? file.source : { bytes: await readBytes(file) },
+    );}
+  const names = (await db.all(`DESCRIBE ${imported}`)).map((r) => String(r.column_name));
+  // A column named rowid hides DuckDB's row position: renamed while the position is read, then back.
+  const hasRowid = names.includes("rowid");
+  if (hasRowid) await db.exec(`ALTER TABLE ${imported} RENAME COLUMN rowid TO "#rowid"`);
+  await db.exec(
+    `CREATE TABLE ${q(raw)} AS SELECT CAST(rowid + 2 AS INTEGER) AS "#row", *${
+      hasRowid ? ` RENAME ("#rowid" AS rowid)` : ""
+    } FROM ${imported}`,
+  );
+  await db.exec(`DROP TABLE ${imported}`);
+}
+
+/** Drops the raw table or view `raw`, whichever it is, if it exists. */
+export async function dropRaw(db: Db, raw: string): Promise<void> {
+  const [{ views }] = await db.all(`SELECT count(*) AS views FROM duckdb_views() WHERE view_name = ${lit(raw)}`);
+  await db.exec(Number(views) > 0 ? `DROP VIEW ${q(raw)}` : `DROP TABLE IF EXISTS ${q(raw)}`);
+}
+
+/** The SHA-256 of a file on disk, read in pieces (a province's file never sits whole in memory). */
+async function fileSha256(path: string): Promise<string> {
+  const { createHash } = await import("node:crypto");
+  const { createReadStream } = await import("node:fs");
+  const hash = createHash("sha256");
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 22 })) hash.update(chunk as Uint8Array);
+  return hash.digest("hex");
+}
+
+/** The first (by row) text value longer than {@link LIMITS}.fieldBytes among `columns`, if any. */
+async function longestText(
+  db: Db,
+  raw: string,
+  columns: string[],
+): Promise<{ row: number; column: string; bytes: number } | undefined> {
+  if (columns.length === 0) return undefined;
+  const [longest] = await db.all(
+    `SELECT ${columns.map((c, i) => `max(strlen(${q(c)})) AS l${i}`).join(", ")} FROM ${q(raw)}`,
+  );
+  const over = columns.filter((_, i) => Number(longest[`l${i}`] ?? 0) > LIMITS.fieldBytes);
+  if (over.length === 0) return undefined;
+  const firsts = await db.all(
+    over.map((c) =>
+      `SELECT * FROM (SELECT "#row" AS r, ${lit(c)} AS c, strlen(${q(c)}) AS b FROM ${q(raw)} WHERE strlen(${
+        q(c)
+      }) > ${LIMITS.fieldBytes} ORDER BY "#row" LIMIT 1)`
+    ).join(" UNION ALL ") + " ORDER BY r, c",
+  );
+  const first = firsts[0];
+  return { row: Number(first.r), column: String(first.c), bytes: Number(first.b) };
+}
+
+/** The message of a field longer than the limit (CSV and Parquet alike). */
+function tooLongMessage(bytes: number): string {
+  return `Field of ${formatInt(bytes)} bytes is longer than the limit of ${
+    formatInt(LIMITS.fieldBytes)
+  } bytes per field; shorten it or move long text out of the table`;
+}
+
 /**
- * Runs `use` with `bytes` registered as a file for SQL, then removes the native engine's temporary
- * copy at once (a copy of household data must not outlive the read, even if the run crashes later).
+ * Runs `use` with `bytes` registered as a file for SQL, then unregisters it at once (the native
+ * engine's temporary copy of household data must not outlive the read, even if the run crashes later).
  */
 export async function withFile<T>(
   db: Db,
@@ -244,11 +346,7 @@ export async function withFile<T>(
   try {
     return await use(sqlPath);
   } finally {
-    const plain = /^'((?:[^']|'')*)'$/.exec(sqlPath);
-    if (db.engine === "native" && plain) {
-      const { rm } = await import("node:fs/promises");
-      await rm(plain[1].replaceAll("''", "'"), { force: true });
-    }
+    await db.unregisterFile(name);
   }
 }
 

@@ -9,7 +9,7 @@
 import { type Problem, sha256Hex } from "../contract/mod.ts";
 import type { Db } from "../db/types.ts";
 import { initialState, type LoadContext, type LoadState, type LoadStep, type StepResult } from "./_context.ts";
-import { listIgnored, readDescription, stageTables } from "./_steps_files.ts";
+import { dropRaw, listIgnored, readDescription, stageTables } from "./_steps_files.ts";
 import { buildTypedTables, checkRequiredColumns, decideColumnTypes } from "./_steps_columns.ts";
 import { checkPersonalData } from "./_steps_personal.ts";
 import {
@@ -54,6 +54,7 @@ export const LOAD_STEPS: readonly LoadStep[] = [
   step("verified_references", "verified rows of unknown or rejected households", checkVerifiedReferences),
   step("row_problems", "the row problems counted, the first maxProblems listed in report order", listRowProblems),
   step("lenient_rejection", "lenient: every rejected row with its reasons", listRejected),
+  step("staged_views", "the views over Parquet files dropped (their rows are in the typed tables now)", dropViews),
   step("tables", "households, members, verified without rejected rows; null and distinct counts", finishTables),
 ];
 
@@ -102,7 +103,8 @@ export async function loadDataset(db: Db, files: DatasetFile[], options: LoadOpt
     `CREATE OR REPLACE TEMP TABLE _problems (tbl VARCHAR, "row" INTEGER, col VARCHAR, val VARCHAR, message VARCHAR)`,
   );
   const timings: StepTiming[] = [];
-  for (const step of LOAD_STEPS) {
+  for (const [index, step] of LOAD_STEPS.entries()) {
+    options.onStep?.(step.name, index, LOAD_STEPS.length);
     const start = performance.now();
     await apply(await step.run(ctx));
     if (options.timings) timings.push({ step: step.name, ms: performance.now() - start });
@@ -121,6 +123,12 @@ export async function loadDataset(db: Db, files: DatasetFile[], options: LoadOpt
   };
   if (options.timings) report.timings = timings;
   return report;
+}
+
+/** Step `staged_views`: drops the raw views of Parquet files read in place; every later step reads typed tables. */
+async function dropViews(ctx: LoadContext): Promise<StepResult> {
+  for (const raw of Object.values(ctx.state.raws)) if (raw.view) await dropRaw(ctx.db, raw.raw);
+  return {};
 }
 
 /** One row of the step table. */

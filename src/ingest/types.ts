@@ -18,6 +18,8 @@ export interface LoadOptions {
   maxProblems?: number;
   /** Record how long each validation step took, in the report's `timings`. Default false. */
   timings?: boolean;
+  /** Called as each validation step starts: its name, its index (from 0) and the number of steps (for progress). */
+  onStep?: (step: string, index: number, total: number) => void;
 }
 
 /** What the validation report says of one column. */

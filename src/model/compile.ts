@@ -449,6 +449,14 @@ function walk(root: Checked, visit: (n: Checked) => void): void {
   }
 }
 
+function readsMembers(n: Checked): boolean {
+  let found = false;
+  walk(n, (x) => {
+    if ((x.kind === "column" && x.table === "members") || x.kind === "aggregate") found = true;
+  });
+  return found;
+}
+
 function readsHouseholds(n: Checked): boolean {
   let found = false;
   walk(n, (x) => {
@@ -461,6 +469,19 @@ function readsHouseholds(n: Checked): boolean {
 export interface StepOptions {
   /** Restrict every step to one household (for explaining it). */
   householdId?: string;
+  /**
+   * `sum_members` may add in any order: every argument value is a whole number and the sum of
+   * their sizes over all members is below 2^52 (what {@link sumsOrderFreeSql} checks), so every
+   * partial sum is exact and any order gives the person_id-order sum bit for bit, without
+   * sorting each household's list.
+   */
+  orderFreeSums?: boolean;
+  /**
+   * A member rule whose `when` reads only its household (`household.category = 'dibao'`) is
+   * evaluated once per household (hits: every member or none) instead of once per member, so that
+   * members need not be joined to their households: the same counts, with far less work.
+   */
+  householdOnlyRules?: boolean;
 }
 
 const MEMBER_SCOPE: Scope = { members: "m", households: "h", aggregate: null };
@@ -469,6 +490,8 @@ const MEMBER_SCOPE: Scope = { members: "m", households: "h", aggregate: null };
 interface StepPlan {
   compiled: Pick<CompiledModel, "indicators" | "coefficients" | "bands" | "schema">;
   memberIndicators: CompiledIndicator[];
+  /** Member rules evaluated per household (see {@link StepOptions}.householdOnlyRules); not in `memberIndicators`. */
+  householdOnly: Set<number>;
   /** Aggregates that household indicators read, deduplicated by what they compute. */
   aggregates: Map<string, AggregateColumn>;
   aggregateOf: (a: Checked & { kind: "aggregate" }) => AggregateColumn | null;
@@ -476,6 +499,8 @@ interface StepPlan {
   memberReadsHouseholds: boolean;
   /** The household-id literal every step is restricted to, or null. */
   idFilter: string | null;
+  /** `sum_members` as a plain `sum` (see {@link StepOptions}.orderFreeSums). */
+  orderFreeSums: boolean;
 }
 
 /**
@@ -517,7 +542,12 @@ function planSteps(
   compiled: Pick<CompiledModel, "indicators" | "coefficients" | "bands" | "schema">,
   options: StepOptions,
 ): StepPlan {
-  const memberIndicators = compiled.indicators.filter((i) => i.level === "member");
+  const householdOnly = new Set(
+    options.householdOnlyRules
+      ? compiled.indicators.filter((i) => i.level === "member" && !readsMembers(i.expr)).map((i) => i.index)
+      : [],
+  );
+  const memberIndicators = compiled.indicators.filter((i) => i.level === "member" && !householdOnly.has(i.index));
   const aggregates = new Map<string, AggregateColumn>();
   const aggregateOf = (a: Checked & { kind: "aggregate" }): AggregateColumn | null => {
     if (!a.arg) return null; // count_members(): the member count
@@ -538,7 +568,17 @@ function planSteps(
     });
   }
   const idFilter = options.householdId === undefined ? null : textLiteral(options.householdId);
-  return { compiled, memberIndicators, aggregates, aggregateOf, memberReadsHouseholds, idFilter };
+  const orderFreeSums = options.orderFreeSums === true;
+  return {
+    compiled,
+    memberIndicators,
+    householdOnly,
+    aggregates,
+    aggregateOf,
+    memberReadsHouseholds,
+    idFilter,
+    orderFreeSums,
+  };
 }
 
 /** member_conditions: one row per member, a column per member condition and aggregate argument. */
@@ -557,7 +597,7 @@ function memberConditionsSql(plan: StepPlan): string {
 }
 
 /** The member_hits column of one aggregate. */
-function aggregateColumnSql(a: AggregateColumn): string {
+function aggregateColumnSql(a: AggregateColumn, orderFree: boolean): string {
   const x = ident(`x${a.index}`);
   const out = ident(`a${a.index}`);
   switch (a.kind) {
@@ -566,6 +606,7 @@ function aggregateColumnSql(a: AggregateColumn): string {
     case "count_not_true":
       return `CAST(count(*) FILTER (WHERE NOT coalesce(${x}, FALSE)) AS INTEGER) AS ${out}`;
     case "sum":
+      if (orderFree) return `sum(${x}) AS ${out}`;
       // Summed one by one in person_id order (list_sum adds left to right), so the result does
       // not depend on how the engine split the work. Sorting the collected list is much faster
       // than an ordered aggregate (`list(x ORDER BY person_id)`).
@@ -587,7 +628,7 @@ function memberHitsSql(plan: StepPlan): string {
       big ? `CAST(count_if(${c}) AS INTEGER) AS ${c}` : `CAST(count(*) FILTER (WHERE ${c}) AS INTEGER) AS ${c}`,
     );
   }
-  for (const a of plan.aggregates.values()) cols.push(aggregateColumnSql(a));
+  for (const a of plan.aggregates.values()) cols.push(aggregateColumnSql(a, plan.orderFreeSums));
   return `SELECT\n  ${cols.join(",\n  ")}\nFROM member_conditions\nGROUP BY household_id`;
 }
 
@@ -624,7 +665,10 @@ function householdHitsSql(plan: StepPlan): string {
   ];
   for (const ind of indicators) {
     const c = ident(`c${ind.index}`);
-    if (ind.level === "member") cols.push(`CAST(coalesce(mh.${c}, 0) AS INTEGER) AS ${c}`);
+    if (plan.householdOnly.has(ind.index)) {
+      const when = expressionSql(ind.expr, householdScope);
+      cols.push(`CAST(CASE WHEN ${when} THEN coalesce(mh.members, 0) ELSE 0 END AS INTEGER) AS ${c}`);
+    } else if (ind.level === "member") cols.push(`CAST(coalesce(mh.${c}, 0) AS INTEGER) AS ${c}`);
     else cols.push(`CAST(CASE WHEN ${expressionSql(ind.expr, householdScope)} THEN 1 ELSE 0 END AS INTEGER) AS ${c}`);
   }
   return [
@@ -678,7 +722,32 @@ function indent(sql: string): string {
 }
 
 function stepsFor(compiled: CompiledModel, options: StepOptions): Step[] {
-  return options.householdId === undefined ? compiled.steps : buildSteps(compiled, options);
+  const plain = options.householdId === undefined && !options.orderFreeSums && !options.householdOnlyRules;
+  return plain ? compiled.steps : buildSteps(compiled, options);
+}
+
+/**
+ * A query of one row, `order_free` (boolean), telling whether the data allow
+ * {@link StepOptions}.orderFreeSums: every `sum_members` argument value is a whole number and the
+ * sum of their sizes over all members is below 2^52. Null when the model sums nothing.
+ */
+export function sumsOrderFreeSql(
+  compiled: Pick<CompiledModel, "indicators" | "coefficients" | "bands" | "schema">,
+): string | null {
+  const plan = planSteps(compiled, {});
+  const sums = [...plan.aggregates.values()].filter((a) => a.kind === "sum");
+  if (sums.length === 0) return null;
+  const checks = sums.flatMap((a) => {
+    const x = ident(`x${a.index}`);
+    return [`coalesce(bool_and(${x} = trunc(${x})), TRUE)`, `coalesce(sum(abs(${x})), 0) < 4503599627370496`];
+  });
+  const args = sums.map((a) => `${a.argSql} AS ${ident(`x${a.index}`)}`);
+  return [
+    `SELECT ${checks.join("\n  AND ")} AS order_free`,
+    `FROM (SELECT ${args.join(", ")}`,
+    `FROM members AS m`,
+    plan.memberReadsHouseholds ? `JOIN households AS h ON h."household_id" = m."household_id")` : ")",
+  ].join("\n");
 }
 
 /** The scored households, ordered by per_capita desc then household_id (contract §3). */

@@ -20,3 +20,4 @@
  * ```
  */
 export * from "./run.ts";
+export * from "./write.ts";

@@ -13,6 +13,7 @@ import {
   scoredSql,
   type StepName,
 } from "../model/mod.ts";
+import { scoringOptions } from "./write.ts";
 
 /** What scoring needs of a database: any `Db` engine. */
 export type SqlDb = Pick<Db, "exec" | "all" | "columns">;
@@ -36,7 +37,9 @@ export async function scoreHouseholds(
   compiled: CompiledModel,
   options: { householdId?: string } = {},
 ): Promise<ScoredRow[]> {
-  const rows = await db.all(scoredSql(compiled, options));
+  // The whole population: `sum_members` adds in any order where the data allow it (exactly the same sums).
+  const steps = options.householdId === undefined ? { ...options, ...(await scoringOptions(db, compiled)) } : options;
+  const rows = await db.all(scoredSql(compiled, steps));
   return rows.map((r) => ({
     household_id: r.household_id as string,
     village: r.village as string | null,
