@@ -285,6 +285,11 @@ await runCommand(USAGE, async () => {
   for (const db of Object.values(dbs)) await db!.close();
   await rm(tmp, { recursive: true, force: true });
   await (await import("./_bench_merge.ts")).benchMerge(log, results); // the merge (比对去重) beside DuckDB reading its sources
+  const wide = await (await import("./_bench_county.ts")).benchWide(runs); // column scaling: 2,000 against 1,000 columns
+  Object.assign(results, wide);
+  log(
+    `validate 1,000 / 2,000 inferred columns: ${wide.wide_1000_ms} / ${wide.wide_2000_ms} ms = ${wide.wide_ratio}× (2 is linear)`,
+  );
   const out = { households, persons, indicators: compiled.coefficients.length, runs, ...results };
   if (json) console.log(JSON.stringify(out));
 });
