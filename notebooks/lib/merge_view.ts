@@ -92,6 +92,26 @@ export function summaryView(o: MergeOutputs | null): HTMLElement {
         h("tr", {}, h("td", {}, s.source_id), h("td", {}, s.kind), h("td", { class: "num" }, int(s.read)))
       ),
     ),
+    overlapTable(r),
+  );
+}
+
+/** Persons per pair of sources (the diagonal: persons found in that source alone), from the report. */
+function overlapTable(r: MergeOutputs["report"]): HTMLElement | string {
+  if (!r.source_overlaps) return "";
+  const ids = r.sources.map((s) => s.source_id);
+  const cell = new Map(r.source_overlaps.map((o) => [`${o.a}\u0000${o.b ?? o.a}`, o.persons]));
+  const persons = (a: string, b: string) => cell.get(a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`) ?? 0;
+  return h(
+    "div",
+    {},
+    h("h3", {}, "来源重叠 Overlaps: persons in both sources (diagonal: in that source alone)"),
+    h(
+      "table",
+      { class: "grid", id: "overlaps" },
+      h("tr", {}, h("th", {}, ""), ids.map((b) => h("th", { class: "num" }, b))),
+      ids.map((a) => h("tr", {}, h("th", {}, a), ids.map((b) => h("td", { class: "num" }, int(persons(a, b)))))),
+    ),
   );
 }
 

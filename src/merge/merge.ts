@@ -5,6 +5,7 @@
  */
 import { join } from "node:path";
 import { toCsv } from "../base/csv.ts";
+import { type SourceOverlap, sourceOverlaps } from "./overlaps.ts";
 import { formatProblem, InputError } from "../contract/mod.ts";
 import type { Db } from "../db/mod.ts";
 import { parseCsv } from "../ingest/mod.ts";
@@ -43,6 +44,8 @@ export interface MergeOptions {
 /** `linkage/report.json`. */
 export interface MergeReport {
   sources: (SourceSummary & { linked: number })[];
+  /** Persons with records in two sources, and in one source alone (`b` null): overlaps.ts. */
+  source_overlaps: SourceOverlap[];
   records: { read: number; linked: number; rejected: number };
   persons: number;
   households: number;
@@ -247,6 +250,7 @@ export async function mergeSources(db: Db, folder: string, options: MergeOptions
   const { seconds: linkageSeconds, ...linkageFigures } = figures;
   const report: MergeReport = {
     sources: staged.sources.map((s) => ({ ...s, linked: linkedBySource.get(s.source_id) ?? 0 })),
+    source_overlaps: sourceOverlaps(persons.values()),
     records: { read, linked: records.length, rejected: read - records.length },
     persons: persons.size,
     households: households.length,

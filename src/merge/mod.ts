@@ -71,6 +71,7 @@ export * from "./linkage.ts";
 export * from "./cluster.ts";
 export * from "./golden.ts";
 export * from "./quality.ts";
+export * from "./overlaps.ts";
 export * from "./merge.ts";
 export { readXlsx } from "./xlsx.ts";
 export * from "./explain.ts";

@@ -16,6 +16,8 @@ export interface PageReport {
   persons: number;
   households: number;
   sources: { source_id: string; kind: string; read: number; linked: number }[];
+  /** Persons in two sources, and in one alone (`b` null); absent in merges written before it. */
+  source_overlaps?: { a: string; b: string | null; persons: number }[];
   linkage: {
     prior: number;
     pairs_compared: number;

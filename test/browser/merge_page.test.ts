@@ -95,6 +95,13 @@ describe.skipIf(!HAS_CHROMIUM)("the merge page in Chromium", () => {
     expect(await readValue(page, "counts")).toEqual(at(round(t.link), round(t.review)));
     expect(await page.locator("[data-testid=persons] .value").textContent()).toMatch(/\d/);
     expect(await page.locator("svg").count()).toBeGreaterThanOrEqual(2); // distribution and waterfall
+    // Records per source and their overlaps: one row per source (plus the header), the diagonal its persons alone.
+    const sources = outputs.report.sources.map((x) => x.source_id);
+    expect(await page.locator("#overlaps tr").count()).toBe(sources.length + 1);
+    const alone = outputs.report.source_overlaps!.find((o) => o.a === sources[0] && o.b === null)?.persons ?? 0;
+    expect(await page.locator("#overlaps tr").nth(1).locator("td").first().textContent()).toBe(
+      alone.toLocaleString("en-US"),
+    );
     // Move the link slider up by 6 bits: fewer links, more reviews, more persons.
     const link = round(t.link) + 6;
     await page.locator("#link-at").evaluate((el, v) => {
