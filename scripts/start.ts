@@ -75,7 +75,18 @@ const rel = (p: string) => (p.startsWith(ROOT + "/") ? p.slice(ROOT.length + 1) 
 // 2. Headline figures.
 if (existsSync(join(ROOT, "scripts", "evaluate.ts"))) {
   const out = await Deno.makeTempDir({ prefix: "civic-start-" });
-  const { ok, out: text } = await deno(["task", "-q", "evaluate", "--data", data, "--model", model, "--out", out], {
+  const { ok, out: text } = await deno([
+    "task",
+    "-q",
+    "evaluate",
+    "--data",
+    data,
+    "--model",
+    model,
+    "--out",
+    out,
+    "--quiet",
+  ], {
     quiet: true,
   });
   console.log(`\nDefault model ${rel(model)} on ${rel(data)}:`);
