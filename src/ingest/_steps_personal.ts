@@ -15,25 +15,47 @@ const textSql = (col: string) => `CAST(${q(col)} AS VARCHAR)`;
 const digitsSql = (col: string) =>
   `length(${textSql(col)}) BETWEEN 11 AND 22 AND regexp_full_match(${textSql(col)}, '[+]?[0-9]{10,}[0-9Xx]([.]0+)?')`;
 
+/** The DuckDB types whose values are numbers (Parquet columns): their text is never needed to rule them out. */
+const NUMERIC_TYPE =
+  /^(DOUBLE|FLOAT|REAL|DECIMAL|NUMERIC|TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT)/;
+
+/** Whether a raw column holds numbers, whose text is a long digit string only when they are 1e10 or more and whole. */
+function isNumeric(rawTable: RawTable, col: string): boolean {
+  return NUMERIC_TYPE.test((rawTable.rawTypes?.[col] ?? "").toUpperCase());
+}
+
+/**
+ * SQL: true where a value is a long digit string; for a numeric column the arithmetic test (no
+ * cast) comes first, so that only the rows it leaves are cast to text and tested.
+ */
+function longDigitsSql(rawTable: RawTable, col: string): string {
+  return isNumeric(rawTable, col)
+    ? `(${q(col)} >= 1e10 AND ${q(col)} = trunc(${q(col)})) AND ${digitsSql(col)}`
+    : digitsSql(col);
+}
+
 /**
  * Step `personal_data`: one cheap scan per table finds columns with values of 11 characters or
- * more, a second counts their long digit strings; only columns that have some are then read (their
- * first candidates) and checked exactly: pattern and GB 11643 check digit.
+ * more (numbers: of 1e10 or more, found without casting them to text), a second counts their long
+ * digit strings; only columns that have some are then read (their first candidates) and checked
+ * exactly: pattern and GB 11643 check digit.
  */
 export async function checkPersonalData(ctx: LoadContext): Promise<StepResult> {
   const fatal: Problem[] = [];
   for (const rawTable of Object.values(ctx.state.raws)) {
     const cols = rawTable.columns;
     if (cols.length === 0) continue;
-    const [longest] = await ctx.db.all(
-      `SELECT ${cols.map((col, i) => `max(length(${textSql(col)})) AS l${i}`).join(", ")} FROM ${q(rawTable.raw)}`,
-    );
+    const longestSql = (col: string, i: number) =>
+      isNumeric(rawTable, col)
+        ? `CASE WHEN max(${q(col)}) >= 1e10 THEN 11 ELSE 0 END AS l${i}`
+        : `max(length(${textSql(col)})) AS l${i}`;
+    const [longest] = await ctx.db.all(`SELECT ${cols.map(longestSql).join(", ")} FROM ${q(rawTable.raw)}`);
     const long = cols.filter((_, i) => Number(longest[`l${i}`] ?? 0) >= 11);
     if (long.length === 0) continue;
     const [counts] = await ctx.db.all(
-      `SELECT ${long.map((col, i) => `count(*) FILTER (WHERE ${digitsSql(col)}) AS c${i}`).join(", ")} FROM ${
-        q(rawTable.raw)
-      }`,
+      `SELECT ${
+        long.map((col, i) => `count(*) FILTER (WHERE ${longDigitsSql(rawTable, col)}) AS c${i}`).join(", ")
+      } FROM ${q(rawTable.raw)}`,
     );
     for (const [i, col] of long.entries()) {
       if (Number(counts[`c${i}`]) === 0) continue;
@@ -48,7 +70,7 @@ export async function checkPersonalData(ctx: LoadContext): Promise<StepResult> {
 async function identifierProblem(ctx: LoadContext, rawTable: RawTable, col: string): Promise<Problem | undefined> {
   const candidates = await ctx.db.all(
     `SELECT "#row" AS r, regexp_replace(${textSql(col)}, '[.]0+$', '') AS v FROM ${q(rawTable.raw)} WHERE ${
-      digitsSql(col)
+      longDigitsSql(rawTable, col)
     } ORDER BY "#row" LIMIT ${CANDIDATES}`,
   );
   const id = candidates.find((c) => isResidentIdNumber(String(c.v)));
