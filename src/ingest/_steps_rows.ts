@@ -80,7 +80,10 @@ function checkSql(table: TableName, from: string, check: RowCheck): string {
         `'Duplicate ${check.column} "' || ${
           shownSql(col)
         } || '" (first at row ' || first_row || '); ${check.column} must be unique' ` +
-        `FROM (SELECT "#row", ${col}, min("#row") OVER (PARTITION BY ${col}) AS first_row FROM ${from} WHERE ${col} IS NOT NULL AND ${col} <> '') WHERE "#row" > first_row`;
+        // The duplicated ids first (a grouping, no window over every row), then only their rows.
+        `FROM (SELECT t."#row", t.${col}, d.first_row FROM ${from} t JOIN (SELECT ${col}, min("#row") AS first_row ` +
+        `FROM ${from} WHERE ${col} IS NOT NULL AND ${col} <> '' GROUP BY ${col} HAVING count(*) > 1) d ` +
+        `ON t.${col} = d.${col}) WHERE "#row" > first_row`;
   }
 }
 
