@@ -5,6 +5,7 @@
  */
 import type { DatasetSchema, Problem, TableName } from "../contract/mod.ts";
 import { quoteIdent as q } from "../base/sql.ts";
+import { ownValue } from "../base/lookup.ts";
 import type { Row } from "../db/types.ts";
 import { shownValue } from "./_csv_scan.ts";
 import { fileOf, type LoadContext, rejectedRowsSql as rejectedRows, type StepResult } from "./_context.ts";
@@ -70,7 +71,7 @@ export async function finishTables(ctx: LoadContext): Promise<StepResult> {
     let columns = columnReports(ctx, table);
     if (loadTables) {
       await replaceTable(ctx, table, columns, bad > 0);
-      columns = await withCounts(ctx, table, columns);
+      columns = await withCounts(ctx, table, columns, knownDistinct(ctx, table, tables));
       if (table === "households" || table === "members") {
         schema[table] = Object.fromEntries(columns.map((c) => [c.name, c.type]));
         const zeroOne = ctx.state.zeroOne[table];
@@ -131,16 +132,43 @@ async function replaceTable(
   }
 }
 
+/**
+ * Distinct counts the row checks have already proven, so that they need no `count(DISTINCT …)`
+ * over millions of ids: `"unique"` for an id column whose loaded values are unique (the `unique`
+ * check rejects every later duplicate, and null or empty ids), a number when it is known exactly.
+ * A member's household_id: with no problem at all, every member's household is in households and
+ * every household has a member, so the members name exactly the households.
+ */
+function knownDistinct(
+  ctx: LoadContext,
+  table: TableName,
+  done: readonly TableReport[],
+): Record<string, "unique" | number> {
+  if (table === "households") return { household_id: "unique" };
+  if (table !== "members") return {};
+  const households = done.find((t) => t.table === "households");
+  const known: Record<string, "unique" | number> = { person_id: "unique" };
+  if (ctx.problemCount === 0 && households) known.household_id = households.accepted;
+  return known;
+}
+
 /** The column reports with null counts, and distinct counts for text columns, of the loaded table. */
 async function withCounts(
   ctx: LoadContext,
   table: TableName,
   columns: ColumnReport[],
+  known: Record<string, "unique" | number>,
 ): Promise<ColumnReport[]> {
   if (columns.length === 0) return columns;
+  const distinctSql = (c: ColumnReport) => {
+    const k = ownValue(known, c.name);
+    if (k === "unique") return `count(${q(c.name)})`;
+    if (typeof k === "number") return String(k);
+    return `count(DISTINCT ${q(c.name)})`;
+  };
   const stats = columns.flatMap((c, i) => [
     `count(*) - count(${q(c.name)}) AS nulls${i}`,
-    c.type === "text" ? `count(DISTINCT ${q(c.name)}) AS distinct${i}` : `0 AS distinct${i}`,
+    c.type === "text" ? `${distinctSql(c)} AS distinct${i}` : `0 AS distinct${i}`,
   ]);
   const [s] = await ctx.db.all(`SELECT ${stats.join(", ")} FROM ${q(table)}`);
   return columns.map((c, i) => ({
