@@ -115,8 +115,12 @@ export async function buildTypedTables(ctx: LoadContext): Promise<StepResult> {
     });
     await createTyped(ctx, `_typed_${table}`, raw, select);
     // Values that did not convert: the typed column has fewer non-null values than the raw one
-    // (text columns keep every value, so only the others are counted).
-    const checked = columns.filter((col) => types[col].type !== "text");
+    // (text columns keep every value, and so do Parquet columns already of their type that cannot
+    // hold NaN or infinity, so only the others are counted).
+    const checked = columns.filter((col) =>
+      types[col].type !== "text" && !(native.has(col) && keepsAll(rawTypes[col]))
+    );
+    if (checked.length === 0) continue;
     const nonNull = async (from: string) => {
       const counts: Record<string, unknown> = {};
       for (let start = 0; start < checked.length; start += COUNT_BATCH) {
@@ -163,6 +167,15 @@ async function createTyped(ctx: LoadContext, typed: string, raw: string, select:
       `FROM ${q(raw)} POSITIONAL JOIN ${parts.join(" POSITIONAL JOIN ")}`,
   );
   for (const part of parts) await ctx.db.exec(`DROP TABLE ${part}`);
+}
+
+/**
+ * Whether a Parquet column read as its own type keeps every value: booleans, and numbers whose DuckDB
+ * type has no NaN or infinity (integers and decimals, all finite as DOUBLE).
+ */
+function keepsAll(duckType: string): boolean {
+  return /^(BOOLEAN$|TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|DECIMAL|NUMERIC)/
+    .test(duckType.toUpperCase());
 }
 
 /** What a bad-value message adds about where the column's type came from. */
