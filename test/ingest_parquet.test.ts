@@ -88,6 +88,28 @@ describe("Parquet tables", () => {
       ]);
     });
 
+    it(`refuses mobile and identity numbers stored as Parquet numbers, not large or fractional ones (${engine})`, async () => {
+      // phone: BIGINT, first mobile number on file row 3; id_card: DOUBLE, an 18-digit value that
+      // DOUBLE cannot hold exactly is no identity number; amount: 1e10 and more but not whole.
+      const members = await parquetOf(
+        "select * from (values ('P1', 'H1', 100::BIGINT, 12.5::DOUBLE, 12345678901.5::DOUBLE, true), " +
+          "('P2', 'H1', 13812345678::BIGINT, 110105194912310028::DOUBLE, 98765432109.25::DOUBLE, false), " +
+          "('P3', 'H2', 15900001111::BIGINT, null, null, null)) v(person_id, household_id, phone, id_card, amount, ill)",
+      );
+      const { db, report } = await load(engine, {
+        "households.csv": VALID["households.csv"],
+        "members.parquet": members,
+      });
+      await db.close();
+      expect(report.problems.map((p) => [p.file, p.row, p.column, p.value])).toEqual([[
+        "ds/members.parquet",
+        3,
+        "phone",
+        "138****5678",
+      ]]);
+      expect(report.problems[0].message).toContain("mobile phone numbers");
+    });
+
     it(`names the Parquet row of a member whose household is unknown (${engine})`, async () => {
       const members = await parquetOf(
         "select * from (values ('P1', 'H1'), ('P2', 'H2'), ('P3', 'H9')) v(person_id, household_id)",

@@ -24,6 +24,9 @@ function isNumeric(rawTable: RawTable, col: string): boolean {
   return NUMERIC_TYPE.test((rawTable.rawTypes?.[col] ?? "").toUpperCase());
 }
 
+/** The DuckDB types whose text is never a digit string (`true`, `2024-07-21`, `2024-07-21 08:00:00`, `infinity`). */
+const NEVER_DIGITS = /^(BOOLEAN|DATE|TIMESTAMP)/;
+
 /**
  * SQL: true where a value is a long digit string; for a numeric column the arithmetic test (no
  * cast) comes first, so that only the rows it leaves are cast to text and tested.
@@ -36,7 +39,8 @@ function longDigitsSql(rawTable: RawTable, col: string): string {
 
 /**
  * Step `personal_data`: one cheap scan per table finds columns with values of 11 characters or
- * more (numbers: of 1e10 or more, found without casting them to text), a second counts their long
+ * more (numbers: of 1e10 or more, found without casting them to text; booleans, dates and
+ * timestamps never hold a digit string), a second counts their long
  * digit strings; only columns that have some are then read (their first candidates) and checked
  * exactly: pattern and GB 11643 check digit.
  */
@@ -46,7 +50,9 @@ export async function checkPersonalData(ctx: LoadContext): Promise<StepResult> {
     const cols = rawTable.columns;
     if (cols.length === 0) continue;
     const longestSql = (col: string, i: number) =>
-      isNumeric(rawTable, col)
+      NEVER_DIGITS.test((rawTable.rawTypes?.[col] ?? "").toUpperCase())
+        ? `0 AS l${i}`
+        : isNumeric(rawTable, col)
         ? `CASE WHEN max(${q(col)}) >= 1e10 THEN 11 ELSE 0 END AS l${i}`
         : `max(length(${textSql(col)})) AS l${i}`;
     const [longest] = await ctx.db.all(`SELECT ${cols.map(longestSql).join(", ")} FROM ${q(rawTable.raw)}`);
