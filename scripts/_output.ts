@@ -189,8 +189,8 @@ export async function writeFileAtomic(path: string, content: string | Uint8Array
   }
 }
 
-/** Writes `folder/name` atomically, creating the folder; returns the path. */
-export async function writeOut(folder: string, name: string, content: string | Uint8Array): Promise<string> {
+/** Creates the --out folder (and its parents), or says why it cannot be created. */
+export async function ensureOutFolder(folder: string): Promise<void> {
   try {
     await Deno.mkdir(folder, { recursive: true });
   } catch (error) {
@@ -199,6 +199,11 @@ export async function writeOut(folder: string, name: string, content: string | U
       message: `the --out folder cannot be created (${(error as Error).message}); give another path`,
     }]);
   }
+}
+
+/** Writes `folder/name` atomically, creating the folder; returns the path. */
+export async function writeOut(folder: string, name: string, content: string | Uint8Array): Promise<string> {
+  await ensureOutFolder(folder);
   const path = joinPath(folder, name);
   await writeFileAtomic(path, content);
   return path;

@@ -6,7 +6,7 @@ import { type CompiledModel, compileModel } from "../src/model/mod.ts";
 import { type ScoredRow, scoreHouseholds } from "../src/score/mod.ts";
 import { type Args, openDataset, readModel, required } from "./_cli.ts";
 import { InputError } from "../src/contract/mod.ts";
-import { joinPath } from "./_output.ts";
+import { ensureOutFolder, joinPath } from "./_output.ts";
 
 /** A loaded dataset with a compiled model, ready to score. */
 export interface ScoringRun {
@@ -70,14 +70,7 @@ export async function copyOut<T>(
   name: string,
   write: (tmp: string) => Promise<T | null>,
 ): Promise<{ path: string; result: T } | null> {
-  try {
-    await Deno.mkdir(folder, { recursive: true });
-  } catch (error) {
-    throw new InputError([{
-      file: folder,
-      message: `the --out folder cannot be created (${(error as Error).message}); give another path`,
-    }]);
-  }
+  await ensureOutFolder(folder);
   const path = joinPath(folder, name);
   const tmp = joinPath(folder, `.${name}.${crypto.randomUUID().slice(0, 8)}.tmp`);
   const remove = () => Deno.remove(tmp).catch(() => {});
