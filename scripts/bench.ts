@@ -34,6 +34,8 @@ import { parseScenario, prepareLoop, runLoop } from "../src/loop/mod.ts";
 import { buildFrame, packCoefficients, rescore, ScoreSorter, Simulator, sweep } from "../src/simulate/mod.ts";
 import { parseArgs, runCommand } from "./_cli.ts";
 import { referencePassMs } from "./_bench_province.ts";
+import { benchWide } from "./_bench_wide.ts";
+import { round, time } from "./_timing.ts";
 
 const USAGE =
   "Usage: deno task bench [--json] [--data <dataset folder>] [--model <model.json>] [--runs N] [--province <folder>]";
@@ -65,25 +67,6 @@ async function runTask(args: string[]): Promise<void> {
   const { success, stderr } = await child.output();
   if (!success) throw new Error(`${args[0]} failed: ${new TextDecoder().decode(stderr).slice(-500)}`);
 }
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-async function time(runs: number, warmup: number, f: () => Promise<unknown> | unknown): Promise<number> {
-  for (let i = 0; i < warmup; i++) await f();
-  const out: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    await f();
-    out.push(performance.now() - t);
-  }
-  return median(out);
-}
-
-const round = (x: number) => Math.round(x * 1000) / 1000;
 
 await runCommand(USAGE, async () => {
   const args = parseArgs(Deno.args, { values: ["data", "model", "runs", "province"], flags: ["json"] });
@@ -285,7 +268,7 @@ await runCommand(USAGE, async () => {
   for (const db of Object.values(dbs)) await db!.close();
   await rm(tmp, { recursive: true, force: true });
   await (await import("./_bench_merge.ts")).benchMerge(log, results); // the merge (比对去重) beside DuckDB reading its sources
-  const wide = await (await import("./_bench_county.ts")).benchWide(runs); // column scaling: 2,000 against 1,000 columns
+  const wide = await benchWide(runs); // column scaling: 2,000 against 1,000 columns
   Object.assign(results, wide);
   log(
     `validate 1,000 / 2,000 inferred columns: ${wide.wide_1000_ms} / ${wide.wide_2000_ms} ms = ${wide.wide_ratio}× (2 is linear)`,
