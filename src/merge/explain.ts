@@ -31,6 +31,34 @@ export interface Waterfall {
   probability: number;
 }
 
+/** The waterfall's first bar: the prior's log2 odds that two records match. */
+export function priorStep(weight: number): WaterfallStep {
+  return {
+    comparison: "prior",
+    label: "Prior: two records match",
+    level: "",
+    m: null,
+    u: null,
+    weight,
+    tf_adjustment: 0,
+    cumulative: weight,
+  };
+}
+
+/** The bar of a comparison that is null for the pair: no weight, the running total unchanged. */
+export function nullStep(comparison: { id: string; label: string }, cumulative: number): WaterfallStep {
+  return {
+    comparison: comparison.id,
+    label: comparison.label,
+    level: "null",
+    m: null,
+    u: null,
+    weight: 0,
+    tf_adjustment: 0,
+    cumulative,
+  };
+}
+
 /** The waterfall of a comparison vector with its term frequencies (`tf[column]`, the pair's greater one). */
 export function waterfallOf(
   p: Parameters,
@@ -38,29 +66,11 @@ export function waterfallOf(
   tf: Readonly<Record<string, number | null>>,
 ): Waterfall {
   let total = Math.log2(p.lambda / (1 - p.lambda));
-  const steps: WaterfallStep[] = [{
-    comparison: "prior",
-    label: "Prior: two records match",
-    level: "",
-    m: null,
-    u: null,
-    weight: total,
-    tf_adjustment: 0,
-    cumulative: total,
-  }];
+  const steps: WaterfallStep[] = [priorStep(total)];
   COMPARISONS.forEach((c, k) => {
     const g = gamma[k];
     if (g < 0) {
-      steps.push({
-        comparison: c.id,
-        label: c.label,
-        level: "null",
-        m: null,
-        u: null,
-        weight: 0,
-        tf_adjustment: 0,
-        cumulative: total,
-      });
+      steps.push(nullStep(c, total));
       return;
     }
     const level = c.levels[g];

@@ -7,7 +7,7 @@
  * cluster's edges. The files hold record keys, levels and weights only — never names or values.
  */
 import { parseCsv } from "../ingest/_csv_parse.ts";
-import type { Waterfall, WaterfallStep } from "./explain.ts";
+import { nullStep, priorStep, type Waterfall, type WaterfallStep } from "./explain.ts";
 import { type ClusterSummary, type CountsAt, countsAt, type CurveBin, probabilityOfWeight } from "./review.ts";
 
 /** The part of `linkage/report.json` the page reads. */
@@ -126,30 +126,12 @@ export function queueAt(pairs: readonly PairRow[], linkBits: number, reviewBits:
 export function waterfallOfRow(report: PageReport, row: PairRow): Waterfall {
   const prior = Math.log2(report.linkage.prior / (1 - report.linkage.prior));
   let total = prior;
-  const steps: WaterfallStep[] = [{
-    comparison: "prior",
-    label: "Prior: two records match",
-    level: "",
-    m: null,
-    u: null,
-    weight: prior,
-    tf_adjustment: 0,
-    cumulative: prior,
-  }];
+  const steps: WaterfallStep[] = [priorStep(prior)];
   for (const c of report.linkage.comparisons) {
     const id = row.levels[c.id] ?? "";
     const level = c.levels.find((l) => l.id === id);
     if (!level) {
-      steps.push({
-        comparison: c.id,
-        label: c.label,
-        level: "null",
-        m: null,
-        u: null,
-        weight: 0,
-        tf_adjustment: 0,
-        cumulative: total,
-      });
+      steps.push(nullStep(c, total));
       continue;
     }
     total += level.weight;
