@@ -25,7 +25,7 @@ import {
   SessionError,
 } from "./lib/session.ts";
 import { clearCache, clearStoredDataset, clearStoredModel, getStoredModel, setStoredDataset } from "./lib/store.ts";
-import { fail, h, int, interval, pct, problemList, Progress, renderHeader } from "./lib/ui.ts";
+import { fail, h, int, interval, kpi, pct, problemList, Progress, renderHeader } from "./lib/ui.ts";
 
 const $ = (id: string) => document.getElementById(id)!;
 renderHeader("data");
@@ -65,16 +65,6 @@ cell("opened", [], async () => {
   }
 });
 cell("scores", ["opened"], ({ session }) => session ? scoreModel(session, session.model) : null);
-
-function kpi(label: string, value: string, sub?: string): HTMLElement {
-  return h(
-    "div",
-    { class: "kpi" },
-    h("div", { class: "label" }, label),
-    h("div", { class: "value" }, value),
-    sub ? h("div", { class: "sub" }, sub) : null,
-  );
-}
 
 cell("headline", ["opened", "scores"], ({ session }, scores) => {
   if (!session || !scores) return h("div", {});

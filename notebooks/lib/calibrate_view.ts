@@ -22,17 +22,7 @@ import {
 } from "../../src/report/mod.ts";
 import type { ScoreFrame } from "../../src/simulate/mod.ts";
 import type { PageScores } from "./scoring.ts";
-import { h, int, interval, pct } from "./ui.ts";
-
-function kpi(label: string, value: string, sub?: string, testid?: string): HTMLElement {
-  return h(
-    "div",
-    { class: "kpi" },
-    h("div", { class: "label" }, label),
-    h("div", { class: "value", "data-testid": testid }, value),
-    sub ? h("div", { class: "sub" }, sub) : null,
-  );
-}
+import { h, int, interval, kpi, pct } from "./ui.ts";
 
 function delta(now: number, before: number): string {
   const d = now - before;

@@ -21,7 +21,7 @@ import type { WhatIfEdit } from "../../src/simulate/whatif.ts";
 import type { ViewElement } from "./cells.ts";
 import type { PageScores } from "./scoring.ts";
 import type { Session } from "./session.ts";
-import { h, int, show } from "./ui.ts";
+import { h, int, kpi, show } from "./ui.ts";
 
 /** A number as the explanation prints it: six significant digits, "—" for none. */
 export function fmt(v: number | null): string {
@@ -89,16 +89,6 @@ export function topWarned(scores: PageScores, n: number): number[] {
   const warned: number[] = [];
   for (let i = 0; i < scores.band.length; i++) if (scores.band[i] >= 0) warned.push(i);
   return warned.sort((a, b) => scores.perCapita[b] - scores.perCapita[a]).slice(0, n);
-}
-
-function kpi(label: string, value: string, sub: string, testid?: string): HTMLElement {
-  return h(
-    "div",
-    { class: "kpi" },
-    h("div", { class: "label" }, label),
-    h("div", { class: "value", "data-testid": testid }, value),
-    h("div", { class: "sub" }, sub),
-  );
 }
 
 /** The household's id, score and band. */

@@ -11,7 +11,7 @@ import type { Figure } from "../../src/loop/summary.ts";
 import type { CaseTrace } from "../../src/loop/swimlane.ts";
 import type { LoopViews } from "../../src/loop/views.ts";
 import type { ViewElement } from "./cells.ts";
-import { h, int, pct } from "./ui.ts";
+import { h, int, kpi, pct } from "./ui.ts";
 
 /** A Plot figure with a caption. */
 export function plotFigure(caption: string, options: Plot.PlotOptions, testId: string): HTMLElement {
@@ -25,16 +25,6 @@ export function plotFigure(caption: string, options: Plot.PlotOptions, testId: s
 
 const num = (f: Figure | undefined, digits = 1) => (f && f.mean !== null ? f.mean.toFixed(digits) : "—");
 const share = (f: Figure | undefined) => (f && f.mean !== null ? pct(f.mean) : "—");
-
-function kpi(label: string, value: string, sub?: string): HTMLElement {
-  return h(
-    "div",
-    { class: "kpi" },
-    h("div", { class: "label" }, label),
-    h("div", { class: "value" }, value),
-    sub ? h("div", { class: "sub" }, sub) : null,
-  );
-}
 
 /** The headline: cases, cleared within the limit, waits, escalation, assistance against the pilot, time taken. */
 export function headlineView(v: LoopViews, workerMs: number): HTMLElement {

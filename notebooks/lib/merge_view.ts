@@ -13,7 +13,7 @@ import { type MergeOutputs, PAGE_FILES, type PairRow, thresholdBits } from "../.
 import type { CountsAt } from "../../src/merge/review.ts";
 import { probabilityOfWeight } from "../../src/merge/review.ts";
 import type { ViewElement } from "./cells.ts";
-import { h, int, pct } from "./ui.ts";
+import { h, int, kpi, pct } from "./ui.ts";
 
 /** The merge's files by name inside `linkage/`, and where they came from. */
 export interface LoadedFiles {
@@ -143,25 +143,16 @@ export function thresholdControls(o: MergeOutputs): ViewElement<{ link: number; 
   return box;
 }
 
-function kpi(label: string, value: string, testid: string): HTMLElement {
-  return h(
-    "div",
-    { class: "kpi", "data-testid": testid },
-    h("div", { class: "label" }, label),
-    h("div", { class: "value" }, value),
-  );
-}
-
 /** The counts at the thresholds. */
 export function countsView(c: CountsAt): HTMLElement {
   return h(
     "div",
     { class: "kpis" },
-    kpi("链接 Links", int(c.links), "links"),
-    kpi("复核 Reviews", int(c.reviews), "reviews"),
-    kpi("人数 Persons", int(c.persons), "persons"),
-    c.precision === null ? null : kpi("精确率 Pairwise precision", pct(c.precision, 2), "precision"),
-    c.recall === null ? null : kpi("召回率 Pairwise recall", pct(c.recall, 2), "recall"),
+    kpi("链接 Links", int(c.links), undefined, "links"),
+    kpi("复核 Reviews", int(c.reviews), undefined, "reviews"),
+    kpi("人数 Persons", int(c.persons), undefined, "persons"),
+    c.precision === null ? null : kpi("精确率 Pairwise precision", pct(c.precision, 2), undefined, "precision"),
+    c.recall === null ? null : kpi("召回率 Pairwise recall", pct(c.recall, 2), undefined, "recall"),
   );
 }
 

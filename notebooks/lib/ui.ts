@@ -26,6 +26,17 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   return el;
 }
 
+/** A headline figure: its label, its value (`data-testid` on it for the tests, when given) and an optional line under it. */
+export function kpi(label: string, value: string, sub?: string, testid?: string): HTMLElement {
+  return h(
+    "div",
+    { class: "kpi" },
+    h("div", { class: "label" }, label),
+    h("div", { class: "value", "data-testid": testid }, value),
+    sub ? h("div", { class: "sub" }, sub) : null,
+  );
+}
+
 /** Replaces an element's children. */
 export function show(container: Element, ...children: (Child | Child[])[]): void {
   container.replaceChildren(
