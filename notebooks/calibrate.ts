@@ -17,6 +17,7 @@ import {
   changersView,
   curvesOf,
   distributionView,
+  kpisOf,
   kpisView,
   thresholdsView,
   warningsCurveView,
@@ -113,18 +114,12 @@ cell("controls", ["session", "baseline"], function (session, baseline) {
   return controls;
 }, { show: "controls" });
 cell("model", ["controls"], (controls) => view(controls));
-cell("bandError", ["model"], (model) => {
+cell("bandError", ["model"], function (model) {
   const bad = model.bands.findIndex((b, i) => i > 0 && !(b.min < model.bands[i - 1].min));
   const [b, above] = [model.bands[bad], model.bands[bad - 1]];
-  return h(
-    "div",
-    {},
-    bad < 0 ? null : h(
-      "div",
-      { class: "error small" },
-      `Bands out of order: ${b.id} (${b.min}) must be below ${above.id} (${above.min}).`,
-    ),
-  );
+  const message = bad < 0 ? "" : `Bands out of order: ${b.id} (${b.min}) must be below ${above.id} (${above.min}).`;
+  if (this && this.textContent === message) return this; // unchanged: nothing to lay out again
+  return h("div", {}, message === "" ? null : h("div", { class: "error small" }, message));
 }, { show: "band-error" });
 // The model scored: the latest one whose bands are in order.
 cell("adjusted", ["model", "baseline"], function (model, baseline) {
@@ -150,21 +145,18 @@ cell("scores", ["session", "evaluated", "adjusted"], function (session, evaluate
 cell("warnings", ["scores"], (s) => s.warnings);
 cell("overall", ["scores"], (s) => s.overall);
 
-// Figures. Those below the first screen (KPIs, distribution) redraw when the browser is next idle,
-// so a slider move redraws and paints the first screen within one frame and the others follow.
+// Figures. The first screen's (KPIs, distribution) are updated in place within the input's frame;
+// those below it, and the curves only they read, redraw when the browser is next idle, so a slider
+// move redraws and paints the first screen within one frame and the others follow.
 const figure = { figure: true };
 const below = { figure: true, later: "idle" } as const;
-cell("kpis", ["scores", "baseScores", "labels"], (s, base, labels) => h("div", {}, kpisView(s, base, labels)), {
-  ...figure,
-  show: "kpis",
-});
-cell(
-  "distribution",
-  ["scores", "evaluated", "adjusted", "width"],
-  (s, e, model, width) => distributionView(s, e.frame, model, width),
-  { ...figure, show: "fig-distribution" },
-);
-cell("curves", ["scores", "adjusted", "labels"], curvesOf, figure);
+cell("kpis", ["scores", "baseScores", "labels"], function (s, base, labels) {
+  return kpisView(kpisOf(s, base, labels), this);
+}, { ...figure, show: "kpis" });
+cell("distribution", ["scores", "evaluated", "adjusted", "width"], function (s, e, model, width) {
+  return distributionView(s, e.frame, model, width, this);
+}, { ...figure, show: "fig-distribution" });
+cell("curves", ["scores", "adjusted", "labels"], curvesOf, below);
 cell("thresholds", ["curves", "adjusted", "width"], thresholdsView, { ...below, show: "fig-thresholds" });
 cell("warningsCurve", ["curves", "adjusted", "width"], warningsCurveView, { ...below, show: "fig-warnings" });
 cell("bandChanges", ["baseScores", "scores"], bandChangesView, { ...below, show: "fig-changes" });
@@ -193,9 +185,10 @@ cell("toolbar", ["controls", "model"], (controls) => {
   const n = controls.changeCount();
   ($("undo") as HTMLButtonElement).disabled = controls.undoSteps === 0;
   ($("reset") as HTMLButtonElement).disabled = n === 0;
-  $("changes").textContent = n === 0
+  const text = n === 0
     ? "未修改 No changes from the baseline"
     : `${n} 项修改 change${n === 1 ? "" : "s"} from the baseline`;
+  if ($("changes").textContent !== text) $("changes").textContent = text; // the same text: no re-layout
   return n;
 });
 cell("saving", ["session", "baseline", "adjusted"], (session, baseline, model) => {
@@ -204,12 +197,15 @@ cell("saving", ["session", "baseline", "adjusted"], (session, baseline, model) =
   return model;
 });
 
-// One tick per input: the first screen's figures redrawn (the others too, in the same frame, when in
-// view); its timing shown under the figures.
+// One tick per input: the first screen's figures redrawn; its timing shown under the figures once
+// the browser is idle (not in the tick's own frame).
 const drawn = ["kpis", "distribution"] as const;
 cell("tick", ["controls", ...drawn], () => `${page.hook.ticks.length}`);
 page.tickOn("tick", () => (page.hook.values.controls as ModelControls | undefined)?.takeInputAt(), (t) => {
-  $("timing").textContent = `上次更新 Last update: re-score ${
-    t.computeMs.toFixed(1)
-  } ms (fast path, no SQL) + figures ${t.renderMs.toFixed(1)} ms; input → figures ${t.latencyMs.toFixed(0)} ms.`;
+  const shown = () =>
+    $("timing").textContent = `上次更新 Last update: re-score ${
+      t.computeMs.toFixed(1)
+    } ms (fast path, no SQL) + figures ${t.renderMs.toFixed(1)} ms; input → figures ${t.latencyMs.toFixed(0)} ms.`;
+  if (typeof requestIdleCallback === "function") requestIdleCallback(shown, { timeout: 200 });
+  else setTimeout(shown, 50);
 });

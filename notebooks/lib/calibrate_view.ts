@@ -11,8 +11,8 @@ import {
   bandChangeFigure,
   bandTransitions,
   categoryLabel,
+  distributionCategories,
   extent,
-  scoreDistributionFigure,
   scoreHistogram,
   thresholdCurves,
   thresholdMetricsFigure,
@@ -21,6 +21,7 @@ import {
   workloadFigure,
 } from "../../src/report/mod.ts";
 import type { ScoreFrame } from "../../src/simulate/mod.ts";
+import { LiveDistribution } from "./live_distribution.ts";
 import type { PageScores } from "./scoring.ts";
 import { h, int, interval, kpi, pct } from "./ui.ts";
 
@@ -31,58 +32,103 @@ function delta(now: number, before: number): string {
 
 const ratioText = (a: number, b: number) => (b === 0 ? "—" : pct(a / b));
 
+/** A headline figure as {@link kpi} shows it. */
+export type KpiFigure = Parameters<typeof kpi>;
+
 /** The headline figures: warnings, precision and recall overall, and each frame's own figure. */
-export function kpisView(s: PageScores, base: PageScores, labels: Record<FrameName, FrameLabels>): HTMLElement[] {
+export function kpisOf(s: PageScores, base: PageScores, labels: Record<FrameName, FrameLabels>): KpiFigure[] {
   const o = s.overall;
   const counts = new Int32Array(s.bandIds.length);
   for (let h = 0; h < s.band.length; h++) if (s.band[h] >= 0) counts[s.band[h]]++;
   const perBand = s.bandIds.map((id, i) => `${id} ${int(counts[i])}`).join(" · ");
   const sv = frameCounts(labels.survey, s.band), wf = frameCounts(labels.warning, s.band);
   const ap = frameCounts(labels.application, s.band);
-  return [
-    kpi("预警户数 Warnings", int(s.warnings), `${delta(s.warnings, base.warnings)} · ${perBand}`, "warnings"),
-    kpi(
+  const figures: (KpiFigure | null)[] = [
+    ["预警户数 Warnings", int(s.warnings), `${delta(s.warnings, base.warnings)} · ${perBand}`, "warnings"],
+    [
       "精确率 Precision (all verified, = deno task evaluate)",
       pct(o.precision),
       `95% CI ${interval(o.precision_ci95)} · ${o.true_positives}/${o.labeled_warnings}`,
       "precision",
-    ),
-    kpi(
+    ],
+    [
       "召回率 Recall (all verified)",
       pct(o.recall),
       `coverage ${pct(o.coverage)} · ${o.true_positives}/${o.labeled_positives}`,
-    ),
-    kpi(
+    ],
+    [
       "预警核实 Warning frame",
       ratioText(wf.truePositives, wf.labeledWarnings),
       `precision among ${wf.labeledWarnings} verified warnings`,
-    ),
+    ],
     sv.labeled > 0
-      ? kpi(
+      ? [
         "样本村摸排 Survey frame",
         ratioText(sv.truePositives, sv.labeledWarnings),
         `precision ${sv.truePositives}/${sv.labeledWarnings} · recall ${
           ratioText(sv.truePositives, sv.labeledPositives)
         } (${sv.truePositives}/${sv.labeledPositives})`,
-      )
+      ]
       : null,
-    kpi(
+    [
       "主动申请 Application frame",
       `${int(ap.labeledPositives - ap.truePositives)}`,
       `applicants in need the model does not warn (of ${int(ap.labeledPositives)})`,
-    ),
-  ].filter((x): x is HTMLElement => x !== null);
+    ],
+  ];
+  return figures.filter((x): x is KpiFigure => x !== null);
 }
 
-/** The per-capita score histogram by management category, with the band cut-offs. */
-export function distributionView(s: PageScores, frame: ScoreFrame, model: Model, width: number): HTMLElement {
+/** Sets a node's text only when it differs (the same text costs no re-layout). */
+function text(node: Element | null, value: string | undefined): void {
+  if (node && node.textContent !== (value ?? "")) node.textContent = value ?? "";
+}
+
+/**
+ * The headline figures' row: `previous` updated in place when it shows the same figures (only
+ * the texts that changed are set), else a new row.
+ */
+export function kpisView(figures: KpiFigure[], previous?: HTMLElement): HTMLElement {
+  const same = previous?.childElementCount === figures.length && figures.every((f, i) => {
+    const el = previous.children[i];
+    return el.querySelector(".label")?.textContent === f[0] && (el.querySelector(".sub") !== null) === Boolean(f[2]) &&
+      (el.querySelector(".value")?.getAttribute("data-testid") ?? undefined) === f[3];
+  });
+  if (!previous || !same) return h("div", {}, figures.map((f) => kpi(...f)));
+  figures.forEach(([, value, sub], i) => {
+    const el = previous.children[i];
+    text(el.querySelector(".value"), value);
+    text(el.querySelector(".sub"), sub);
+  });
+  return previous;
+}
+
+const lives = new WeakMap<HTMLElement, LiveDistribution>();
+
+/**
+ * The per-capita score histogram by management category, with the band cut-offs: the figure of
+ * `scoreDistributionFigure`, drawn by {@link LiveDistribution} so that a tick moves the bars,
+ * ticks and cut-offs of `previous` in place (same categories and width) instead of redrawing.
+ */
+export function distributionView(
+  s: PageScores,
+  frame: ScoreFrame,
+  model: Model,
+  width: number,
+  previous?: HTMLElement,
+): HTMLElement {
   const { bins } = scoreHistogram(s.perCapita, frame.categories);
-  return h(
-    "div",
-    {},
-    h("h3", {}, "人均得分分布 Score distribution by management category"),
-    scoreDistributionFigure(bins, { bands: model.bands, width }),
-  );
+  const categories = distributionCategories(bins);
+  const live = previous && lives.get(previous);
+  if (live && live.width === width && live.categories.join("\n") === categories.join("\n")) {
+    live.update(bins, model.bands);
+    return previous;
+  }
+  const fresh = new LiveDistribution(categories, width);
+  fresh.update(bins, model.bands);
+  const el = h("div", {}, h("h3", {}, "人均得分分布 Score distribution by management category"), fresh.element);
+  lives.set(el, fresh);
+  return el;
 }
 
 /** Precision, recall and warnings at each threshold, from a little below the lowest band to the top score. */

@@ -6,7 +6,14 @@
  * contract §3 figures of the result through the same function the command line uses.
  */
 import type { Model } from "../../src/contract/mod.ts";
-import { evaluateByBatch, type WarningMetrics } from "../../src/evaluate/mod.ts";
+import {
+  evaluateBatches,
+  type VerifiedByBatch,
+  verifiedByBatch,
+  type VerifiedRow,
+  type WarnedHouseholds,
+  type WarningMetrics,
+} from "../../src/evaluate/mod.ts";
 import { bandCutsOf, coefficientsOf, compileModel } from "../../src/model/mod.ts";
 import { type Hits, readHits } from "../../src/score/mod.ts";
 import {
@@ -58,11 +65,36 @@ export function scoreModel(session: ScoringBasis, model: Model, reuse?: PageScor
   } else ({ total, perCapita } = rescore(session.frame, packed));
   const cuts = bandCutsOf(model.bands ?? []);
   const band = assignBands(perCapita, cuts, reuse?.band);
-  const warned = new Set<string>();
-  const ids = session.frame.householdIds;
-  for (let h = 0; h < band.length; h++) if (band[h] >= 0) warned.add(ids[h]);
-  const { overall, batches } = evaluateByBatch(warned, session.verified);
+  const warned = warnedHouseholds(session.frame.householdIds, band);
+  let verified = prepared.get(session.verified);
+  if (!verified) prepared.set(session.verified, verified = verifiedByBatch(session.verified));
+  const { overall, batches } = evaluateBatches(warned, verified);
   return { packed, total, perCapita, band, bandIds: cuts.map((b) => b.id), warnings: warned.size, overall, batches };
+}
+
+/** The session's verified rows grouped and reduced once (each tick evaluates them against new warnings). */
+const prepared = new WeakMap<readonly VerifiedRow[], VerifiedByBatch>();
+
+/** Each household id's position in the frame, once per frame. */
+const positions = new WeakMap<readonly string[], Map<string, number>>();
+
+/**
+ * The warned households as evaluation reads them (`has`, `size`), straight from the band array: a
+ * tick builds no set of 50,000 ids, and a verified household is looked up by its frame position.
+ */
+function warnedHouseholds(ids: readonly string[], band: Int8Array): WarnedHouseholds {
+  let at = positions.get(ids);
+  if (!at) positions.set(ids, at = new Map(ids.map((id, h) => [id, h])));
+  let size = 0;
+  for (let h = 0; h < band.length; h++) if (band[h] >= 0) size++;
+  const index = at;
+  return {
+    size,
+    has: (id) => {
+      const h = index.get(id);
+      return h !== undefined && band[h] >= 0;
+    },
+  };
 }
 
 /** Hit counts evaluated with some parameter values, and their score frame. */

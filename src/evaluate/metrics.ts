@@ -31,19 +31,35 @@ export interface WarningMetrics {
   coverage: number | null;
 }
 
+/** Which households are warned: a set of ids, or anything that answers `has` and `size` as one would. */
+export type WarnedHouseholds = Pick<ReadonlySet<string>, "has" | "size">;
+
 /**
- * Computes the figures. `warned` holds the ids of warned households; `rows` the verified rows of
- * the set (all of them for `overall`, one batch's for a batch).
+ * Verified rows as the figures read them: each household once (in order of first row), and
+ * whether any of its rows says it was in need. Prepared once, they can be evaluated against many
+ * warning sets (a slider's ticks) with {@link metricsOf}.
  */
-export function warningMetrics(warned: ReadonlySet<string>, rows: readonly VerifiedRow[]): WarningMetrics {
+export interface VerifiedHouseholds {
+  ids: string[];
+  need: boolean[];
+}
+
+/** Reduces verified rows to {@link VerifiedHouseholds}. */
+export function verifiedHouseholds(rows: readonly VerifiedRow[]): VerifiedHouseholds {
   const need = new Map<string, boolean>();
   for (const row of rows) need.set(row.household_id, (need.get(row.household_id) ?? false) || row.need === true);
+  return { ids: [...need.keys()], need: [...need.values()] };
+}
+
+/** The figures of prepared verified households against the warned ones. */
+export function metricsOf(warned: WarnedHouseholds, verified: VerifiedHouseholds): WarningMetrics {
   let labeledWarnings = 0, truePositives = 0, labeledPositives = 0;
-  for (const [id, needed] of need) {
-    const isWarned = warned.has(id);
+  const { ids, need } = verified;
+  for (let i = 0; i < ids.length; i++) {
+    const isWarned = warned.has(ids[i]);
     if (isWarned) labeledWarnings++;
-    if (needed) labeledPositives++;
-    if (isWarned && needed) truePositives++;
+    if (need[i]) labeledPositives++;
+    if (isWarned && need[i]) truePositives++;
   }
   return {
     warnings: warned.size,
@@ -58,13 +74,21 @@ export function warningMetrics(warned: ReadonlySet<string>, rows: readonly Verif
 }
 
 /**
- * Overall figures and one set per batch (batches in sorted order, so output is deterministic).
- * Rows without a batch count overall only.
+ * Computes the figures. `warned` holds the ids of warned households; `rows` the verified rows of
+ * the set (all of them for `overall`, one batch's for a batch).
  */
-export function evaluateByBatch(
-  warned: ReadonlySet<string>,
-  rows: readonly VerifiedRow[],
-): { overall: WarningMetrics; batches: Record<string, WarningMetrics> } {
+export function warningMetrics(warned: WarnedHouseholds, rows: readonly VerifiedRow[]): WarningMetrics {
+  return metricsOf(warned, verifiedHouseholds(rows));
+}
+
+/** Verified rows prepared for {@link evaluateBatches}: all of them, and each batch's (batches sorted). */
+export interface VerifiedByBatch {
+  overall: VerifiedHouseholds;
+  batches: [string, VerifiedHouseholds][];
+}
+
+/** Groups verified rows by batch (rows without a batch count overall only) and prepares each group. */
+export function verifiedByBatch(rows: readonly VerifiedRow[]): VerifiedByBatch {
   const byBatch = new Map<string, VerifiedRow[]>();
   for (const row of rows) {
     if ((row.batch as string | null) === null || row.batch === "") continue; // no batch: overall only
@@ -72,9 +96,31 @@ export function evaluateByBatch(
     list.push(row);
     byBatch.set(row.batch, list);
   }
+  return {
+    overall: verifiedHouseholds(rows),
+    batches: [...byBatch.keys()].sort().map((batch) => [batch, verifiedHouseholds(byBatch.get(batch)!)]),
+  };
+}
+
+/** Overall figures and one set per batch, from rows prepared once by {@link verifiedByBatch}. */
+export function evaluateBatches(
+  warned: WarnedHouseholds,
+  verified: VerifiedByBatch,
+): { overall: WarningMetrics; batches: Record<string, WarningMetrics> } {
   // Object.fromEntries: a batch named `__proto__` is an own key like any other.
   const batches: Record<string, WarningMetrics> = Object.fromEntries(
-    [...byBatch.keys()].sort().map((batch) => [batch, warningMetrics(warned, byBatch.get(batch)!)]),
+    verified.batches.map(([batch, households]) => [batch, metricsOf(warned, households)]),
   );
-  return { overall: warningMetrics(warned, rows), batches };
+  return { overall: metricsOf(warned, verified.overall), batches };
+}
+
+/**
+ * Overall figures and one set per batch (batches in sorted order, so output is deterministic).
+ * Rows without a batch count overall only.
+ */
+export function evaluateByBatch(
+  warned: WarnedHouseholds,
+  rows: readonly VerifiedRow[],
+): { overall: WarningMetrics; batches: Record<string, WarningMetrics> } {
+  return evaluateBatches(warned, verifiedByBatch(rows));
 }

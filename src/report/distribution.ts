@@ -17,14 +17,33 @@ export interface ScoreDistributionOptions {
   document?: PlotDocument;
 }
 
+/** The categories of the bins, stacked in this order: contract order first, then any other in order of appearance. */
+export function distributionCategories(bins: readonly ScoreBin[]): string[] {
+  const categories: string[] = CATEGORY_ORDER.filter((c) => bins.some((b) => b.category === c));
+  for (const b of bins) if (!categories.includes(b.category)) categories.push(b.category);
+  return categories;
+}
+
+/** The figure's colour scale (and legend): each category's fixed colour, grey for an unknown one. */
+export function distributionColor(categories: readonly string[]): {
+  domain: string[];
+  range: string[];
+  tickFormat: (category: string) => string;
+} {
+  return {
+    domain: [...categories],
+    range: categories.map((c) => ownValue(CATEGORY_COLORS, c) ?? "#9d9d9d"),
+    tickFormat: categoryLabel,
+  };
+}
+
 /** The Plot options of the figure: stacked bins by category, band lines labelled with their id and min. */
 export function scoreDistributionSpec(
   bins: readonly ScoreBin[],
   options: ScoreDistributionOptions = {},
 ): Plot.PlotOptions {
   const bands = options.bands ?? [];
-  const categories = [...CATEGORY_ORDER].filter((c) => bins.some((b) => b.category === c));
-  for (const b of bins) if (!categories.includes(b.category as never)) categories.push(b.category as never);
+  const categories = distributionCategories(bins);
   return {
     document: documentOf(options),
     width: positiveInteger(options.width, "width", defaults.width),
@@ -32,12 +51,7 @@ export function scoreDistributionSpec(
     marginLeft: 50,
     x: { label: "人均得分 Per-capita score →" },
     y: { label: "↑ 户数 Households", grid: true },
-    color: {
-      domain: categories,
-      range: categories.map((c) => ownValue(CATEGORY_COLORS, c) ?? "#9d9d9d"),
-      legend: options.document === undefined,
-      tickFormat: categoryLabel,
-    },
+    color: { ...distributionColor(categories), legend: options.document === undefined },
     marks: [
       Plot.rectY(
         bins,

@@ -83,8 +83,9 @@ async function visit(context: Context, page: string) {
 
 /**
  * Installs the bench's own paint probe (independent of the page's hook, so it times any build):
- * the first input event not yet shown → the first-screen figure (#fig-distribution) replaced →
- * a task queued then, which runs once that frame is painted.
+ * the first input event not yet shown → the first-screen figure (#fig-distribution) changed —
+ * replaced, or updated in place (any node, attribute or text inside it) → a task queued then,
+ * which runs once that frame is painted.
  */
 async function probePaints(p: Awaited<ReturnType<typeof visit>>["page"]): Promise<void> {
   await p.evaluate(() => {
@@ -97,7 +98,12 @@ async function probePaints(p: Awaited<ReturnType<typeof visit>>["page"]): Promis
       const from = since;
       since = undefined;
       setTimeout(() => g.__paints.push(performance.now() - from), 0);
-    }).observe(document.getElementById("fig-distribution")!, { childList: true });
+    }).observe(document.getElementById("fig-distribution")!, {
+      childList: true,
+      subtree: true,
+      attributes: true,
+      characterData: true,
+    });
   });
 }
 
