@@ -146,8 +146,9 @@ cell("warnings", ["scores"], (s) => s.warnings);
 cell("overall", ["scores"], (s) => s.overall);
 
 // Figures. The first screen's (KPIs, distribution) are updated in place within the input's frame;
-// those below it, and the curves only they read, redraw when the browser is next idle, so a slider
-// move redraws and paints the first screen within one frame and the others follow.
+// those below it, and the curves only they read, redraw when the browser is next idle (in view) or
+// once the slider pauses (out of view), so a slider move redraws and paints the first screen within
+// one frame and the others follow.
 const figure = { figure: true };
 const below = { figure: true, later: "idle" } as const;
 cell("kpis", ["scores", "baseScores", "labels"], function (s, base, labels) {
@@ -156,7 +157,7 @@ cell("kpis", ["scores", "baseScores", "labels"], function (s, base, labels) {
 cell("distribution", ["scores", "evaluated", "adjusted", "width"], function (s, e, model, width) {
   return distributionView(s, e.frame, model, width, this);
 }, { ...figure, show: "fig-distribution" });
-cell("curves", ["scores", "adjusted", "labels"], curvesOf, below);
+cell("curves", ["scores", "adjusted", "labels"], curvesOf, { ...below, watch: ["fig-thresholds", "fig-warnings"] });
 cell("thresholds", ["curves", "adjusted", "width"], thresholdsView, { ...below, show: "fig-thresholds" });
 cell("warningsCurve", ["curves", "adjusted", "width"], warningsCurveView, { ...below, show: "fig-warnings" });
 cell("bandChanges", ["baseScores", "scores"], bandChangesView, { ...below, show: "fig-changes" });

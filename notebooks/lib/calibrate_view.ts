@@ -6,7 +6,7 @@
  * cells call them; the numbers come from src/). Plot figures are built by src/report.
  */
 import type { Model } from "../../src/contract/mod.ts";
-import { frameCounts, type FrameLabels, type FrameName } from "../../src/evaluate/frames.ts";
+import { type FrameCounts, frameCounts, type FrameLabels, type FrameName } from "../../src/evaluate/frames.ts";
 import {
   bandChangeFigure,
   bandTransitions,
@@ -32,6 +32,31 @@ function delta(now: number, before: number): string {
 
 const ratioText = (a: number, b: number) => (b === 0 ? "—" : pct(a / b));
 
+/** A frame's labeled households: their positions, their labels, and a buffer for their bands. */
+const labeledOnly = new WeakMap<FrameLabels, { at: Int32Array; labels: FrameLabels; band: Int8Array }>();
+
+/**
+ * `frameCounts` over the frame's labeled households only (a few thousand, not every household):
+ * the same labeled, labeled-warning, true-positive and labeled-positive counts; its `households`
+ * and `warnings` are of those households only.
+ */
+function labeledCounts(labels: FrameLabels, band: Int8Array): FrameCounts {
+  let only = labeledOnly.get(labels);
+  if (!only) {
+    const at: number[] = [];
+    for (let h = 0; h < labels.labeled.length; h++) if (labels.labeled[h]) at.push(h);
+    const positions = Int32Array.from(at);
+    only = {
+      at: positions,
+      labels: { labeled: new Uint8Array(at.length).fill(1), need: Uint8Array.from(at, (h) => labels.need[h]) },
+      band: new Int8Array(at.length),
+    };
+    labeledOnly.set(labels, only);
+  }
+  for (let i = 0; i < only.at.length; i++) only.band[i] = band[only.at[i]];
+  return frameCounts(only.labels, only.band);
+}
+
 /** A headline figure as {@link kpi} shows it. */
 export type KpiFigure = Parameters<typeof kpi>;
 
@@ -41,8 +66,8 @@ export function kpisOf(s: PageScores, base: PageScores, labels: Record<FrameName
   const counts = new Int32Array(s.bandIds.length);
   for (let h = 0; h < s.band.length; h++) if (s.band[h] >= 0) counts[s.band[h]]++;
   const perBand = s.bandIds.map((id, i) => `${id} ${int(counts[i])}`).join(" · ");
-  const sv = frameCounts(labels.survey, s.band), wf = frameCounts(labels.warning, s.band);
-  const ap = frameCounts(labels.application, s.band);
+  const sv = labeledCounts(labels.survey, s.band), wf = labeledCounts(labels.warning, s.band);
+  const ap = labeledCounts(labels.application, s.band);
   const figures: (KpiFigure | null)[] = [
     ["预警户数 Warnings", int(s.warnings), `${delta(s.warnings, base.warnings)} · ${perBand}`, "warnings"],
     [

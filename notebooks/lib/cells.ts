@@ -41,11 +41,15 @@ export interface CellOptions {
   compute?: boolean;
   /**
    * When a recomputation runs once the page is ready: `out-of-view` — at once while the cell's
-   * `show` element is in view, else when the browser is next idle (within ~100 ms); `idle` — always
-   * when next idle, so a slider's first-screen figures are redrawn (and painted) within the input's
-   * frame and the others follow. Its time then counts in `parts` only, not in the tick.
+   * `show` element is in view, else later; `idle` — always later, so a slider's first-screen
+   * figures are redrawn (and painted) within the input's frame and the others follow. Later means
+   * when the browser is next idle (within ~100 ms) while the element is in view, and once the
+   * inputs have settled ({@link SETTLE_MS} without a newer change) while it is out of view: a drag
+   * does not redraw, at every step, figures nobody sees. Its time then counts in `parts` only.
    */
   later?: "out-of-view" | "idle";
+  /** For `later`: the elements whose view decides (any in view counts); the `show` element by default. */
+  watch?: string[];
 }
 
 /** The page's graph: define cells with {@link Notebook.cell}. */
@@ -191,7 +195,7 @@ export function notebook<V>(page: string, options: NotebookOptions<V> = {}): Not
         if (computes.has(name)) round.compute += ms;
       });
       const definition = options.later
-        ? deferred(timed, options.later, options.show, () => hook.ready, (v) => (later = v))
+        ? deferred(timed, options.later, options.watch ?? [options.show], () => hook.ready, (v) => (later = v))
         : timed;
       module.variable(observer(name, options)).define(name, [...inputs], definition);
     },
@@ -203,44 +207,59 @@ export function notebook<V>(page: string, options: NotebookOptions<V> = {}): Not
 
 type Definition = (this: unknown, ...inputs: unknown[]) => unknown;
 
+/** How long a figure out of view waits for its inputs to settle before it is redrawn, ms. */
+export const SETTLE_MS = 250;
+
 /**
- * The definition, run at once before the page is ready (and, for `out-of-view`, while element
- * `id` is in view), else when the browser is next idle; a call superseded meanwhile returns the
- * previous value unrun.
+ * The definition, run at once before the page is ready (and, for `out-of-view`, while one of the
+ * elements `ids` is in view), else later: when the browser is next idle while one is in view,
+ * once no newer call came for {@link SETTLE_MS} while none is. A call superseded meanwhile returns
+ * the previous value unrun.
  */
 function deferred(
   value: Definition,
   mode: "out-of-view" | "idle",
-  id: string | undefined,
+  ids: (string | undefined)[],
   ready: () => boolean,
   deferred: (later: boolean) => void,
 ): Definition {
-  let visible = mode === "out-of-view", latest = 0;
-  const el = mode === "out-of-view" && id ? document.getElementById(id) : null;
-  if (el && typeof IntersectionObserver === "function") {
-    new IntersectionObserver(([entry]) => (visible = entry.isIntersecting)).observe(el);
+  const els = ids.map((id) => (id ? document.getElementById(id) : null)).filter((el) => el !== null);
+  const inView = new Set<Element>(els);
+  let visible = true, latest = 0;
+  if (els.length > 0 && typeof IntersectionObserver === "function") {
+    const observer = new IntersectionObserver((entries) => {
+      for (const e of entries) {
+        if (e.isIntersecting) inView.add(e.target);
+        else inView.delete(e.target);
+      }
+      visible = inView.size > 0;
+    });
+    els.forEach((el) => observer.observe(el));
   }
   const idle = (f: () => void) =>
     typeof requestIdleCallback === "function" ? requestIdleCallback(f, { timeout: 100 }) : setTimeout(f, 16);
   return function (this: unknown, ...args: unknown[]) {
     const call = ++latest;
-    if (visible || !ready()) {
+    if (!ready() || (mode === "out-of-view" && visible)) {
       deferred(false);
       return value.apply(this, args);
     }
-    return new Promise((ok, fail) =>
-      idle(() => {
-        if (call !== latest) return ok(this); // a newer input came: the runtime discards this one
-        deferred(true);
-        try {
-          ok(value.apply(this, args));
-        } catch (error) {
-          fail(error);
-        } finally {
-          deferred(false);
-        }
-      })
-    );
+    return new Promise((ok, fail) => {
+      const run = () =>
+        idle(() => {
+          if (call !== latest) return ok(this); // a newer input came: the runtime discards this one
+          deferred(true);
+          try {
+            ok(value.apply(this, args));
+          } catch (error) {
+            fail(error);
+          } finally {
+            deferred(false);
+          }
+        });
+      if (visible) run();
+      else setTimeout(() => (call === latest ? run() : ok(this)), SETTLE_MS);
+    });
   };
 }
 

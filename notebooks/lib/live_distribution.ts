@@ -258,6 +258,7 @@ export class LiveDistribution {
     const legend = Plot.legend(options as Parameters<typeof Plot.legend>[0]);
     this.element = doc.createElement("figure");
     this.element.className = "live-figure";
+    this.element.style.maxWidth = "initial"; // as Plot's figure
     this.element.append(legend as unknown as Node, root);
   }
 

@@ -65,9 +65,9 @@ export function scoreModel(session: ScoringBasis, model: Model, reuse?: PageScor
   } else ({ total, perCapita } = rescore(session.frame, packed));
   const cuts = bandCutsOf(model.bands ?? []);
   const band = assignBands(perCapita, cuts, reuse?.band);
-  const warned = warnedHouseholds(session.frame.householdIds, band);
   let verified = prepared.get(session.verified);
   if (!verified) prepared.set(session.verified, verified = verifiedByBatch(session.verified));
+  const warned = warnedHouseholds(session.frame.householdIds, verified, band);
   const { overall, batches } = evaluateBatches(warned, verified);
   return { packed, total, perCapita, band, bandIds: cuts.map((b) => b.id), warnings: warned.size, overall, batches };
 }
@@ -75,16 +75,24 @@ export function scoreModel(session: ScoringBasis, model: Model, reuse?: PageScor
 /** The session's verified rows grouped and reduced once (each tick evaluates them against new warnings). */
 const prepared = new WeakMap<readonly VerifiedRow[], VerifiedByBatch>();
 
-/** Each household id's position in the frame, once per frame. */
-const positions = new WeakMap<readonly string[], Map<string, number>>();
+/** Each verified household's position in the frame (absent: not in the frame), once per frame and verified rows. */
+const positions = new WeakMap<readonly string[], WeakMap<VerifiedByBatch, Map<string, number>>>();
 
 /**
  * The warned households as evaluation reads them (`has`, `size`), straight from the band array: a
- * tick builds no set of 50,000 ids, and a verified household is looked up by its frame position.
+ * tick builds no set of 50,000 ids, and only verified households are ever asked about (a map of
+ * those few thousand, not of every household).
  */
-function warnedHouseholds(ids: readonly string[], band: Int8Array): WarnedHouseholds {
-  let at = positions.get(ids);
-  if (!at) positions.set(ids, at = new Map(ids.map((id, h) => [id, h])));
+function warnedHouseholds(ids: readonly string[], verified: VerifiedByBatch, band: Int8Array): WarnedHouseholds {
+  let byVerified = positions.get(ids);
+  if (!byVerified) positions.set(ids, byVerified = new WeakMap());
+  let at = byVerified.get(verified);
+  if (!at) {
+    const wanted = new Set(verified.overall.ids);
+    at = new Map();
+    for (let h = 0; h < ids.length; h++) if (wanted.has(ids[h])) at.set(ids[h], h);
+    byVerified.set(verified, at);
+  }
   let size = 0;
   for (let h = 0; h < band.length; h++) if (band[h] >= 0) size++;
   const index = at;
