@@ -2,8 +2,10 @@
 /// <reference lib="dom.iterable" />
 /// <reference lib="deno.ns" />
 /**
- * The calibrate page's figures, each a pure function of cell values returning DOM (the page's
- * cells call them; the numbers come from src/). Plot figures are built by src/report.
+ * The calibrate page's figures, each a function of cell values returning DOM (the page's cells
+ * call them; the numbers come from src/). Plot figures are built by src/report. The first
+ * screen's two (KPIs, score distribution) take the cell's previous node and update it in place
+ * when they can, so a slider tick changes attributes and texts instead of building new DOM.
  */
 import type { Model } from "../../src/contract/mod.ts";
 import { type FrameCounts, frameCounts, type FrameLabels, type FrameName } from "../../src/evaluate/frames.ts";
