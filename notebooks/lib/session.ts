@@ -20,7 +20,7 @@ import { type CompiledModel, compileModel } from "../../src/model/mod.ts";
 import { type Hits, readHits } from "../../src/score/mod.ts";
 import { buildFrame, type ScoreFrame } from "../../src/simulate/mod.ts";
 import type { BrowserDb } from "./engine.ts";
-import { decodeSummary, gunzipText, rulesDigest, type Summary } from "./summary.ts";
+import { decodeSummary, gunzipText, reportKey, rulesDigest, type Summary } from "./summary.ts";
 import {
   datasetFilesOf,
   getCached,
@@ -78,6 +78,24 @@ export interface Session {
    * data (its `db` waits for the live session's); `live`: loaded and validated in this browser.
    */
   stage: "summary" | "live";
+  /** The build's first-view summary the preview was made from (the preview only). */
+  summary?: Summary;
+  /**
+   * The demo county was served as the build's Parquet copy of its folder, and this browser's
+   * validation of the copy gave exactly the build's report: `report` is then the command line's
+   * report on the folder's own files (so digests and file names are those of `deno task` runs).
+   */
+  servedCopy?: { files: string[]; report: LoadReport };
+  /**
+   * Where the hit counts came from when not from SQL here: `cache` (this browser's, from an earlier
+   * visit) or `build` (the summary's, computed by the build from exactly the files validated here).
+   */
+  hitsFrom?: "cache" | "build";
+  /**
+   * With hit counts from the build: their check with SQL here, started once the page has drawn;
+   * resolves to undefined when they are the same, else to the session with this browser's counts.
+   */
+  recheck?: Promise<Session | undefined>;
 }
 
 /** The tables a loaded dataset consists of. */
@@ -86,12 +104,8 @@ const TABLES = ["households", "members", "verified"] as const;
 /** A validated dataset as the cache keeps it. */
 interface CachedTables {
   report: LoadReport;
+  servedCopy?: Session["servedCopy"];
   tables: Record<string, Uint8Array>;
-}
-
-/** What the hit counts depend on: the data, and each rule's level and `when` with the parameters. */
-async function hitsKey(dataKey: string, model: Model): Promise<string> {
-  return `hits:${dataKey}|${await rulesDigest(model)}`;
 }
 
 /** A reason the page cannot open: invalid data or a model that does not fit the data. */
@@ -154,30 +168,37 @@ async function loadTables(
   source: {
     cached?: CachedTables;
     stored?: StoredDataset;
-    index: ServedIndex;
+    /** The demo county's files, fetched while DuckDB started. */
+    demoFiles: Promise<DatasetFile[] | undefined>;
+    /** The build's summary, whose report the validation of a served Parquet copy must give again. */
+    summary: Promise<Summary | undefined>;
     origin: DatasetOrigin;
     /** Validation (main-thread work) waits for it: the preview's first figures. */
     heavyWork?: Promise<unknown>;
   },
   timed: Timed,
-): Promise<LoadReport> {
-  const { cached, stored, index, origin } = source;
+): Promise<{ report: LoadReport; servedCopy?: Session["servedCopy"] }> {
+  const { cached, stored, origin } = source;
   if (cached) {
     // Validated before, in this browser, by this build: restore the tables instead of validating again.
     await timed("恢复已校验数据 Restoring the validated tables from this browser's cache", async () => {
       for (const [table, ipc] of Object.entries(cached.tables)) await db.importTable(table, ipc);
     });
-    return cached.report;
+    return { report: cached.report, servedCopy: cached.servedCopy };
   }
-  const files = stored
-    ? datasetFilesOf(stored)
-    : await timed("下载演示数据 Fetching the demo county", () => fetchDemoFiles(index));
+  const files = stored ? datasetFilesOf(stored) : (await source.demoFiles)!;
   const { loadDataset } = await import("../../src/ingest/load.ts");
   await source.heavyWork;
-  const report = await timed(
+  const validated = await timed(
     "加载并校验数据 Loading and validating the data",
     () => loadDataset(db, files, { folder: origin.label, lenient: origin.lenient }),
   );
+  // The build's Parquet copy of the demo folder, validated here exactly as the build validated it:
+  // the report is the command line's on the folder's own files (the build checked that both give the same tables).
+  const summary = stored ? undefined : await source.summary;
+  const copyOf = summary?.source && reportKey(summary.report) === reportKey(validated) ? summary.source : undefined;
+  const servedCopy = copyOf && { files: files.map((f) => f.name), report: validated };
+  const report = copyOf ? copyOf.report : validated;
   const loadable = report.valid ||
     (report.lenient && report.tables.some((t) => t.table === "households" && t.accepted > 0));
   if (!loadable) {
@@ -188,7 +209,7 @@ async function loadTables(
       report,
     );
   }
-  return report;
+  return { report, servedCopy };
 }
 
 /** Step: the model (the adjusted one stored in this browser, else the default), compiled against the data. */
@@ -250,10 +271,8 @@ export function openStagedSession(progress: ProgressFn, heavyWork?: Promise<unkn
     return value;
   };
   // DuckDB starts at once, in its worker, beside everything else.
-  const starting = timed(
-    "启动 DuckDB Starting DuckDB (WebAssembly)",
-    async () => (await import("./engine.ts")).openBrowserDb(),
-  );
+  const engine = import("./engine.ts");
+  const starting = timed("启动 DuckDB Starting DuckDB (WebAssembly)", async () => (await engine).openBrowserDb());
   const opening = (async (): Promise<Opening> => {
     const index = await timed("读取索引 Reading the page's index", servedIndex);
     const [stored, defaults, storedModel] = await Promise.all([
@@ -268,16 +287,50 @@ export function openStagedSession(progress: ProgressFn, heavyWork?: Promise<unkn
   })();
   let dbReady!: (db: BrowserDb) => void;
   const liveDb = new Promise<BrowserDb>((ok) => (dbReady = ok));
-  const preview = opening.then((o) => previewSession(o, liveDb)).catch((error) => {
-    console.warn("No preview from the first-view summary:", error);
+  const summary = opening.then(readSummary).catch((error) => {
+    console.warn("No first-view summary:", error);
     return undefined;
   });
+  const preview = Promise.all([opening, summary]).then(([o, s]) => s && previewSession(o, s, liveDb)).catch(
+    (error) => {
+      console.warn("No preview from the first-view summary:", error);
+      return undefined;
+    },
+  );
   // Validation waits for the preview's first figures, only when there is a preview to draw.
   const gate = preview.then((p) => (p ? heavyWork : undefined));
-  const live = opening.then((o) => liveSession(o, { timed, timings, heavyWork: gate, dbReady, starting }));
+  // This browser's cache of the validated tables, looked up at once: with it, nothing is downloaded.
+  const cachedTables = opening.then((o) => getCached<CachedTables>(`tables:${dataKeyOf(o)}`));
+  // The demo county downloads while DuckDB starts; its Parquet files are converted to Arrow meanwhile.
+  const demoFiles = Promise.all([opening, cachedTables]).then(([o, cached]) =>
+    o.stored || cached ? undefined : timed("下载演示数据 Fetching the demo county", () => fetchDemoFiles(o.index))
+  );
+  void Promise.all([demoFiles, engine, gate]).then(([files, e]) => {
+    for (const f of files ?? []) if (f.name.endsWith(".parquet")) e.prepareParquet(bytesOf(f));
+  }).catch(() => {});
+  const live = opening.then((o) =>
+    liveSession(o, { timed, timings, heavyWork: gate, dbReady, starting, demoFiles, summary, cachedTables })
+  );
   // The page reports a failure when it awaits `live`; no unhandled rejection meanwhile.
-  for (const p of [live, starting]) p.catch(() => {});
+  for (const p of [live, starting, demoFiles]) p.catch(() => {});
   return { preview, live };
+}
+
+/** What this browser's caches key a dataset by: the build, the data's digest, and lenient or strict. */
+function dataKeyOf(o: Opening): string {
+  return `${__NOTEBOOK_BUILD__}|${o.stored ? o.stored.digest : o.index.digest}|${o.origin.lenient}`;
+}
+
+/** A fetched file's bytes. */
+function bytesOf(file: DatasetFile): Uint8Array {
+  return (file.source as { bytes: Uint8Array }).bytes;
+}
+
+/** The build's first-view summary of the demo county, when it has one and the page opens on the demo. */
+async function readSummary(o: Opening): Promise<Summary | undefined> {
+  if (o.stored || !o.index.summary) return undefined;
+  const summary = decodeSummary(await gunzipText(await fetchBytes(`./${o.index.summary}`)));
+  return summary.data === o.index.digest ? summary : undefined;
 }
 
 /** Opens the page's live session (see {@link openStagedSession}); throws {@link SessionError}. */
@@ -286,17 +339,16 @@ export async function openSession(progress: ProgressFn): Promise<Session> {
 }
 
 /** The preview: the summary's report, hit counts and verified rows, for the demo county and a model with the same rules. */
-async function previewSession(o: Opening, liveDb: Promise<BrowserDb>): Promise<Session | undefined> {
-  if (o.stored || !o.index.summary) return undefined;
+async function previewSession(o: Opening, summary: Summary, liveDb: Promise<BrowserDb>): Promise<Session | undefined> {
   const start = performance.now();
-  const summary: Summary = decodeSummary(await gunzipText(await fetchBytes(`./${o.index.summary}`)));
-  if (summary.data !== o.index.digest) return undefined;
-  const chosen = compiledModelOf(o.defaults, o.storedModel, summary.report, o.origin);
+  // The report the pages show: the command line's on the folder's own files, when the build served a copy.
+  const report = summary.source?.report ?? summary.report;
+  const chosen = compiledModelOf(o.defaults, o.storedModel, report, o.origin);
   if (await rulesDigest(chosen.model) !== summary.rules) return undefined;
   return {
     db: deferredDb(liveDb),
     origin: o.origin,
-    report: summary.report,
+    report,
     defaultModel: o.defaults.model,
     defaultModelFile: o.defaults.file,
     ...chosen,
@@ -307,6 +359,8 @@ async function previewSession(o: Opening, liveDb: Promise<BrowserDb>): Promise<S
     timings: [{ step: "读取预览摘要 Reading the first-view summary", ms: performance.now() - start }],
     cached: { tables: false, hits: false },
     stage: "summary",
+    summary,
+    ...(summary.source ? { servedCopy: { files: o.index.files, report: summary.report } } : {}),
   };
 }
 
@@ -348,18 +402,30 @@ async function liveSession(
     heavyWork: Promise<unknown>;
     dbReady: (db: BrowserDb) => void;
     starting: Promise<BrowserDb>;
+    demoFiles: Promise<DatasetFile[] | undefined>;
+    summary: Promise<Summary | undefined>;
+    cachedTables: Promise<CachedTables | undefined>;
   },
 ): Promise<Session> {
-  const { index, stored, origin, defaults, storedModel } = o;
+  const { stored, origin, defaults, storedModel } = o;
   const { timed, timings, heavyWork } = run;
-  const dataKey = `${__NOTEBOOK_BUILD__}|${stored ? stored.digest : index.digest}|${origin.lenient}`;
-  const [db, cachedTables] = await Promise.all([run.starting, getCached<CachedTables>(`tables:${dataKey}`)]);
+  const dataKey = dataKeyOf(o);
+  const [db, cachedTables] = await Promise.all([run.starting, run.cachedTables]);
   run.dbReady(db);
-  const report = await loadTables(db, { cached: cachedTables, stored, index, origin, heavyWork }, timed);
+  const { report, servedCopy } = await loadTables(
+    db,
+    { cached: cachedTables, stored, demoFiles: run.demoFiles, summary: run.summary, origin, heavyWork },
+    timed,
+  );
   const chosen = compiledModelOf(defaults, storedModel, report, origin);
-  const hitsCacheKey = await hitsKey(dataKey, chosen.model);
+  const rules = await rulesDigest(chosen.model);
+  const hitsCacheKey = `hits:${dataKey}|${rules}`;
   const cachedHits = await getCached<Hits>(hitsCacheKey);
-  const hits = cachedHits ??
+  // The build computed the hit counts from the very files validated here (the same report) with the same rules:
+  // they are used at once, as a cache filled by the build, and checked with SQL once the page has drawn.
+  const summary = servedCopy ? await run.summary : undefined;
+  const buildHits = !cachedHits && summary?.rules === rules ? summary.hits : undefined;
+  const hits = cachedHits ?? buildHits ??
     await timed("计算指标命中 Evaluating the indicators (SQL)", () => readHits(db, chosen.compiled));
   const verified = await timed("读取核实结果 Reading verified cases", () => readVerified(db));
   const session: Session = {
@@ -376,26 +442,51 @@ async function liveSession(
     timings,
     cached: { tables: cachedTables !== undefined, hits: cachedHits !== undefined },
     stage: "live",
+    ...(servedCopy ? { servedCopy } : {}),
+    ...(cachedHits ? { hitsFrom: "cache" as const } : buildHits ? { hitsFrom: "build" as const } : {}),
   };
-  // Fill the cache in the background, once the page is drawn; a failure only costs speed next time.
+  const hitsAtOpen: Hits = { ...hits, hits: [...hits.hits] };
+  if (buildHits) {
+    session.recheck = (async () => {
+      await new Promise((ok) => setTimeout(ok, 300)); // once the live figures are drawn
+      const checked = await timed(
+        "核对指标命中 Checking the build's hit counts (SQL)",
+        () => readHits(db, chosen.compiled),
+      );
+      if (sameHitCounts(checked, hitsAtOpen)) return undefined;
+      console.warn("The build's hit counts differ from this browser's; the figures are redrawn from this browser's.");
+      return { ...session, hits: checked, ...frameOf(checked), hitsFrom: undefined, recheck: undefined };
+    })();
+  }
+  // Fill the cache in the background, once the page is drawn (after the check of the build's hit counts);
+  // a failure only costs speed next time.
   if (!session.cached.tables || !session.cached.hits) {
-    const hitsAtOpen: Hits = { ...hits, hits: [...hits.hits] };
-    setTimeout(
-      () =>
-        void fillCache(session, hitsAtOpen, dataKey, hitsCacheKey).catch((e) =>
-          console.warn("Could not cache the session:", e)
-        ),
-      200,
-    );
+    void (async () => {
+      const corrected = await session.recheck;
+      await new Promise((ok) => setTimeout(ok, 200));
+      await fillCache(session, corrected?.hits ?? hitsAtOpen, dataKey, hitsCacheKey);
+    })().catch((e) => console.warn("Could not cache the session:", e));
   }
   return session;
+}
+
+/** Whether two sets of hit counts have the same households and counts. */
+export function sameHitCounts(x: Hits, y: Hits): boolean {
+  if (x.householdIds.length !== y.householdIds.length || x.hits.length !== y.hits.length) return false;
+  if (x.householdIds.some((id, i) => id !== y.householdIds[i])) return false;
+  if (x.members.some((m, i) => m !== y.members[i])) return false;
+  if (x.villages.some((v, i) => v !== y.villages[i]) || x.categories.some((c, i) => c !== y.categories[i])) {
+    return false;
+  }
+  return x.hits.every((col, k) => col.every((v, h) => v === y.hits[k][h]));
 }
 
 async function fillCache(session: Session, hits: Hits, dataKey: string, hitsCacheKey: string): Promise<void> {
   if (!session.cached.tables) {
     const tables: Record<string, Uint8Array> = {};
     for (const table of TABLES) tables[table] = await session.db.exportTable(table);
-    await putCached(`tables:${dataKey}`, { report: session.report, tables } satisfies CachedTables, 1);
+    const entry: CachedTables = { report: session.report, tables, servedCopy: session.servedCopy };
+    await putCached(`tables:${dataKey}`, entry, 1);
   }
   if (!session.cached.hits) await putCached(hitsCacheKey, hits, 4);
 }

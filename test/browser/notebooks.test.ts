@@ -96,7 +96,11 @@ describe.skipIf(!HAS_CHROMIUM)("the notebooks in Chromium", () => {
     const before = await state();
     // The first figures came from the build's summary; the live ones, validated here, replaced them, and the page says so.
     expect((await readHook(page))!.stage).toBe("live");
-    expect(await page.locator("#stage").textContent()).toMatch(/Validated in this browser.*same hit counts/);
+    // Validated here from the build's typed Parquet copy, with the build's hit counts, then checked here with SQL.
+    await page.waitForFunction(() => /same hit counts/.test(document.getElementById("stage")?.textContent ?? ""));
+    expect(await page.locator("#stage").textContent()).toMatch(
+      /Validated in this browser \(served as the build's typed Parquet copy.*checked here with SQL: the same hit counts/,
+    );
     // The page's contract §3 figures for the default model equal the command line's.
     expect(before.overall).toEqual(cli.overall);
     const chart = await page.locator("#fig-distribution").innerHTML();
