@@ -81,9 +81,9 @@ cell("session", [], async function* () {
 cell("population", ["session"], (s) => populationOf(s.frame, s.compiled.coefficients, s.compiled.bands));
 cell("context", ["session", "population"], (s, population) => contextOf(population, s.verified));
 cell("groupData", ["session", "population"], async (session, population) => {
-  // The preview has no tables to query: the build read the towns and member groups with the same code.
-  const built = session.stage === "summary" ? session.summary?.groups : undefined;
-  if (built) return built;
+  // The preview has no tables to query: the build read the towns and member groups with the same code,
+  // from the same files (also those of a live session of the served copy, validated here to the build's report).
+  if (session.built?.groups) return session.built.groups;
   const progress = new Progress($("progress"));
   progress.step("读取分组 Reading towns and member groups");
   try {

@@ -69,9 +69,12 @@ cell("session", [], async function* () {
   yield* stagedPageSession(page.hook, page.drawn);
 });
 
-/** The build's explanation of this household, in the preview, when the build explained it with this model. */
+/**
+ * The build's explanation of this household, when the build explained it with this model from the
+ * same files (the preview, and a live session of the served copy validated here to the build's report).
+ */
 function built(session: Session, id: string) {
-  const h = session.stage === "summary" ? session.summary?.household : undefined;
+  const h = session.built?.household;
   return h && h.id === id && h.model === session.modelSha256 ? h : undefined;
 }
 cell("scores", ["session"], (session) => scoreModel(session, session.model));

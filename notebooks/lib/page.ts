@@ -43,8 +43,10 @@ export async function* stagedPageSession(
   state.stage = "live";
   yield live;
   if (!live.recheck) return;
-  // The build's hit counts, checked here with SQL: the line says so, and different counts replace them.
-  const corrected = await live.recheck.catch((error) => {
+  // The build's hit counts, checked here with SQL once the live figures are drawn (so that the check
+  // does not hold up the page's own queries): the line says so, and different counts replace them.
+  while (!state.ready) await new Promise((ok) => setTimeout(ok, 100));
+  const corrected = await live.recheck().catch((error) => {
     console.warn("Could not check the build's hit counts:", error);
     return undefined;
   });
@@ -69,7 +71,11 @@ function showStage(session: Session, preview?: Session, checked?: "same" | "diff
     return;
   }
   if (preview === undefined) {
-    el.textContent = "";
+    // A cached visit draws the live figures at once; a user's own dataset says nothing here.
+    el.textContent = session.cached.tables && session.cached.hits
+      ? `已校验 Validated in this browser before: the figures come from this browser's cache of the same files, ` +
+        `validated here by this build (the tables are restored into DuckDB meanwhile).`
+      : "";
     return;
   }
   const copy = session.servedCopy

@@ -78,8 +78,6 @@ export interface Session {
    * data (its `db` waits for the live session's); `live`: loaded and validated in this browser.
    */
   stage: "summary" | "live";
-  /** The build's first-view summary the preview was made from (the preview only). */
-  summary?: Summary;
   /**
    * The demo county was served as the build's Parquet copy of its folder, and this browser's
    * validation of the copy gave exactly the build's report: `report` is then the command line's
@@ -92,20 +90,31 @@ export interface Session {
    */
   hitsFrom?: "cache" | "build";
   /**
-   * With hit counts from the build: their check with SQL here, started once the page has drawn;
-   * resolves to undefined when they are the same, else to the session with this browser's counts.
+   * With hit counts from the build: their check with SQL here, for the page to start once it has
+   * drawn the live figures; resolves to undefined when they are the same, else to the session with
+   * this browser's counts. Called more than once, it checks once.
    */
-  recheck?: Promise<Session | undefined>;
+  recheck?: () => Promise<Session | undefined>;
+  /**
+   * What the build read with the same code from the same files, for the preview and for a live
+   * session of the served copy validated here to the build's report: the audit's towns and member
+   * groups (in `frame` order) and the household page's first household explained.
+   */
+  built?: Pick<Summary, "groups" | "household">;
 }
 
 /** The tables a loaded dataset consists of. */
 const TABLES = ["households", "members", "verified"] as const;
 
-/** A validated dataset as the cache keeps it. */
+/**
+ * A validated dataset as the cache keeps it: what the pages draw from (`tablemeta:<key>`, small),
+ * and the tables as Arrow IPC (`tables:<key>`, read only to restore them into DuckDB).
+ */
 interface CachedTables {
   report: LoadReport;
   servedCopy?: Session["servedCopy"];
-  tables: Record<string, Uint8Array>;
+  /** The verified rows read from the tables (so that a cached visit needs no query to draw). */
+  verified?: VerifiedRow[];
 }
 
 /** A reason the page cannot open: invalid data or a model that does not fit the data. */
@@ -167,6 +176,9 @@ async function loadTables(
   db: BrowserDb,
   source: {
     cached?: CachedTables;
+    /** The caches' key of the dataset ({@link dataKeyOf}). */
+    dataKey: string;
+    index: ServedIndex;
     stored?: StoredDataset;
     /** The demo county's files, fetched while DuckDB started. */
     demoFiles: Promise<DatasetFile[] | undefined>;
@@ -179,14 +191,17 @@ async function loadTables(
   timed: Timed,
 ): Promise<{ report: LoadReport; servedCopy?: Session["servedCopy"] }> {
   const { cached, stored, origin } = source;
-  if (cached) {
+  const tables = cached && await getCached<Record<string, Uint8Array>>(`tables:${source.dataKey}`);
+  if (cached && tables) {
     // Validated before, in this browser, by this build: restore the tables instead of validating again.
     await timed("恢复已校验数据 Restoring the validated tables from this browser's cache", async () => {
-      for (const [table, ipc] of Object.entries(cached.tables)) await db.importTable(table, ipc);
+      for (const [table, ipc] of Object.entries(tables)) await db.importTable(table, ipc);
     });
     return { report: cached.report, servedCopy: cached.servedCopy };
   }
-  const files = stored ? datasetFilesOf(stored) : (await source.demoFiles)!;
+  // (A cache that lost its tables: the files are fetched now.)
+  const files = stored ? datasetFilesOf(stored) : (await source.demoFiles) ??
+    await timed("下载演示数据 Fetching the demo county", () => fetchDemoFiles(source.index));
   const { loadDataset } = await import("../../src/ingest/load.ts");
   await source.heavyWork;
   const validated = await timed(
@@ -291,26 +306,32 @@ export function openStagedSession(progress: ProgressFn, heavyWork?: Promise<unkn
     console.warn("No first-view summary:", error);
     return undefined;
   });
-  const preview = Promise.all([opening, summary]).then(([o, s]) => s && previewSession(o, s, liveDb)).catch(
+  // This browser's cache of the validated tables, looked up at once: with it, nothing is downloaded.
+  const cachedTables = opening.then((o) => getCached<CachedTables>(`tablemeta:${dataKeyOf(o)}`));
+  // The demo county downloads while DuckDB starts; its Parquet files are converted to Arrow meanwhile.
+  const demoFiles = Promise.all([opening, cachedTables]).then(([o, cached]) =>
+    o.stored || cached ? undefined : timed("下载演示数据 Fetching the demo county", () => fetchDemoFiles(o.index))
+  );
+  let gate: Promise<unknown> = Promise.resolve();
+  const run = { timed, timings, heavyWork: gate, dbReady, starting, demoFiles, summary, cachedTables };
+  // A cached visit with everything the figures need: the live session at once, and no preview.
+  const cachedLive = Promise.all([opening, cachedTables]).then(([o, c]) =>
+    c?.verified ? cachedSession(o, c, c.verified, run) : undefined
+  );
+  const preview = Promise.all([opening, summary, cachedLive]).then(([o, s, c]) =>
+    s && !c ? previewSession(o, s, liveDb) : undefined
+  ).catch(
     (error) => {
       console.warn("No preview from the first-view summary:", error);
       return undefined;
     },
   );
   // Validation waits for the preview's first figures, only when there is a preview to draw.
-  const gate = preview.then((p) => (p ? heavyWork : undefined));
-  // This browser's cache of the validated tables, looked up at once: with it, nothing is downloaded.
-  const cachedTables = opening.then((o) => getCached<CachedTables>(`tables:${dataKeyOf(o)}`));
-  // The demo county downloads while DuckDB starts; its Parquet files are converted to Arrow meanwhile.
-  const demoFiles = Promise.all([opening, cachedTables]).then(([o, cached]) =>
-    o.stored || cached ? undefined : timed("下载演示数据 Fetching the demo county", () => fetchDemoFiles(o.index))
-  );
+  run.heavyWork = gate = preview.then((p) => (p ? heavyWork : undefined));
   void Promise.all([demoFiles, engine, gate]).then(([files, e]) => {
     for (const f of files ?? []) if (f.name.endsWith(".parquet")) e.prepareParquet(bytesOf(f));
   }).catch(() => {});
-  const live = opening.then((o) =>
-    liveSession(o, { timed, timings, heavyWork: gate, dbReady, starting, demoFiles, summary, cachedTables })
-  );
+  const live = Promise.all([opening, cachedLive]).then(([o, c]) => c ?? liveSession(o, run));
   // The page reports a failure when it awaits `live`; no unhandled rejection meanwhile.
   for (const p of [live, starting, demoFiles]) p.catch(() => {});
   return { preview, live };
@@ -319,6 +340,11 @@ export function openStagedSession(progress: ProgressFn, heavyWork?: Promise<unkn
 /** What this browser's caches key a dataset by: the build, the data's digest, and lenient or strict. */
 function dataKeyOf(o: Opening): string {
   return `${__NOTEBOOK_BUILD__}|${o.stored ? o.stored.digest : o.index.digest}|${o.origin.lenient}`;
+}
+
+/** What the build read besides the hit counts (see {@link Session.built}). */
+function builtOf(summary: Summary): Session["built"] {
+  return { groups: summary.groups, household: summary.household };
 }
 
 /** A fetched file's bytes. */
@@ -359,7 +385,7 @@ async function previewSession(o: Opening, summary: Summary, liveDb: Promise<Brow
     timings: [{ step: "读取预览摘要 Reading the first-view summary", ms: performance.now() - start }],
     cached: { tables: false, hits: false },
     stage: "summary",
-    summary,
+    built: builtOf(summary),
     ...(summary.source ? { servedCopy: { files: o.index.files, report: summary.report } } : {}),
   };
 }
@@ -369,7 +395,7 @@ async function previewSession(o: Opening, summary: Summary, liveDb: Promise<Brow
  * session's DuckDB. A parameter change made during the preview is re-evaluated there, on the
  * validated tables.
  */
-function deferredDb(promise: Promise<BrowserDb>): BrowserDb {
+function deferredDb(promise: Promise<BrowserDb>, owner = false): BrowserDb {
   const later = <A extends unknown[], R>(f: (db: BrowserDb, ...a: A) => Promise<R>) => async (...a: A) =>
     await f(await promise, ...a);
   return {
@@ -389,7 +415,51 @@ function deferredDb(promise: Promise<BrowserDb>): BrowserDb {
     ),
     exportTable: later((db, table: string) => db.exportTable(table)),
     importTable: later((db, table: string, ipc: Uint8Array) => db.importTable(table, ipc)),
-    close: async () => {}, // the live session owns the database
+    // The preview's: the live session owns the database. A cached session's: it is the owner.
+    close: async () => owner ? await (await promise).close() : undefined,
+  };
+}
+
+/**
+ * A cached visit's live session, at once: the report, hit counts and verified rows this browser
+ * validated and computed before (same build, same data, same rules); the tables are restored into
+ * DuckDB meanwhile, and the session's `db` waits for them. Undefined when the hit counts are not cached.
+ */
+async function cachedSession(
+  o: Opening,
+  cached: CachedTables,
+  verified: VerifiedRow[],
+  run: Parameters<typeof liveSession>[1],
+): Promise<Session | undefined> {
+  const chosen = compiledModelOf(o.defaults, o.storedModel, cached.report, o.origin);
+  const hits = await getCached<Hits>(`hits:${dataKeyOf(o)}|${await rulesDigest(chosen.model)}`);
+  if (!hits) return undefined;
+  const restored = run.starting.then(async (db) => {
+    const { demoFiles, summary } = run;
+    const source = { cached, dataKey: dataKeyOf(o), index: o.index, demoFiles, summary, origin: o.origin };
+    await loadTables(db, source, run.timed);
+    run.dbReady(db);
+    return db;
+  });
+  restored.catch(() => {}); // a failure shows where the tables are queried
+  const summary = cached.servedCopy ? await run.summary : undefined;
+  return {
+    db: deferredDb(restored, true),
+    origin: o.origin,
+    report: cached.report,
+    defaultModel: o.defaults.model,
+    defaultModelFile: o.defaults.file,
+    ...chosen,
+    modelSha256: await modelDigest(chosen.model),
+    hits,
+    ...frameOf(hits),
+    verified,
+    timings: run.timings,
+    cached: { tables: true, hits: true },
+    stage: "live",
+    ...(cached.servedCopy ? { servedCopy: cached.servedCopy } : {}),
+    ...(summary ? { built: builtOf(summary) } : {}),
+    hitsFrom: "cache",
   };
 }
 
@@ -410,13 +480,23 @@ async function liveSession(
   const { stored, origin, defaults, storedModel } = o;
   const { timed, timings, heavyWork } = run;
   const dataKey = dataKeyOf(o);
-  const [db, cachedTables] = await Promise.all([run.starting, run.cachedTables]);
-  run.dbReady(db);
+  const cachedTables = await run.cachedTables;
+  const db = await run.starting;
   const { report, servedCopy } = await loadTables(
     db,
-    { cached: cachedTables, stored, demoFiles: run.demoFiles, summary: run.summary, origin, heavyWork },
+    {
+      cached: cachedTables,
+      dataKey,
+      index: o.index,
+      stored,
+      demoFiles: run.demoFiles,
+      summary: run.summary,
+      origin,
+      heavyWork,
+    },
     timed,
   );
+  run.dbReady(db); // the preview's queries run once the tables are there
   const chosen = compiledModelOf(defaults, storedModel, report, origin);
   const rules = await rulesDigest(chosen.model);
   const hitsCacheKey = `hits:${dataKey}|${rules}`;
@@ -443,28 +523,38 @@ async function liveSession(
     cached: { tables: cachedTables !== undefined, hits: cachedHits !== undefined },
     stage: "live",
     ...(servedCopy ? { servedCopy } : {}),
+    ...(summary ? { built: builtOf(summary) } : {}),
     ...(cachedHits ? { hitsFrom: "cache" as const } : buildHits ? { hitsFrom: "build" as const } : {}),
   };
   const hitsAtOpen: Hits = { ...hits, hits: [...hits.hits] };
   if (buildHits) {
-    session.recheck = (async () => {
-      await new Promise((ok) => setTimeout(ok, 300)); // once the live figures are drawn
-      const checked = await timed(
-        "核对指标命中 Checking the build's hit counts (SQL)",
-        () => readHits(db, chosen.compiled),
-      );
-      if (sameHitCounts(checked, hitsAtOpen)) return undefined;
-      console.warn("The build's hit counts differ from this browser's; the figures are redrawn from this browser's.");
-      return { ...session, hits: checked, ...frameOf(checked), hitsFrom: undefined, recheck: undefined };
-    })();
+    let checking: Promise<Session | undefined> | undefined;
+    session.recheck = () =>
+      checking ??= (async () => {
+        const checked = await timed(
+          "核对指标命中 Checking the build's hit counts (SQL)",
+          () => readHits(db, chosen.compiled),
+        );
+        if (sameHitCounts(checked, hitsAtOpen)) return undefined;
+        console.warn("The build's hit counts differ from this browser's; the figures are redrawn from this browser's.");
+        return { ...session, hits: checked, ...frameOf(checked), hitsFrom: undefined, recheck: undefined };
+      })();
   }
-  // Fill the cache in the background, once the page is drawn (after the check of the build's hit counts);
-  // a failure only costs speed next time.
+  // Fill the cache in the background, once the page is drawn: the tables at once, the hit counts once
+  // computed here (the build's once checked: the page starts the check when it has drawn). A failure
+  // only costs speed next time.
   if (!session.cached.tables || !session.cached.hits) {
     void (async () => {
-      const corrected = await session.recheck;
       await new Promise((ok) => setTimeout(ok, 200));
-      await fillCache(session, corrected?.hits ?? hitsAtOpen, dataKey, hitsCacheKey);
+      await fillCache(session, undefined, dataKey, hitsCacheKey);
+      if (session.cached.hits) return;
+      const corrected = session.recheck ? await session.recheck() : undefined;
+      await fillCache(
+        { ...session, cached: { tables: true, hits: false } },
+        corrected?.hits ?? hitsAtOpen,
+        dataKey,
+        hitsCacheKey,
+      );
     })().catch((e) => console.warn("Could not cache the session:", e));
   }
   return session;
@@ -481,12 +571,19 @@ export function sameHitCounts(x: Hits, y: Hits): boolean {
   return x.hits.every((col, k) => col.every((v, h) => v === y.hits[k][h]));
 }
 
-async function fillCache(session: Session, hits: Hits, dataKey: string, hitsCacheKey: string): Promise<void> {
+/** Caches the validated tables (unless restored from the cache) and the hit counts, when given. */
+async function fillCache(
+  session: Session,
+  hits: Hits | undefined,
+  dataKey: string,
+  hitsCacheKey: string,
+): Promise<void> {
   if (!session.cached.tables) {
     const tables: Record<string, Uint8Array> = {};
     for (const table of TABLES) tables[table] = await session.db.exportTable(table);
-    const entry: CachedTables = { report: session.report, tables, servedCopy: session.servedCopy };
-    await putCached(`tables:${dataKey}`, entry, 1);
+    await putCached(`tables:${dataKey}`, tables, 1);
+    const meta: CachedTables = { report: session.report, servedCopy: session.servedCopy, verified: session.verified };
+    await putCached(`tablemeta:${dataKey}`, meta, 1);
   }
-  if (!session.cached.hits) await putCached(hitsCacheKey, hits, 4);
+  if (hits && !session.cached.hits) await putCached(hitsCacheKey, hits, 4);
 }
