@@ -432,8 +432,10 @@ async function cachedSession(
   run: Parameters<typeof liveSession>[1],
 ): Promise<Session | undefined> {
   const chosen = compiledModelOf(o.defaults, o.storedModel, cached.report, o.origin);
-  const hits = await getCached<Hits>(`hits:${dataKeyOf(o)}|${await rulesDigest(chosen.model)}`);
-  if (!hits) return undefined;
+  const hitsCacheKey = `hits:${dataKeyOf(o)}|${await rulesDigest(chosen.model)}`;
+  const cachedHits = await getCached<CachedHits>(hitsCacheKey);
+  if (!cachedHits) return undefined;
+  const { unchecked, ...hits } = cachedHits;
   const restored = run.starting.then(async (db) => {
     const { demoFiles, summary } = run;
     const source = { cached, dataKey: dataKeyOf(o), index: o.index, demoFiles, summary, origin: o.origin };
@@ -443,7 +445,7 @@ async function cachedSession(
   });
   restored.catch(() => {}); // a failure shows where the tables are queried
   const summary = cached.servedCopy ? await run.summary : undefined;
-  return {
+  const session: Session = {
     db: deferredDb(restored, true),
     origin: o.origin,
     report: cached.report,
@@ -459,8 +461,11 @@ async function cachedSession(
     stage: "live",
     ...(cached.servedCopy ? { servedCopy: cached.servedCopy } : {}),
     ...(summary ? { built: builtOf(summary) } : {}),
-    hitsFrom: "cache",
+    hitsFrom: unchecked ? "build" : "cache",
   };
+  // The build's hit counts, cached before their check here was done: checked now.
+  if (unchecked) session.recheck = recheckOf(session, restored, chosen.compiled, hits, hitsCacheKey);
+  return session;
 }
 
 /** The live session: DuckDB, the tables (cached or validated now), the model, the hit counts, the verified rows. */
@@ -527,37 +532,58 @@ async function liveSession(
     ...(cachedHits ? { hitsFrom: "cache" as const } : buildHits ? { hitsFrom: "build" as const } : {}),
   };
   const hitsAtOpen: Hits = { ...hits, hits: [...hits.hits] };
-  if (buildHits) {
-    let checking: Promise<Session | undefined> | undefined;
-    session.recheck = () =>
-      checking ??= (async () => {
-        const checked = await timed(
-          "核对指标命中 Checking the build's hit counts (SQL)",
-          () => readHits(db, chosen.compiled),
-        );
-        if (sameHitCounts(checked, hitsAtOpen)) return undefined;
-        console.warn("The build's hit counts differ from this browser's; the figures are redrawn from this browser's.");
-        return { ...session, hits: checked, ...frameOf(checked), hitsFrom: undefined, recheck: undefined };
-      })();
-  }
-  // Fill the cache in the background, once the page is drawn: the tables at once, the hit counts once
-  // computed here (the build's once checked: the page starts the check when it has drawn). A failure
-  // only costs speed next time.
+  if (buildHits) session.recheck = recheckOf(session, Promise.resolve(db), chosen.compiled, hitsAtOpen, hitsCacheKey);
+  // Fill the cache in the background, once the page is drawn: the tables, and the hit counts (the
+  // build's marked unchecked until their check here is done). A failure only costs speed next time.
   if (!session.cached.tables || !session.cached.hits) {
     void (async () => {
       await new Promise((ok) => setTimeout(ok, 200));
-      await fillCache(session, undefined, dataKey, hitsCacheKey);
-      if (session.cached.hits) return;
-      const corrected = session.recheck ? await session.recheck() : undefined;
-      await fillCache(
-        { ...session, cached: { tables: true, hits: false } },
-        corrected?.hits ?? hitsAtOpen,
-        dataKey,
-        hitsCacheKey,
-      );
+      // (Once the check has started, it caches the checked counts itself.)
+      const started = checkStarted(session.recheck);
+      const cachedHits: CachedHits | undefined = !buildHits
+        ? hitsAtOpen
+        : started
+        ? undefined
+        : { ...hitsAtOpen, unchecked: true };
+      await fillCache(session, cachedHits, dataKey, hitsCacheKey);
     })().catch((e) => console.warn("Could not cache the session:", e));
   }
   return session;
+}
+
+/** Hit counts as the cache keeps them: `unchecked` while the build's have not been checked here with SQL. */
+type CachedHits = Hits & { unchecked?: true };
+
+/**
+ * The check of the build's hit counts with SQL here (see {@link Session.recheck}), run once; when
+ * done, the cache keeps the checked counts.
+ */
+function recheckOf(
+  session: Session,
+  db: Promise<BrowserDb>,
+  compiled: CompiledModel,
+  hits: Hits,
+  hitsCacheKey: string,
+): () => Promise<Session | undefined> {
+  let checking: Promise<Session | undefined> | undefined;
+  const recheck = () =>
+    checking ??= (async () => {
+      const checked = await readHits(await db, compiled);
+      void putCached(hitsCacheKey, checked, 4).catch((e) => console.warn("Could not cache the hit counts:", e));
+      if (sameHitCounts(checked, hits)) return undefined;
+      console.warn("The build's hit counts differ from this browser's; the figures are redrawn from this browser's.");
+      return { ...session, hits: checked, ...frameOf(checked), hitsFrom: undefined, recheck: undefined };
+    })();
+  started.set(recheck, () => checking !== undefined);
+  return recheck;
+}
+
+/** Whether each check has started (see {@link checkStarted}). */
+const started = new WeakMap<() => Promise<Session | undefined>, () => boolean>();
+
+/** Whether a session's check of the build's hit counts has started. */
+function checkStarted(recheck: Session["recheck"]): boolean {
+  return recheck !== undefined && (started.get(recheck)?.() ?? false);
 }
 
 /** Whether two sets of hit counts have the same households and counts. */
