@@ -28,7 +28,7 @@ import {
 } from "./lib/audit_view.ts";
 import { renderSection } from "./lib/render.ts";
 import { notebook, quiet, view, type ViewElement } from "./lib/cells.ts";
-import { openPageSession } from "./lib/page.ts";
+import { stagedPageSession } from "./lib/page.ts";
 import type { Session } from "./lib/session.ts";
 import { download, fail, h, Progress, renderHeader } from "./lib/ui.ts";
 
@@ -68,17 +68,22 @@ interface Cells {
   caseList: HTMLElement;
   exports: number;
 }
-const page = notebook<Cells>("audit");
+// Ready (for tests and the benchmark) once the figures are the live session's, validated in this browser.
+const page = notebook<Cells>("audit", {
+  readyWhen: { cell: "session", when: (s) => (s as Session).stage === "live" },
+});
 const { cell } = page;
 
-cell("session", [], async () => {
-  const { session, progress } = await openPageSession(page.hook);
-  progress.done();
-  return session;
+// First the build's preview (on the demo county), then the session validated in this browser.
+cell("session", [], async function* () {
+  yield* stagedPageSession(page.hook, page.drawn);
 });
 cell("population", ["session"], (s) => populationOf(s.frame, s.compiled.coefficients, s.compiled.bands));
 cell("context", ["session", "population"], (s, population) => contextOf(population, s.verified));
 cell("groupData", ["session", "population"], async (session, population) => {
+  // The preview has no tables to query: the build read the towns and member groups with the same code,
+  // from the same files (also those of a live session of the served copy, validated here to the build's report).
+  if (session.built?.groups) return session.built.groups;
   const progress = new Progress($("progress"));
   progress.step("读取分组 Reading towns and member groups");
   try {

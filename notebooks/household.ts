@@ -23,7 +23,7 @@ import {
   topWarned,
   waterfallView,
 } from "./lib/household_view.ts";
-import { openPageSession } from "./lib/page.ts";
+import { stagedPageSession } from "./lib/page.ts";
 import { type PageScores, scoreModel } from "./lib/scoring.ts";
 import type { Session } from "./lib/session.ts";
 import { h, renderHeader } from "./lib/ui.ts";
@@ -58,14 +58,25 @@ interface Cells {
   chain: HTMLElement;
   status: HTMLElement;
 }
-const page = notebook<Cells>("household");
+// Ready (for tests and the benchmark) once the figures are the live session's, validated in this browser.
+const page = notebook<Cells>("household", {
+  readyWhen: { cell: "session", when: (s) => (s as Session).stage === "live" },
+});
 const { cell } = page;
 
-cell("session", [], async () => {
-  const { session, progress } = await openPageSession(page.hook);
-  progress.done();
-  return session;
+// First the build's preview (on the demo county), then the session validated in this browser.
+cell("session", [], async function* () {
+  yield* stagedPageSession(page.hook, page.drawn);
 });
+
+/**
+ * The build's explanation of this household, when the build explained it with this model from the
+ * same files (the preview, and a live session of the served copy validated here to the build's report).
+ */
+function built(session: Session, id: string) {
+  const h = session.built?.household;
+  return h && h.id === id && h.model === session.modelSha256 ? h : undefined;
+}
 cell("scores", ["session"], (session) => scoreModel(session, session.model));
 cell("routing", ["session"], (session) => routingOf(session.model.routing));
 
@@ -81,11 +92,11 @@ cell("householdId", ["picker"], (picker) => view(picker));
 cell("explanation", ["session", "householdId"], async (session, id) => {
   history.replaceState(null, "", `?id=${encodeURIComponent(id)}`);
   ($("search") as HTMLInputElement).value = id;
-  const ex = await explainHousehold(session.db, session.compiled, id);
+  const ex = built(session, id)?.explanation ?? await explainHousehold(session.db, session.compiled, id);
   if (!ex) throw new RangeError(`No household "${id}" in ${session.origin.label}.`);
   return ex;
 });
-cell("rows", ["session", "householdId"], (session, id) => householdRows(session.db, id));
+cell("rows", ["session", "householdId"], (session, id) => built(session, id)?.rows ?? householdRows(session.db, id));
 cell("headline", ["session", "explanation", "rows"], (session, ex, rows) => {
   $("whatif").hidden = false;
   return headlineView(ex, rows.hh?.village, session.compiled.bands);

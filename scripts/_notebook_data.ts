@@ -9,6 +9,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
+import { SUMMARY_FILE } from "../notebooks/lib/summary.ts";
 
 /** The project root (this file is in scripts/). */
 export const ROOT = resolve(import.meta.dirname ?? ".", "..");
@@ -56,6 +57,21 @@ export interface NotebookIndex {
   linkageLabel?: string;
 }
 
+/** A file to serve beside the pages. */
+export interface ShippedFile {
+  name: string;
+  bytes: Uint8Array;
+}
+
+/** SHA-256 over the files' names and bytes: `data/index.json`'s `digest`. */
+export function filesDigest(files: readonly ShippedFile[]): string {
+  const hash = createHash("sha256");
+  for (const f of [...files].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    hash.update(`${f.name}\n`).update(f.bytes).update("\n");
+  }
+  return hash.digest("hex");
+}
+
 /** The files the merge page reads from a merge's `linkage/` folder (src/merge/page_data.ts PAGE_FILES). */
 const LINKAGE_FILES = ["report.json", "weights.csv", "review.csv", "clusters.csv", "cluster_edges.csv"];
 
@@ -79,14 +95,13 @@ export function notebookAssets(env: Record<string, string | undefined> = process
   const model = notebookModelFile(env);
   const names = datasetFiles(folder);
   const rel = folder.startsWith(ROOT + "/") ? folder.slice(ROOT.length + 1) : basename(folder);
-  const hash = createHash("sha256");
-  for (const name of names) hash.update(`${name}\n`).update(readFileSync(join(folder, name))).update("\n");
+  const digest = filesDigest(names.map((name) => ({ name, bytes: readFileSync(join(folder, name)) })));
   const linkage = notebookLinkageFolder(env);
   const index: NotebookIndex = {
     label: rel,
     files: names,
     model: `models/${basename(model)}`,
-    digest: hash.digest("hex"),
+    digest,
   };
   if (linkage) {
     index.linkage = LINKAGE_FILES;
@@ -104,26 +119,53 @@ export function notebookAssets(env: Record<string, string | undefined> = process
 }
 
 /**
- * The gzipped first-view summary of the served dataset and model (scripts/_notebook_summary.ts, run
- * in its own process on native DuckDB), or undefined when the dataset does not validate or the
- * summary cannot be computed (the pages then open without it). Set NOTEBOOK_SUMMARY=0 to skip it.
+ * What the pages are served: the index, and every file (path under the site root, bytes). The
+ * dataset's files and the first-view summary come from scripts/_notebook_summary.ts, run in its own
+ * process on native DuckDB: a typed Parquet copy of a valid CSV or Excel folder (checked to give the
+ * same tables), else the folder's own files; no summary when the dataset does not validate or the
+ * summary cannot be computed (the pages then open live only). NOTEBOOK_SUMMARY=0 skips both.
  */
-export async function notebookSummaryBytes(
+export async function notebookServed(
   env: Record<string, string | undefined> = process.env,
-): Promise<Uint8Array | undefined> {
-  if (env.NOTEBOOK_SUMMARY === "0") return undefined;
-  const { success, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", join(ROOT, "scripts", "_notebook_summary.ts")],
-    cwd: ROOT,
-    env: Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined)),
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  if (!success) {
-    console.warn(`No first-view summary: ${new TextDecoder().decode(stderr).trim().split("\n").at(-1)}`);
-    return undefined;
+): Promise<{ index: NotebookIndex; files: { url: string; bytes: Uint8Array }[] }> {
+  const { index, files } = notebookAssets(env);
+  const own = () => files.map((f) => ({ url: f.url, bytes: readAsset(f.path) }));
+  if (env.NOTEBOOK_SUMMARY === "0" || index.files.length === 0) return { index, files: own() };
+  const out = await Deno.makeTempDir({ prefix: "notebook-served-" });
+  try {
+    const { success, stderr } = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", join(ROOT, "scripts", "_notebook_summary.ts"), out],
+      cwd: ROOT,
+      env: Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined)),
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    if (!success) {
+      console.warn(`No first-view summary: ${new TextDecoder().decode(stderr).trim().split("\n").at(-1)}`);
+      return { index, files: own() };
+    }
+    const shipped = readdirSync(join(out, "files")).sort().map((name) => ({
+      name,
+      bytes: readAsset(join(out, "files", name)),
+    }));
+    const summary = existsSync(join(out, "summary.json.gz")) ? readAsset(join(out, "summary.json.gz")) : undefined;
+    const rest = own().filter((f) => !f.url.startsWith("data/") || f.url.startsWith("data/linkage/"));
+    return {
+      index: {
+        ...index,
+        files: shipped.map((f) => f.name),
+        digest: filesDigest(shipped),
+        ...(summary ? { summary: SUMMARY_FILE } : {}),
+      },
+      files: [
+        ...shipped.map((f) => ({ url: `data/${f.name}`, bytes: f.bytes })),
+        ...(summary ? [{ url: SUMMARY_FILE, bytes: summary }] : []),
+        ...rest,
+      ],
+    };
+  } finally {
+    await Deno.remove(out, { recursive: true });
   }
-  return stdout.length > 0 ? stdout : undefined;
 }
 
 /** Reads one asset's bytes. */

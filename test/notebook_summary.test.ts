@@ -44,11 +44,28 @@ describe("first-view summary", () => {
     expect([back.data, back.rules, back.report.folder]).toEqual(["d1", "r1", "data/x"]);
   });
 
+  it("round-trips the audit's groups (member flags as bytes) and the source report", () => {
+    const groups = {
+      towns: ["北镇", null, "北镇"],
+      memberGroups: {
+        flags: { elderly: Uint8Array.from([1, 0, 1]) },
+        definitions: { elderly: "age >= 60" },
+        skipped: [],
+      },
+    };
+    const source = { files: ["households.csv"], digest: "d0", report: summary.report };
+    const back = decodeSummary(encodeSummary({ ...summary, groups, source }));
+    expect(back.groups).toEqual(groups);
+    expect(back.groups!.memberGroups.flags.elderly).toBeInstanceOf(Uint8Array);
+    expect(back.source).toEqual(source);
+    expect(decodeSummary(encodeSummary(summary)).groups).toBeUndefined();
+  });
+
   it("reads gzipped bytes, and bytes a server already decompressed", async () => {
     const text = encodeSummary(summary);
     expect(await gunzipText(new Uint8Array(gzipSync(text)))).toBe(text);
     expect(await gunzipText(new TextEncoder().encode(text))).toBe(text);
-    expect(() => decodeSummary('{"format":2}')).toThrow(/format 1/);
+    expect(() => decodeSummary('{"format":1}')).toThrow(/format 2/);
   });
 
   it("its rules digest changes with a rule or a parameter, not with points, weights or bands", async () => {

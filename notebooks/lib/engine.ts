@@ -22,13 +22,32 @@ const BUNDLES: duckdb.DuckDBBundles = {
 };
 
 /** Parquet bytes → Arrow IPC stream, with parquet-wasm (its wasm file is bundled locally too). */
-async function parquetToIpc(bytes: Uint8Array): Promise<Uint8Array> {
+async function convertParquet(bytes: Uint8Array): Promise<Uint8Array> {
   const [parquet, wasm] = await Promise.all([
     import("parquet-wasm/esm"),
     import("parquet-wasm/esm/parquet_wasm_bg.wasm?url"),
   ]);
   await parquet.default({ module_or_path: wasm.default });
   return parquet.readParquet(bytes).intoIPCStream();
+}
+
+/** Conversions started ahead of their import, by the bytes converted. */
+const conversions = new WeakMap<Uint8Array, Promise<Uint8Array>>();
+
+/**
+ * Starts converting a Parquet file's bytes to Arrow IPC now, while DuckDB is still starting in its
+ * worker; when the loader imports those same bytes (`importParquet`), it takes this conversion
+ * instead of starting one. The loader reads the file exactly as it would otherwise.
+ */
+export function prepareParquet(bytes: Uint8Array): void {
+  if (!conversions.has(bytes)) conversions.set(bytes, convertParquet(bytes));
+}
+
+/** The Arrow IPC stream of Parquet bytes: the conversion {@link prepareParquet} started, else a new one. */
+async function parquetToIpc(bytes: Uint8Array): Promise<Uint8Array> {
+  const started = conversions.get(bytes);
+  conversions.delete(bytes);
+  return await (started ?? convertParquet(bytes));
 }
 
 /** The shared `Db`, plus moving whole tables in and out as Arrow IPC (the pages' cache). */

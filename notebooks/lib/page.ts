@@ -5,7 +5,7 @@
  * What every analysis page does first: open the session (dataset + model) with a progress line,
  * show why when it cannot (with a link to the data page), and label the page with the model.
  */
-import { openStagedSession, type Session, SessionError } from "./session.ts";
+import { openStagedSession, sameHitCounts, type Session, SessionError } from "./session.ts";
 import { fail, h, problemList, Progress, show } from "./ui.ts";
 
 /**
@@ -42,35 +42,57 @@ export async function* stagedPageSession(
   showStage(live, preview);
   state.stage = "live";
   yield live;
+  if (!live.recheck) return;
+  // The build's hit counts, checked here with SQL once the live figures are drawn (so that the check
+  // does not hold up the page's own queries): the line says so, and different counts replace them.
+  while (!state.ready) await new Promise((ok) => setTimeout(ok, 100));
+  const corrected = await live.recheck().catch((error) => {
+    console.warn("Could not check the build's hit counts:", error);
+    return undefined;
+  });
+  showStage(corrected ?? live, preview, corrected ? "differ" : "same");
+  if (corrected) yield corrected;
 }
 
-/** Says in the page which figures it shows: the build's preview, or the data validated here. */
-function showStage(session: Session, preview?: Session): void {
+/**
+ * Says in the page which figures it shows: the build's preview, or the data validated here (with
+ * the hit counts computed here, or the build's for the same validated files and how their check
+ * with SQL here came out: `checked`).
+ */
+function showStage(session: Session, preview?: Session, checked?: "same" | "differ"): void {
   const el = document.getElementById("stage");
   if (!el) return;
   el.dataset.stage = session.stage;
+  el.dataset.checked = checked ?? "";
   if (session.stage === "summary") {
     el.textContent = `预览 Preview: these figures come from the summary computed when the notebooks were built ` +
       `(${session.origin.label}, validated then by the command line's rules). ` +
       `The data is being loaded and validated in this browser; the figures will be replaced when it is done.`;
     return;
   }
-  const same = preview === undefined || sameHits(preview, session);
-  el.textContent = preview === undefined
-    ? ""
-    : same
-    ? `已校验 Validated in this browser: the figures are now computed from the data loaded here ` +
-      `(the same hit counts as the build's preview).`
-    : `已校验 Validated in this browser: the figures are now computed from the data loaded here; ` +
-      `they differ from the build's preview, which was replaced.`;
-}
-
-/** Whether two sessions have the same households and hit counts. */
-function sameHits(a: Session, b: Session): boolean {
-  const [x, y] = [a.hits, b.hits];
-  if (x.householdIds.length !== y.householdIds.length || x.hits.length !== y.hits.length) return false;
-  if (x.householdIds.some((id, i) => id !== y.householdIds[i])) return false;
-  return x.hits.every((col, k) => col.every((v, h) => v === y.hits[k][h]));
+  if (preview === undefined) {
+    // A cached visit draws the live figures at once; a user's own dataset says nothing here.
+    el.textContent = session.cached.tables && session.cached.hits
+      ? `已校验 Validated in this browser before: the figures come from this browser's cache of the same files, ` +
+        `validated here by this build (the tables are restored into DuckDB meanwhile).`
+      : "";
+    return;
+  }
+  const copy = session.servedCopy
+    ? ` (served as the build's typed Parquet copy of ${session.origin.label}; the same report as the command line's)`
+    : "";
+  const validated = `已校验 Validated in this browser${copy}: the figures are now computed from the data loaded here`;
+  if (checked === "differ") {
+    el.textContent = `${validated}; the hit counts computed here differ from the build's, which were replaced.`;
+  } else if (session.hitsFrom === "build") {
+    el.textContent = checked === "same"
+      ? `${validated}, with the build's hit counts for these same files, checked here with SQL: the same hit counts.`
+      : `${validated}, with the build's hit counts for these same files (being checked here with SQL…).`;
+  } else {
+    el.textContent = sameHitCounts(preview.hits, session.hits)
+      ? `${validated} (the same hit counts as the build's preview).`
+      : `${validated}; they differ from the build's preview, which was replaced.`;
+  }
 }
 
 /** Awaits the live session; on failure shows the problems, marks the page ready and rethrows. */

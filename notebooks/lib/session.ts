@@ -20,7 +20,7 @@ import { type CompiledModel, compileModel } from "../../src/model/mod.ts";
 import { type Hits, readHits } from "../../src/score/mod.ts";
 import { buildFrame, type ScoreFrame } from "../../src/simulate/mod.ts";
 import type { BrowserDb } from "./engine.ts";
-import { decodeSummary, gunzipText, rulesDigest, type Summary } from "./summary.ts";
+import { decodeSummary, gunzipText, reportKey, rulesDigest, type Summary } from "./summary.ts";
 import {
   datasetFilesOf,
   getCached,
@@ -78,20 +78,43 @@ export interface Session {
    * data (its `db` waits for the live session's); `live`: loaded and validated in this browser.
    */
   stage: "summary" | "live";
+  /**
+   * The demo county was served as the build's Parquet copy of its folder, and this browser's
+   * validation of the copy gave exactly the build's report: `report` is then the command line's
+   * report on the folder's own files (so digests and file names are those of `deno task` runs).
+   */
+  servedCopy?: { files: string[]; report: LoadReport };
+  /**
+   * Where the hit counts came from when not from SQL here: `cache` (this browser's, from an earlier
+   * visit) or `build` (the summary's, computed by the build from exactly the files validated here).
+   */
+  hitsFrom?: "cache" | "build";
+  /**
+   * With hit counts from the build: their check with SQL here, for the page to start once it has
+   * drawn the live figures; resolves to undefined when they are the same, else to the session with
+   * this browser's counts. Called more than once, it checks once.
+   */
+  recheck?: () => Promise<Session | undefined>;
+  /**
+   * What the build read with the same code from the same files, for the preview and for a live
+   * session of the served copy validated here to the build's report: the audit's towns and member
+   * groups (in `frame` order) and the household page's first household explained.
+   */
+  built?: Pick<Summary, "groups" | "household">;
 }
 
 /** The tables a loaded dataset consists of. */
 const TABLES = ["households", "members", "verified"] as const;
 
-/** A validated dataset as the cache keeps it. */
+/**
+ * A validated dataset as the cache keeps it: what the pages draw from (`tablemeta:<key>`, small),
+ * and the tables as Arrow IPC (`tables:<key>`, read only to restore them into DuckDB).
+ */
 interface CachedTables {
   report: LoadReport;
-  tables: Record<string, Uint8Array>;
-}
-
-/** What the hit counts depend on: the data, and each rule's level and `when` with the parameters. */
-async function hitsKey(dataKey: string, model: Model): Promise<string> {
-  return `hits:${dataKey}|${await rulesDigest(model)}`;
+  servedCopy?: Session["servedCopy"];
+  /** The verified rows read from the tables (so that a cached visit needs no query to draw). */
+  verified?: VerifiedRow[];
 }
 
 /** A reason the page cannot open: invalid data or a model that does not fit the data. */
@@ -153,31 +176,44 @@ async function loadTables(
   db: BrowserDb,
   source: {
     cached?: CachedTables;
-    stored?: StoredDataset;
+    /** The caches' key of the dataset ({@link dataKeyOf}). */
+    dataKey: string;
     index: ServedIndex;
+    stored?: StoredDataset;
+    /** The demo county's files, fetched while DuckDB started. */
+    demoFiles: Promise<DatasetFile[] | undefined>;
+    /** The build's summary, whose report the validation of a served Parquet copy must give again. */
+    summary: Promise<Summary | undefined>;
     origin: DatasetOrigin;
     /** Validation (main-thread work) waits for it: the preview's first figures. */
     heavyWork?: Promise<unknown>;
   },
   timed: Timed,
-): Promise<LoadReport> {
-  const { cached, stored, index, origin } = source;
-  if (cached) {
+): Promise<{ report: LoadReport; servedCopy?: Session["servedCopy"] }> {
+  const { cached, stored, origin } = source;
+  const tables = cached && await getCached<Record<string, Uint8Array>>(`tables:${source.dataKey}`);
+  if (cached && tables) {
     // Validated before, in this browser, by this build: restore the tables instead of validating again.
     await timed("恢复已校验数据 Restoring the validated tables from this browser's cache", async () => {
-      for (const [table, ipc] of Object.entries(cached.tables)) await db.importTable(table, ipc);
+      for (const [table, ipc] of Object.entries(tables)) await db.importTable(table, ipc);
     });
-    return cached.report;
+    return { report: cached.report, servedCopy: cached.servedCopy };
   }
-  const files = stored
-    ? datasetFilesOf(stored)
-    : await timed("下载演示数据 Fetching the demo county", () => fetchDemoFiles(index));
+  // (A cache that lost its tables: the files are fetched now.)
+  const files = stored ? datasetFilesOf(stored) : (await source.demoFiles) ??
+    await timed("下载演示数据 Fetching the demo county", () => fetchDemoFiles(source.index));
   const { loadDataset } = await import("../../src/ingest/load.ts");
   await source.heavyWork;
-  const report = await timed(
+  const validated = await timed(
     "加载并校验数据 Loading and validating the data",
     () => loadDataset(db, files, { folder: origin.label, lenient: origin.lenient }),
   );
+  // The build's Parquet copy of the demo folder, validated here exactly as the build validated it:
+  // the report is the command line's on the folder's own files (the build checked that both give the same tables).
+  const summary = stored ? undefined : await source.summary;
+  const copyOf = summary?.source && reportKey(summary.report) === reportKey(validated) ? summary.source : undefined;
+  const servedCopy = copyOf && { files: files.map((f) => f.name), report: validated };
+  const report = copyOf ? copyOf.report : validated;
   const loadable = report.valid ||
     (report.lenient && report.tables.some((t) => t.table === "households" && t.accepted > 0));
   if (!loadable) {
@@ -188,7 +224,7 @@ async function loadTables(
       report,
     );
   }
-  return report;
+  return { report, servedCopy };
 }
 
 /** Step: the model (the adjusted one stored in this browser, else the default), compiled against the data. */
@@ -250,10 +286,8 @@ export function openStagedSession(progress: ProgressFn, heavyWork?: Promise<unkn
     return value;
   };
   // DuckDB starts at once, in its worker, beside everything else.
-  const starting = timed(
-    "启动 DuckDB Starting DuckDB (WebAssembly)",
-    async () => (await import("./engine.ts")).openBrowserDb(),
-  );
+  const engine = import("./engine.ts");
+  const starting = timed("启动 DuckDB Starting DuckDB (WebAssembly)", async () => (await engine).openBrowserDb());
   const opening = (async (): Promise<Opening> => {
     const index = await timed("读取索引 Reading the page's index", servedIndex);
     const [stored, defaults, storedModel] = await Promise.all([
@@ -268,16 +302,61 @@ export function openStagedSession(progress: ProgressFn, heavyWork?: Promise<unkn
   })();
   let dbReady!: (db: BrowserDb) => void;
   const liveDb = new Promise<BrowserDb>((ok) => (dbReady = ok));
-  const preview = opening.then((o) => previewSession(o, liveDb)).catch((error) => {
-    console.warn("No preview from the first-view summary:", error);
+  const summary = opening.then(readSummary).catch((error) => {
+    console.warn("No first-view summary:", error);
     return undefined;
   });
+  // This browser's cache of the validated tables, looked up at once: with it, nothing is downloaded.
+  const cachedTables = opening.then((o) => getCached<CachedTables>(`tablemeta:${dataKeyOf(o)}`));
+  // The demo county downloads while DuckDB starts; its Parquet files are converted to Arrow meanwhile.
+  const demoFiles = Promise.all([opening, cachedTables]).then(([o, cached]) =>
+    o.stored || cached ? undefined : timed("下载演示数据 Fetching the demo county", () => fetchDemoFiles(o.index))
+  );
+  let gate: Promise<unknown> = Promise.resolve();
+  const run = { timed, timings, heavyWork: gate, dbReady, starting, demoFiles, summary, cachedTables };
+  // A cached visit with everything the figures need: the live session at once, and no preview.
+  const cachedLive = Promise.all([opening, cachedTables]).then(([o, c]) =>
+    c?.verified ? cachedSession(o, c, c.verified, run) : undefined
+  );
+  const preview = Promise.all([opening, summary, cachedLive]).then(([o, s, c]) =>
+    s && !c ? previewSession(o, s, liveDb) : undefined
+  ).catch(
+    (error) => {
+      console.warn("No preview from the first-view summary:", error);
+      return undefined;
+    },
+  );
   // Validation waits for the preview's first figures, only when there is a preview to draw.
-  const gate = preview.then((p) => (p ? heavyWork : undefined));
-  const live = opening.then((o) => liveSession(o, { timed, timings, heavyWork: gate, dbReady, starting }));
+  run.heavyWork = gate = preview.then((p) => (p ? heavyWork : undefined));
+  void Promise.all([demoFiles, engine, gate]).then(([files, e]) => {
+    for (const f of files ?? []) if (f.name.endsWith(".parquet")) e.prepareParquet(bytesOf(f));
+  }).catch(() => {});
+  const live = Promise.all([opening, cachedLive]).then(([o, c]) => c ?? liveSession(o, run));
   // The page reports a failure when it awaits `live`; no unhandled rejection meanwhile.
-  for (const p of [live, starting]) p.catch(() => {});
+  for (const p of [live, starting, demoFiles]) p.catch(() => {});
   return { preview, live };
+}
+
+/** What this browser's caches key a dataset by: the build, the data's digest, and lenient or strict. */
+function dataKeyOf(o: Opening): string {
+  return `${__NOTEBOOK_BUILD__}|${o.stored ? o.stored.digest : o.index.digest}|${o.origin.lenient}`;
+}
+
+/** What the build read besides the hit counts (see {@link Session.built}). */
+function builtOf(summary: Summary): Session["built"] {
+  return { groups: summary.groups, household: summary.household };
+}
+
+/** A fetched file's bytes. */
+function bytesOf(file: DatasetFile): Uint8Array {
+  return (file.source as { bytes: Uint8Array }).bytes;
+}
+
+/** The build's first-view summary of the demo county, when it has one and the page opens on the demo. */
+async function readSummary(o: Opening): Promise<Summary | undefined> {
+  if (o.stored || !o.index.summary) return undefined;
+  const summary = decodeSummary(await gunzipText(await fetchBytes(`./${o.index.summary}`)));
+  return summary.data === o.index.digest ? summary : undefined;
 }
 
 /** Opens the page's live session (see {@link openStagedSession}); throws {@link SessionError}. */
@@ -286,17 +365,16 @@ export async function openSession(progress: ProgressFn): Promise<Session> {
 }
 
 /** The preview: the summary's report, hit counts and verified rows, for the demo county and a model with the same rules. */
-async function previewSession(o: Opening, liveDb: Promise<BrowserDb>): Promise<Session | undefined> {
-  if (o.stored || !o.index.summary) return undefined;
+async function previewSession(o: Opening, summary: Summary, liveDb: Promise<BrowserDb>): Promise<Session | undefined> {
   const start = performance.now();
-  const summary: Summary = decodeSummary(await gunzipText(await fetchBytes(`./${o.index.summary}`)));
-  if (summary.data !== o.index.digest) return undefined;
-  const chosen = compiledModelOf(o.defaults, o.storedModel, summary.report, o.origin);
+  // The report the pages show: the command line's on the folder's own files, when the build served a copy.
+  const report = summary.source?.report ?? summary.report;
+  const chosen = compiledModelOf(o.defaults, o.storedModel, report, o.origin);
   if (await rulesDigest(chosen.model) !== summary.rules) return undefined;
   return {
     db: deferredDb(liveDb),
     origin: o.origin,
-    report: summary.report,
+    report,
     defaultModel: o.defaults.model,
     defaultModelFile: o.defaults.file,
     ...chosen,
@@ -307,6 +385,8 @@ async function previewSession(o: Opening, liveDb: Promise<BrowserDb>): Promise<S
     timings: [{ step: "读取预览摘要 Reading the first-view summary", ms: performance.now() - start }],
     cached: { tables: false, hits: false },
     stage: "summary",
+    built: builtOf(summary),
+    ...(summary.source ? { servedCopy: { files: o.index.files, report: summary.report } } : {}),
   };
 }
 
@@ -315,7 +395,7 @@ async function previewSession(o: Opening, liveDb: Promise<BrowserDb>): Promise<S
  * session's DuckDB. A parameter change made during the preview is re-evaluated there, on the
  * validated tables.
  */
-function deferredDb(promise: Promise<BrowserDb>): BrowserDb {
+function deferredDb(promise: Promise<BrowserDb>, owner = false): BrowserDb {
   const later = <A extends unknown[], R>(f: (db: BrowserDb, ...a: A) => Promise<R>) => async (...a: A) =>
     await f(await promise, ...a);
   return {
@@ -335,8 +415,57 @@ function deferredDb(promise: Promise<BrowserDb>): BrowserDb {
     ),
     exportTable: later((db, table: string) => db.exportTable(table)),
     importTable: later((db, table: string, ipc: Uint8Array) => db.importTable(table, ipc)),
-    close: async () => {}, // the live session owns the database
+    // The preview's: the live session owns the database. A cached session's: it is the owner.
+    close: async () => owner ? await (await promise).close() : undefined,
   };
+}
+
+/**
+ * A cached visit's live session, at once: the report, hit counts and verified rows this browser
+ * validated and computed before (same build, same data, same rules); the tables are restored into
+ * DuckDB meanwhile, and the session's `db` waits for them. Undefined when the hit counts are not cached.
+ */
+async function cachedSession(
+  o: Opening,
+  cached: CachedTables,
+  verified: VerifiedRow[],
+  run: Parameters<typeof liveSession>[1],
+): Promise<Session | undefined> {
+  const chosen = compiledModelOf(o.defaults, o.storedModel, cached.report, o.origin);
+  const hitsCacheKey = `hits:${dataKeyOf(o)}|${await rulesDigest(chosen.model)}`;
+  const cachedHits = await getCached<CachedHits>(hitsCacheKey);
+  if (!cachedHits) return undefined;
+  const { unchecked, ...hits } = cachedHits;
+  const restored = run.starting.then(async (db) => {
+    const { demoFiles, summary } = run;
+    const source = { cached, dataKey: dataKeyOf(o), index: o.index, demoFiles, summary, origin: o.origin };
+    await loadTables(db, source, run.timed);
+    run.dbReady(db);
+    return db;
+  });
+  restored.catch(() => {}); // a failure shows where the tables are queried
+  const summary = cached.servedCopy ? await run.summary : undefined;
+  const session: Session = {
+    db: deferredDb(restored, true),
+    origin: o.origin,
+    report: cached.report,
+    defaultModel: o.defaults.model,
+    defaultModelFile: o.defaults.file,
+    ...chosen,
+    modelSha256: await modelDigest(chosen.model),
+    hits,
+    ...frameOf(hits),
+    verified,
+    timings: run.timings,
+    cached: { tables: true, hits: true },
+    stage: "live",
+    ...(cached.servedCopy ? { servedCopy: cached.servedCopy } : {}),
+    ...(summary ? { built: builtOf(summary) } : {}),
+    hitsFrom: unchecked ? "build" : "cache",
+  };
+  // The build's hit counts, cached before their check here was done: checked now.
+  if (unchecked) session.recheck = recheckOf(session, restored, chosen.compiled, hits, hitsCacheKey);
+  return session;
 }
 
 /** The live session: DuckDB, the tables (cached or validated now), the model, the hit counts, the verified rows. */
@@ -348,18 +477,40 @@ async function liveSession(
     heavyWork: Promise<unknown>;
     dbReady: (db: BrowserDb) => void;
     starting: Promise<BrowserDb>;
+    demoFiles: Promise<DatasetFile[] | undefined>;
+    summary: Promise<Summary | undefined>;
+    cachedTables: Promise<CachedTables | undefined>;
   },
 ): Promise<Session> {
-  const { index, stored, origin, defaults, storedModel } = o;
+  const { stored, origin, defaults, storedModel } = o;
   const { timed, timings, heavyWork } = run;
-  const dataKey = `${__NOTEBOOK_BUILD__}|${stored ? stored.digest : index.digest}|${origin.lenient}`;
-  const [db, cachedTables] = await Promise.all([run.starting, getCached<CachedTables>(`tables:${dataKey}`)]);
-  run.dbReady(db);
-  const report = await loadTables(db, { cached: cachedTables, stored, index, origin, heavyWork }, timed);
+  const dataKey = dataKeyOf(o);
+  const cachedTables = await run.cachedTables;
+  const db = await run.starting;
+  const { report, servedCopy } = await loadTables(
+    db,
+    {
+      cached: cachedTables,
+      dataKey,
+      index: o.index,
+      stored,
+      demoFiles: run.demoFiles,
+      summary: run.summary,
+      origin,
+      heavyWork,
+    },
+    timed,
+  );
+  run.dbReady(db); // the preview's queries run once the tables are there
   const chosen = compiledModelOf(defaults, storedModel, report, origin);
-  const hitsCacheKey = await hitsKey(dataKey, chosen.model);
+  const rules = await rulesDigest(chosen.model);
+  const hitsCacheKey = `hits:${dataKey}|${rules}`;
   const cachedHits = await getCached<Hits>(hitsCacheKey);
-  const hits = cachedHits ??
+  // The build computed the hit counts from the very files validated here (the same report) with the same rules:
+  // they are used at once, as a cache filled by the build, and checked with SQL once the page has drawn.
+  const summary = servedCopy ? await run.summary : undefined;
+  const buildHits = !cachedHits && summary?.rules === rules ? summary.hits : undefined;
+  const hits = cachedHits ?? buildHits ??
     await timed("计算指标命中 Evaluating the indicators (SQL)", () => readHits(db, chosen.compiled));
   const verified = await timed("读取核实结果 Reading verified cases", () => readVerified(db));
   const session: Session = {
@@ -376,26 +527,89 @@ async function liveSession(
     timings,
     cached: { tables: cachedTables !== undefined, hits: cachedHits !== undefined },
     stage: "live",
+    ...(servedCopy ? { servedCopy } : {}),
+    ...(summary ? { built: builtOf(summary) } : {}),
+    ...(cachedHits ? { hitsFrom: "cache" as const } : buildHits ? { hitsFrom: "build" as const } : {}),
   };
-  // Fill the cache in the background, once the page is drawn; a failure only costs speed next time.
+  const hitsAtOpen: Hits = { ...hits, hits: [...hits.hits] };
+  if (buildHits) session.recheck = recheckOf(session, Promise.resolve(db), chosen.compiled, hitsAtOpen, hitsCacheKey);
+  // Fill the cache in the background, once the page is drawn: the tables, and the hit counts (the
+  // build's marked unchecked until their check here is done). A failure only costs speed next time.
   if (!session.cached.tables || !session.cached.hits) {
-    const hitsAtOpen: Hits = { ...hits, hits: [...hits.hits] };
-    setTimeout(
-      () =>
-        void fillCache(session, hitsAtOpen, dataKey, hitsCacheKey).catch((e) =>
-          console.warn("Could not cache the session:", e)
-        ),
-      200,
-    );
+    void (async () => {
+      await new Promise((ok) => setTimeout(ok, 200));
+      // (Once the check has started, it caches the checked counts itself.)
+      const started = checkStarted(session.recheck);
+      const cachedHits: CachedHits | undefined = !buildHits
+        ? hitsAtOpen
+        : started
+        ? undefined
+        : { ...hitsAtOpen, unchecked: true };
+      await fillCache(session, cachedHits, dataKey, hitsCacheKey);
+    })().catch((e) => console.warn("Could not cache the session:", e));
   }
   return session;
 }
 
-async function fillCache(session: Session, hits: Hits, dataKey: string, hitsCacheKey: string): Promise<void> {
+/** Hit counts as the cache keeps them: `unchecked` while the build's have not been checked here with SQL. */
+type CachedHits = Hits & { unchecked?: true };
+
+/**
+ * The check of the build's hit counts with SQL here (see {@link Session.recheck}), run once; when
+ * done, the cache keeps the checked counts.
+ */
+function recheckOf(
+  session: Session,
+  db: Promise<BrowserDb>,
+  compiled: CompiledModel,
+  hits: Hits,
+  hitsCacheKey: string,
+): () => Promise<Session | undefined> {
+  let checking: Promise<Session | undefined> | undefined;
+  const recheck = () =>
+    checking ??= (async () => {
+      const checked = await readHits(await db, compiled);
+      void putCached(hitsCacheKey, checked, 4).catch((e) => console.warn("Could not cache the hit counts:", e));
+      if (sameHitCounts(checked, hits)) return undefined;
+      console.warn("The build's hit counts differ from this browser's; the figures are redrawn from this browser's.");
+      return { ...session, hits: checked, ...frameOf(checked), hitsFrom: undefined, recheck: undefined };
+    })();
+  started.set(recheck, () => checking !== undefined);
+  return recheck;
+}
+
+/** Whether each check has started (see {@link checkStarted}). */
+const started = new WeakMap<() => Promise<Session | undefined>, () => boolean>();
+
+/** Whether a session's check of the build's hit counts has started. */
+function checkStarted(recheck: Session["recheck"]): boolean {
+  return recheck !== undefined && (started.get(recheck)?.() ?? false);
+}
+
+/** Whether two sets of hit counts have the same households and counts. */
+export function sameHitCounts(x: Hits, y: Hits): boolean {
+  if (x.householdIds.length !== y.householdIds.length || x.hits.length !== y.hits.length) return false;
+  if (x.householdIds.some((id, i) => id !== y.householdIds[i])) return false;
+  if (x.members.some((m, i) => m !== y.members[i])) return false;
+  if (x.villages.some((v, i) => v !== y.villages[i]) || x.categories.some((c, i) => c !== y.categories[i])) {
+    return false;
+  }
+  return x.hits.every((col, k) => col.every((v, h) => v === y.hits[k][h]));
+}
+
+/** Caches the validated tables (unless restored from the cache) and the hit counts, when given. */
+async function fillCache(
+  session: Session,
+  hits: Hits | undefined,
+  dataKey: string,
+  hitsCacheKey: string,
+): Promise<void> {
   if (!session.cached.tables) {
     const tables: Record<string, Uint8Array> = {};
     for (const table of TABLES) tables[table] = await session.db.exportTable(table);
-    await putCached(`tables:${dataKey}`, { report: session.report, tables } satisfies CachedTables, 1);
+    await putCached(`tables:${dataKey}`, tables, 1);
+    const meta: CachedTables = { report: session.report, servedCopy: session.servedCopy, verified: session.verified };
+    await putCached(`tablemeta:${dataKey}`, meta, 1);
   }
-  if (!session.cached.hits) await putCached(hitsCacheKey, hits, 4);
+  if (hits && !session.cached.hits) await putCached(hitsCacheKey, hits, 4);
 }

@@ -4,13 +4,34 @@ import { normalizeValue, type Row, type Value } from "./types.ts";
 /** The part of an Arrow table the conversion reads (structural, so no second apache-arrow copy is imported). */
 export interface ArrowTableLike {
   numRows: number;
-  schema: { fields: { name: string; type: { typeId: number; unit?: number } }[] };
-  getChildAt(i: number): { get(i: number): unknown } | null;
+  schema: { fields: { name: string; type: { typeId: number; unit?: number; precision?: number } }[] };
+  getChildAt(i: number): { get(i: number): unknown; nullCount?: number; toArray?(): unknown } | null;
 }
 
-// apache-arrow Type ids: Date = 8, Timestamp = 10, Decimal = 7.
+// apache-arrow Type ids: Int = 2, Float = 3, Date = 8, Timestamp = 10, Decimal = 7.
+const INT = 2;
+const FLOAT = 3;
 const DATE = 8;
 const TIMESTAMP = 10;
+
+/**
+ * A numeric column without nulls, read from its typed array at once instead of value by value
+ * (the same numbers: 64-bit integers through `Number`, as {@link normalizeValue} does); undefined
+ * for any other column.
+ */
+function numbersOf(
+  type: { typeId: number; precision?: number },
+  vector: NonNullable<ReturnType<ArrowTableLike["getChildAt"]>>,
+  numRows: number,
+): Value[] | undefined {
+  // A half-precision float's typed array holds its bits, not its values (precision 0 = HALF).
+  const numeric = type.typeId === INT || (type.typeId === FLOAT && type.precision !== 0);
+  if (!numeric || vector.nullCount !== 0 || !vector.toArray) return undefined;
+  const array = vector.toArray();
+  if (!ArrayBuffer.isView(array) || (array as unknown as ArrayLike<unknown>).length !== numRows) return undefined;
+  if (array instanceof BigInt64Array || array instanceof BigUint64Array) return Array.from(array, Number);
+  return Array.from(array as unknown as ArrayLike<number>);
+}
 
 function converter(typeId: number): (v: unknown) => Value {
   if (typeId === DATE || typeId === TIMESTAMP) {
@@ -28,6 +49,8 @@ export function arrowColumns(table: ArrowTableLike): { names: string[]; columns:
   const names = table.schema.fields.map((f) => f.name);
   const columns = table.schema.fields.map((f, i) => {
     const vector = table.getChildAt(i)!;
+    const numbers = numbersOf(f.type, vector, table.numRows);
+    if (numbers) return numbers;
     const convert = converter(f.type.typeId);
     const out = new Array<Value>(table.numRows);
     for (let r = 0; r < table.numRows; r++) out[r] = convert(vector.get(r));

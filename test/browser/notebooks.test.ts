@@ -86,7 +86,22 @@ describe.skipIf(!HAS_CHROMIUM)("the notebooks in Chromium", () => {
     await page.close();
   });
 
+  /** Forgets what the pages cached in this browser (the validated tables and hit counts), so the next visit is a first one. */
+  async function forgetCache(): Promise<void> {
+    const page = await browser.context.newPage();
+    await page.goto(server.url + "data/index.json");
+    await page.evaluate(() =>
+      new Promise((ok, fail) => {
+        const r = indexedDB.deleteDatabase("civic-notebooks");
+        r.onsuccess = ok;
+        r.onerror = fail;
+      })
+    );
+    await page.close();
+  }
+
   it("moving a points slider changes the warnings count and the figures, and the numbers equal deno task evaluate", async () => {
+    await forgetCache(); // the data page cached the validated tables: this is a first visit
     const { page, log } = await visit("calibrate.html");
     const state = async () => ({
       warnings: await readValue<number>(page, "warnings"),
@@ -96,9 +111,22 @@ describe.skipIf(!HAS_CHROMIUM)("the notebooks in Chromium", () => {
     const before = await state();
     // The first figures came from the build's summary; the live ones, validated here, replaced them, and the page says so.
     expect((await readHook(page))!.stage).toBe("live");
-    expect(await page.locator("#stage").textContent()).toMatch(/Validated in this browser.*same hit counts/);
+    // Validated here from the build's typed Parquet copy, with the build's hit counts, then checked here with SQL.
+    await page.waitForFunction(() => /same hit counts/.test(document.getElementById("stage")?.textContent ?? ""));
+    expect(await page.locator("#stage").textContent()).toMatch(
+      /Validated in this browser \(served as the build's typed Parquet copy.*checked here with SQL: the same hit counts/,
+    );
+    expect(log.requests.filter((u) => /\/data\/[a-z_]+\.(parquet|csv)$/.test(u)).map((u) => u.split("/").pop()).sort())
+      .toEqual(["households.parquet", "members.parquet", "verified.parquet"]);
     // The page's contract §3 figures for the default model equal the command line's.
     expect(before.overall).toEqual(cli.overall);
+    // A cached visit: the same figures at once from this browser's cache, without downloading the data again.
+    await page.waitForTimeout(1000); // the page caches the tables and the checked hit counts in the background
+    const again = await visit("calibrate.html");
+    expect(await again.page.locator("#stage").textContent()).toMatch(/Validated in this browser before.*cache/);
+    expect(await readValue(again.page, "overall")).toEqual(cli.overall);
+    expect(again.log.requests.filter((u) => /\/data\/[a-z_]+\.(parquet|csv)$/.test(u))).toEqual([]);
+    await again.page.close();
     const chart = await page.locator("#fig-distribution").innerHTML();
     await shot(page, "calibrate-before");
     // Raise the points of the dibao-household rule (one point per member) to the slider's maximum.
