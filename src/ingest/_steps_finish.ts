@@ -8,6 +8,7 @@ import { quoteIdent as q } from "../base/sql.ts";
 import { ownValue } from "../base/lookup.ts";
 import type { Row } from "../db/types.ts";
 import { shownValue } from "./_csv_scan.ts";
+import { dropRaw } from "./_steps_files.ts";
 import { fileOf, type LoadContext, rejectedRowsSql as rejectedRows, type StepResult } from "./_context.ts";
 import type { ColumnReport, RejectedRow, TableReport } from "./types.ts";
 
@@ -65,7 +66,6 @@ export async function finishTables(ctx: LoadContext): Promise<StepResult> {
   const schema: DatasetSchema = { households: {}, members: {} };
   for (const rawTable of Object.values(ctx.state.raws)) {
     const { table } = rawTable;
-    const typed = q(`_typed_${table}`);
     const [{ n }] = await db.all(`SELECT count(DISTINCT "row") AS n FROM ${rejectedRows(table)}`);
     const bad = Number(n);
     let columns = columnReports(ctx, table);
@@ -87,9 +87,11 @@ export async function finishTables(ctx: LoadContext): Promise<StepResult> {
       rejected: loadTables ? bad : rawTable.rowsRead,
       columns,
     });
-    await db.exec(`DROP TABLE IF EXISTS ${q(rawTable.raw)}; DROP TABLE IF EXISTS ${typed}`);
+    await dropRaw(db, rawTable.raw);
+    await dropRaw(db, `_typed_${table}`);
   }
   if (loadTables && !ctx.state.raws.verified) {
+    await dropRaw(db, "verified");
     await db.exec(
       `CREATE OR REPLACE TABLE verified (household_id VARCHAR, batch VARCHAR, channel VARCHAR, need BOOLEAN, assistance VARCHAR, amount_yuan DOUBLE, verified_on DATE)`,
     );
@@ -108,7 +110,10 @@ function columnReports(ctx: LoadContext, table: TableName): ColumnReport[] {
   }));
 }
 
-/** Makes the typed table the table: a copy without the rejected rows, or (none rejected) a rename. */
+/**
+ * Makes the typed table the table: a copy without the rejected rows, or (none rejected) a rename, or
+ * for a table read in place (none rejected) a view over its file.
+ */
 async function replaceTable(
   ctx: LoadContext,
   table: TableName,
@@ -117,7 +122,11 @@ async function replaceTable(
 ): Promise<void> {
   const typed = q(`_typed_${table}`);
   const names = columns.map((c) => q(c.name)).join(", ");
-  if (someRejected) {
+  await dropRaw(ctx.db, table);
+  const inPlace = ctx.state.inPlace[table];
+  if (inPlace && !someRejected) {
+    await ctx.db.exec(`CREATE VIEW ${q(table)} AS SELECT ${inPlace.select.join(", ")} FROM ${inPlace.source}`);
+  } else if (someRejected) {
     await ctx.db.exec(
       `CREATE OR REPLACE TABLE ${q(table)} AS SELECT ${names} FROM ${typed} WHERE "#row" NOT IN ${
         rejectedRows(table)
@@ -125,9 +134,7 @@ async function replaceTable(
     );
   } else {
     await ctx.db.exec(
-      `DROP TABLE IF EXISTS ${q(table)}; ALTER TABLE ${typed} RENAME TO ${q(table)}; ALTER TABLE ${
-        q(table)
-      } DROP COLUMN "#row"`,
+      `ALTER TABLE ${typed} RENAME TO ${q(table)}; ALTER TABLE ${q(table)} DROP COLUMN "#row"`,
     );
   }
 }
