@@ -29,6 +29,8 @@ export interface RawTable {
   view?: boolean;
   /** The longest value of each text column in bytes, where staging measured it (Parquet). */
   maxBytes?: Map<string, number>;
+  /** Each column's non-null count in the file, where staging counted them (a file read in place). */
+  nonNull?: Map<string, number>;
   /** The file on disk that the view `raw` reads (`read_parquet`), when it is such a view. */
   parquetPath?: string;
 }
@@ -45,6 +47,8 @@ export interface InPlace {
   source: string;
   /** The typed column expressions, `expr AS "name"`, in column order. */
   select: string[];
+  /** Each typed column's non-null count, when staging counted the file's. */
+  nonNull?: Map<string, number>;
 }
 
 /** What the steps find and build, in step order. Each step returns the fields it sets. */

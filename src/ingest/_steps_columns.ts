@@ -134,7 +134,13 @@ export async function buildTypedTables(ctx: LoadContext): Promise<StepResult> {
     const checked = columns.filter((col) =>
       types[col].type !== "text" && !(native.has(col) && keepsAll(rawTypes[col]))
     );
-    if (checked.length === 0) continue;
+    // In place, staging counted the file's values: the raw side needs no scan, and every typed
+    // column but the checked ones has exactly those counts (the final table's null counts).
+    const counted = inPlace[table] ? rawTable.nonNull : undefined;
+    if (checked.length === 0) {
+      if (counted) inPlace[table]!.nonNull = counted;
+      continue;
+    }
     const nonNull = async (from: string) => {
       const counts: Record<string, unknown> = {};
       for (let start = 0; start < checked.length; start += COUNT_BATCH) {
@@ -143,10 +149,18 @@ export async function buildTypedTables(ctx: LoadContext): Promise<StepResult> {
       }
       return counts;
     };
-    const [rawCounts, typedCounts] = await Promise.all([nonNull(raw), nonNull(`_typed_${table}`)]);
+    const [rawCounts, typedCounts] = await Promise.all([
+      counted ? Object.fromEntries(checked.map((col, i) => [`n${i}`, counted.get(col)])) : nonNull(raw),
+      nonNull(`_typed_${table}`),
+    ]);
+    if (counted) {
+      const typedNonNull = new Map(counted);
+      checked.forEach((col, i) => typedNonNull.set(col, Number(typedCounts[`n${i}`])));
+      inPlace[table]!.nonNull = typedNonNull;
+    }
     for (const [i, col] of checked.entries()) {
       const { type, source } = types[col];
-      if (rawCounts[`n${i}`] === typedCounts[`n${i}`]) continue;
+      if (Number(rawCounts[`n${i}`]) === Number(typedCounts[`n${i}`])) continue;
       rows.push(
         `SELECT ${lit(table)}, "#row", ${lit(col)}, CAST(${q(col)} AS VARCHAR), ` +
           `${lit((native.has(col) && NOT_FINITE[type]) || `Expected ${EXPECTED[type]}${typeHint(source, type)}`)} ` +

@@ -244,7 +244,15 @@ async function stageParquet(ctx: LoadContext, table: TableName, file: DatasetFil
     return { fatal: headerProblems, rows: [], digestPart };
   }
   const maxBytes = new Map<string, number>();
-  const tooLong = await longestText(db, raw, columns.filter((c) => rawTypes[c].startsWith("VARCHAR")), maxBytes);
+  // A file read in place is not copied, so its columns' non-null counts are taken in the same scan.
+  const nonNull = inPlace && columns.length <= NON_NULL_COLUMNS ? new Map<string, number>() : undefined;
+  const tooLong = await longestText(
+    db,
+    raw,
+    columns.filter((c) => rawTypes[c].startsWith("VARCHAR")),
+    maxBytes,
+    nonNull && { columns, counts: nonNull },
+  );
   if (tooLong) {
     return await refuse({ file: at, row: tooLong.row, column: tooLong.column, message: tooLongMessage(tooLong.bytes) });
   }
@@ -261,6 +269,7 @@ async function stageParquet(ctx: LoadContext, table: TableName, file: DatasetFil
       view: onDisk !== undefined,
       maxBytes,
       ...(inPlace ? { parquetPath: onDisk } : {}),
+      ...(nonNull ? { nonNull } : {}),
     },
     fatal: [],
     rows: [],
@@ -311,21 +320,30 @@ async function fileSha256(path: string): Promise<string> {
   return hash.digest("hex");
 }
 
+/** Up to how many columns a file read in place has its non-null counts taken while staging (one select list). */
+const NON_NULL_COLUMNS = 1024;
+
 /**
  * The first (by row) text value longer than {@link LIMITS}.fieldBytes among `columns`, if any; each
- * column's longest value in bytes is set in `maxBytes` (0 when it has none).
+ * column's longest value in bytes is set in `maxBytes` (0 when it has none), and, when asked, the
+ * non-null count of each of `nonNull.columns` in `nonNull.counts` (the same scan).
  */
 async function longestText(
   db: Db,
   raw: string,
   columns: string[],
   maxBytes: Map<string, number>,
+  nonNull?: { columns: string[]; counts: Map<string, number> },
 ): Promise<{ row: number; column: string; bytes: number } | undefined> {
-  if (columns.length === 0) return undefined;
-  const [longest] = await db.all(
-    `SELECT ${columns.map((c, i) => `max(strlen(${q(c)})) AS l${i}`).join(", ")} FROM ${q(raw)}`,
-  );
+  const items = [
+    ...columns.map((c, i) => `max(strlen(${q(c)})) AS l${i}`),
+    ...(nonNull?.columns ?? []).map((c, i) => `count(${q(c)}) AS n${i}`),
+  ];
+  if (items.length === 0) return undefined;
+  const [longest] = await db.all(`SELECT ${items.join(", ")} FROM ${q(raw)}`);
   columns.forEach((c, i) => maxBytes.set(c, Number(longest[`l${i}`] ?? 0)));
+  nonNull?.columns.forEach((c, i) => nonNull.counts.set(c, Number(longest[`n${i}`])));
+  if (columns.length === 0) return undefined;
   const over = columns.filter((_, i) => Number(longest[`l${i}`] ?? 0) > LIMITS.fieldBytes);
   if (over.length === 0) return undefined;
   const firsts = await db.all(

@@ -71,7 +71,18 @@ export async function finishTables(ctx: LoadContext): Promise<StepResult> {
     let columns = columnReports(ctx, table);
     if (loadTables) {
       await replaceTable(ctx, table, columns, bad > 0);
-      columns = await withCounts(ctx, table, columns, knownDistinct(ctx, table, tables));
+      // A table loaded in place, none rejected, is its typed view: staging and typed_tables counted its values.
+      const counted = bad === 0 ? ctx.state.inPlace[table]?.nonNull : undefined;
+      columns = await withCounts(
+        ctx,
+        table,
+        columns,
+        knownDistinct(ctx, table, tables),
+        counted && {
+          rows: rawTable.rowsRead,
+          nonNull: counted,
+        },
+      );
       if (table === "households" || table === "members") {
         schema[table] = Object.fromEntries(columns.map((c) => [c.name, c.type]));
         const zeroOne = ctx.state.zeroOne[table];
@@ -159,25 +170,34 @@ function knownDistinct(
   return known;
 }
 
-/** The column reports with null counts, and distinct counts for text columns, of the loaded table. */
+/**
+ * The column reports with null counts, and distinct counts for text columns, of the loaded table.
+ * With `counted` (the table's rows and each column's non-null count, already known), only the
+ * distinct counts that are not known are computed.
+ */
 async function withCounts(
   ctx: LoadContext,
   table: TableName,
   columns: ColumnReport[],
   known: Record<string, "unique" | number>,
+  counted?: { rows: number; nonNull: ReadonlyMap<string, number> },
 ): Promise<ColumnReport[]> {
   if (columns.length === 0) return columns;
+  const nonNull = (c: ColumnReport) => counted?.nonNull.get(c.name);
   const distinctSql = (c: ColumnReport) => {
     const k = ownValue(known, c.name);
-    if (k === "unique") return `count(${q(c.name)})`;
+    if (k === "unique") return nonNull(c) === undefined ? `count(${q(c.name)})` : String(nonNull(c));
     if (typeof k === "number") return String(k);
     return `count(DISTINCT ${q(c.name)})`;
   };
   const stats = columns.flatMap((c, i) => [
-    `count(*) - count(${q(c.name)}) AS nulls${i}`,
+    nonNull(c) === undefined
+      ? `count(*) - count(${q(c.name)}) AS nulls${i}`
+      : `${counted!.rows - nonNull(c)!} AS nulls${i}`,
     c.type === "text" ? `${distinctSql(c)} AS distinct${i}` : `0 AS distinct${i}`,
   ]);
-  const [s] = await ctx.db.all(`SELECT ${stats.join(", ")} FROM ${q(table)}`);
+  // count(*) keeps it one aggregate row when every other item is a known constant.
+  const [s] = await ctx.db.all(`SELECT count(*) AS "#rows", ${stats.join(", ")} FROM ${q(table)}`);
   return columns.map((c, i) => ({
     ...c,
     nulls: Number(s[`nulls${i}`]),
