@@ -62,11 +62,21 @@ export function convertSql(col: string, type: ColumnType): string {
  * dates); NaN and infinite values are null there, so they are reported like values that do not convert
  * (`NaN >= 60` is true in DuckDB: a NaN age must never reach a rule).
  */
-export function nativeSql(col: string, type: ColumnType): string {
+export function nativeSql(col: string, type: ColumnType, duckType = ""): string {
   const sqlType = type === "number" ? "DOUBLE" : type === "date" ? "DATE" : undefined;
   if (!sqlType) return q(col);
   const cast = `CAST(${q(col)} AS ${sqlType})`;
-  return `CASE WHEN isfinite(${cast}) THEN ${cast} END`;
+  // Integers and decimals are always finite as DOUBLE: the test would never fail.
+  return keepsAll(duckType) ? cast : `CASE WHEN isfinite(${cast}) THEN ${cast} END`;
+}
+
+/**
+ * Whether a Parquet column read as its own type keeps every value: booleans, and numbers whose DuckDB
+ * type has no NaN or infinity (integers and decimals, all finite as DOUBLE).
+ */
+export function keepsAll(duckType: string): boolean {
+  return /^(BOOLEAN$|TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|DECIMAL|NUMERIC)/
+    .test(duckType.toUpperCase());
 }
 
 /** What a bad-value message says of a value of a Parquet column already of its type: it is not finite. */

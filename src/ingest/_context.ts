@@ -27,12 +27,28 @@ export interface RawTable {
   rowsRead: number;
   /** Whether `raw` is a view over the file on disk (native Parquet), not a table. */
   view?: boolean;
+  /** The longest value of each text column in bytes, where staging measured it (Parquet). */
+  maxBytes?: Map<string, number>;
+  /** Each column's non-null count in the file, where staging counted them (a file read in place). */
+  nonNull?: Map<string, number>;
+  /** The file on disk that the view `raw` reads (`read_parquet`), when it is such a view. */
+  parquetPath?: string;
 }
 
 /** A column's type and where it came from. */
 export interface ColumnTyping {
   type: ColumnReport["type"];
   source: ColumnReport["typeSource"];
+}
+
+/** A table read in place: the `SELECT` of its typed values from the Parquet file (without `#row`). */
+export interface InPlace {
+  /** `read_parquet(…)` of the file. */
+  source: string;
+  /** The typed column expressions, `expr AS "name"`, in column order. */
+  select: string[];
+  /** Each typed column's non-null count, when staging counted the file's. */
+  nonNull?: Map<string, number>;
 }
 
 /** What the steps find and build, in step order. Each step returns the fields it sets. */
@@ -49,6 +65,16 @@ export interface LoadState {
   types: Partial<Record<TableName, Record<string, ColumnTyping>>>;
   /** `column_types`: inferred number columns holding only 0 and 1 (the model may read them as booleans). */
   zeroOne: Partial<Record<TableName, string[]>>;
+  /**
+   * `typed_tables`: the tables validated in place (large Parquet files already of their types): the
+   * typed table is a view over the file, and so is the loaded table when no row is rejected.
+   */
+  inPlace: Partial<Record<TableName, InPlace>>;
+  /**
+   * `member_references`: how many households have no member row at all (counted in the same join
+   * that finds the members of unknown households), for `members_per_household`.
+   */
+  childless?: number;
   /** `lenient_rejection`: every rejected row with its reasons (lenient mode only). */
   rejected: RejectedRow[];
   /** `tables`: the report of each table read. */
@@ -66,6 +92,7 @@ export function initialState(): LoadState {
     raws: {},
     types: {},
     zeroOne: {},
+    inPlace: {},
     rejected: [],
     tables: [],
     schema: { households: {}, members: {} },
@@ -82,6 +109,8 @@ export interface LoadContext {
   readonly folder: string;
   readonly lenient: boolean;
   readonly maxProblems: number;
+  /** From how many rows a Parquet file on disk, already of its types, is validated and loaded in place. */
+  readonly inPlaceRows: number;
   /** A file name as messages show it: prefixed with the folder. */
   path(name: string): string;
   /** What the steps before this one found and built. */
@@ -117,6 +146,14 @@ export interface LoadStep {
 /** SQL: the rows of `table` with a row problem so far (they are rejected). */
 export function rejectedRowsSql(table: TableName): string {
   return `(SELECT "row" FROM _problems WHERE tbl = ${lit(table)})`;
+}
+
+/** Whether any row of these tables has a problem so far (is rejected). */
+export async function anyRejected(ctx: LoadContext, tables: readonly TableName[]): Promise<boolean> {
+  const [{ n }] = await ctx.db.all(
+    `SELECT count(*) AS n FROM (SELECT 1 FROM _problems WHERE tbl IN (${tables.map(lit).join(", ")}) LIMIT 1)`,
+  );
+  return Number(n) > 0;
 }
 
 /** The file of a table as messages name it, or the table's name when it has none. */

@@ -13,10 +13,12 @@ import {
   type InferenceCounts,
   inferenceCountsSql,
   inferType,
+  keepsAll,
   nativeSql,
   NOT_FINITE,
 } from "./_column_sql.ts";
-import type { ColumnTyping, LoadContext, RawTable, StepResult } from "./_context.ts";
+import { dropRaw } from "./_steps_files.ts";
+import type { ColumnTyping, InPlace, LoadContext, RawTable, StepResult } from "./_context.ts";
 
 /**
  * How many columns one query converts or counts: a select list of thousands of conversions plans in
@@ -27,7 +29,7 @@ const BATCH = 64;
 const COUNT_BATCH = 1024;
 
 /** Step `required_columns`: refuses a table whose header lacks a column the contract requires. */
-export function checkRequiredColumns(ctx: LoadContext): Promise<StepResult> {
+export async function checkRequiredColumns(ctx: LoadContext): Promise<StepResult> {
   const raws: Partial<Record<TableName, RawTable>> = {};
   const fatal: Problem[] = [];
   for (const rawTable of Object.values(ctx.state.raws)) {
@@ -37,6 +39,8 @@ export function checkRequiredColumns(ctx: LoadContext): Promise<StepResult> {
       raws[table] = rawTable;
       continue;
     }
+    // Not checked further: its raw table or view goes now (no later step sees it to drop it).
+    await dropRaw(ctx.db, rawTable.raw);
     fatal.push({
       file: rawTable.file,
       row: 1,
@@ -46,7 +50,7 @@ export function checkRequiredColumns(ctx: LoadContext): Promise<StepResult> {
       }; the header has ${columns.map((c) => `"${c}"`).join(", ")}`,
     });
   }
-  return Promise.resolve({ fatal, state: { raws } });
+  return { fatal, state: { raws } };
 }
 
 /**
@@ -102,6 +106,7 @@ export async function decideColumnTypes(ctx: LoadContext): Promise<StepResult> {
  */
 export async function buildTypedTables(ctx: LoadContext): Promise<StepResult> {
   const rows: string[] = [];
+  const inPlace: Partial<Record<TableName, InPlace>> = {};
   for (const rawTable of Object.values(ctx.state.raws)) {
     const { table, raw, columns, rawTypes } = rawTable;
     const types = ctx.state.types[table]!;
@@ -110,17 +115,32 @@ export async function buildTypedTables(ctx: LoadContext): Promise<StepResult> {
     const select = columns.map((col) => {
       const { type } = types[col];
       if (rawTable.format === "parquet" && duckTypeToColumnType(rawTypes[col]) === type) native.add(col);
-      typedExpr[col] = native.has(col) ? nativeSql(col, type) : convertSql(col, type);
+      typedExpr[col] = native.has(col) ? nativeSql(col, type, rawTypes[col]) : convertSql(col, type);
       return `${typedExpr[col]} AS ${q(col)}`;
     });
-    await createTyped(ctx, `_typed_${table}`, raw, select);
+    if (rawTable.parquetPath !== undefined && rawTable.rowsRead >= ctx.inPlaceRows && native.size === columns.length) {
+      // Already of its types: a view over the file, no copy (a province's copy costs more than all its checks).
+      const source = `read_parquet(${lit(rawTable.parquetPath)})`;
+      inPlace[table] = { source, select };
+      await ctx.db.exec(
+        `CREATE OR REPLACE VIEW ${q(`_typed_${table}`)} AS SELECT CAST(file_row_number + 2 AS INTEGER) AS "#row", ${
+          select.join(", ")
+        } FROM read_parquet(${lit(rawTable.parquetPath)}, file_row_number = true)`,
+      );
+    } else await createTyped(ctx, `_typed_${table}`, raw, select);
     // Values that did not convert: the typed column has fewer non-null values than the raw one
     // (text columns keep every value, and so do Parquet columns already of their type that cannot
     // hold NaN or infinity, so only the others are counted).
     const checked = columns.filter((col) =>
       types[col].type !== "text" && !(native.has(col) && keepsAll(rawTypes[col]))
     );
-    if (checked.length === 0) continue;
+    // In place, staging counted the file's values: the raw side needs no scan, and every typed
+    // column but the checked ones has exactly those counts (the final table's null counts).
+    const counted = inPlace[table] ? rawTable.nonNull : undefined;
+    if (checked.length === 0) {
+      if (counted) inPlace[table]!.nonNull = counted;
+      continue;
+    }
     const nonNull = async (from: string) => {
       const counts: Record<string, unknown> = {};
       for (let start = 0; start < checked.length; start += COUNT_BATCH) {
@@ -129,10 +149,18 @@ export async function buildTypedTables(ctx: LoadContext): Promise<StepResult> {
       }
       return counts;
     };
-    const [rawCounts, typedCounts] = await Promise.all([nonNull(raw), nonNull(`_typed_${table}`)]);
+    const [rawCounts, typedCounts] = await Promise.all([
+      counted ? Object.fromEntries(checked.map((col, i) => [`n${i}`, counted.get(col)])) : nonNull(raw),
+      nonNull(`_typed_${table}`),
+    ]);
+    if (counted) {
+      const typedNonNull = new Map(counted);
+      checked.forEach((col, i) => typedNonNull.set(col, Number(typedCounts[`n${i}`])));
+      inPlace[table]!.nonNull = typedNonNull;
+    }
     for (const [i, col] of checked.entries()) {
       const { type, source } = types[col];
-      if (rawCounts[`n${i}`] === typedCounts[`n${i}`]) continue;
+      if (Number(rawCounts[`n${i}`]) === Number(typedCounts[`n${i}`])) continue;
       rows.push(
         `SELECT ${lit(table)}, "#row", ${lit(col)}, CAST(${q(col)} AS VARCHAR), ` +
           `${lit((native.has(col) && NOT_FINITE[type]) || `Expected ${EXPECTED[type]}${typeHint(source, type)}`)} ` +
@@ -141,7 +169,7 @@ export async function buildTypedTables(ctx: LoadContext): Promise<StepResult> {
       );
     }
   }
-  return { rows };
+  return { rows, state: { inPlace } };
 }
 
 /**
@@ -167,15 +195,6 @@ async function createTyped(ctx: LoadContext, typed: string, raw: string, select:
       `FROM ${q(raw)} POSITIONAL JOIN ${parts.join(" POSITIONAL JOIN ")}`,
   );
   for (const part of parts) await ctx.db.exec(`DROP TABLE ${part}`);
-}
-
-/**
- * Whether a Parquet column read as its own type keeps every value: booleans, and numbers whose DuckDB
- * type has no NaN or infinity (integers and decimals, all finite as DOUBLE).
- */
-function keepsAll(duckType: string): boolean {
-  return /^(BOOLEAN$|TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|DECIMAL|NUMERIC)/
-    .test(duckType.toUpperCase());
 }
 
 /** What a bad-value message adds about where the column's type came from. */

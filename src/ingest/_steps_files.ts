@@ -81,14 +81,18 @@ function headerMap(ctx: LoadContext, table: TableName): HeaderMap {
 async function applyHeaderMap(ctx: LoadContext, raw: RawTable, mapping: HeaderMap): Promise<void> {
   const columns: string[] = [];
   const rawTypes: Record<string, string> = {};
+  const maxBytes = new Map<string, number>();
   for (const header of raw.columns) {
     const name = mapping.get(header.trim()) ?? header;
     if (name !== header) await ctx.db.exec(`ALTER TABLE ${q(raw.raw)} RENAME COLUMN ${q(header)} TO ${q(name)}`);
     columns.push(name);
     rawTypes[name] = raw.rawTypes[header];
+    const bytes = raw.maxBytes?.get(header);
+    if (bytes !== undefined) maxBytes.set(name, bytes);
   }
   raw.columns = columns;
   raw.rawTypes = rawTypes;
+  if (raw.maxBytes) raw.maxBytes = maxBytes;
 }
 
 /**
@@ -208,6 +212,7 @@ async function stageParquet(ctx: LoadContext, table: TableName, file: DatasetFil
   await dropRaw(db, raw);
   let columns: string[];
   let rawTypes: Record<string, string>;
+  let inPlace = false;
   try {
     const source = onDisk ? `read_parquet(${lit(onDisk)})` : undefined;
     const described = source ? await db.all(`DESCRIBE SELECT * FROM ${source}`) : [];
@@ -218,6 +223,7 @@ async function stageParquet(ctx: LoadContext, table: TableName, file: DatasetFil
         `CREATE VIEW ${q(raw)} AS SELECT CAST(file_row_number + 2 AS INTEGER) AS "#row", * EXCLUDE (file_row_number) ` +
           `FROM read_parquet(${lit(onDisk!)}, file_row_number = true)`,
       );
+      inPlace = true;
     } else await importParquetTable(ctx, table, file, raw);
     const typed = await db.all(`DESCRIBE ${q(raw)}`);
     columns = typed.map((r) => String(r.column_name)).filter((c) => c !== "#row");
@@ -237,7 +243,16 @@ async function stageParquet(ctx: LoadContext, table: TableName, file: DatasetFil
     await dropRaw(db, raw);
     return { fatal: headerProblems, rows: [], digestPart };
   }
-  const tooLong = await longestText(db, raw, columns.filter((c) => rawTypes[c].startsWith("VARCHAR")));
+  const maxBytes = new Map<string, number>();
+  // A file read in place is not copied, so its columns' non-null counts are taken in the same scan.
+  const nonNull = inPlace && columns.length <= NON_NULL_COLUMNS ? new Map<string, number>() : undefined;
+  const tooLong = await longestText(
+    db,
+    raw,
+    columns.filter((c) => rawTypes[c].startsWith("VARCHAR")),
+    maxBytes,
+    nonNull && { columns, counts: nonNull },
+  );
   if (tooLong) {
     return await refuse({ file: at, row: tooLong.row, column: tooLong.column, message: tooLongMessage(tooLong.bytes) });
   }
@@ -252,6 +267,9 @@ async function stageParquet(ctx: LoadContext, table: TableName, file: DatasetFil
       rawTypes,
       rowsRead: Number(n),
       view: onDisk !== undefined,
+      maxBytes,
+      ...(inPlace ? { parquetPath: onDisk } : {}),
+      ...(nonNull ? { nonNull } : {}),
     },
     fatal: [],
     rows: [],
@@ -302,16 +320,30 @@ async function fileSha256(path: string): Promise<string> {
   return hash.digest("hex");
 }
 
-/** The first (by row) text value longer than {@link LIMITS}.fieldBytes among `columns`, if any. */
+/** Up to how many columns a file read in place has its non-null counts taken while staging (one select list). */
+const NON_NULL_COLUMNS = 1024;
+
+/**
+ * The first (by row) text value longer than {@link LIMITS}.fieldBytes among `columns`, if any; each
+ * column's longest value in bytes is set in `maxBytes` (0 when it has none), and, when asked, the
+ * non-null count of each of `nonNull.columns` in `nonNull.counts` (the same scan).
+ */
 async function longestText(
   db: Db,
   raw: string,
   columns: string[],
+  maxBytes: Map<string, number>,
+  nonNull?: { columns: string[]; counts: Map<string, number> },
 ): Promise<{ row: number; column: string; bytes: number } | undefined> {
+  const items = [
+    ...columns.map((c, i) => `max(strlen(${q(c)})) AS l${i}`),
+    ...(nonNull?.columns ?? []).map((c, i) => `count(${q(c)}) AS n${i}`),
+  ];
+  if (items.length === 0) return undefined;
+  const [longest] = await db.all(`SELECT ${items.join(", ")} FROM ${q(raw)}`);
+  columns.forEach((c, i) => maxBytes.set(c, Number(longest[`l${i}`] ?? 0)));
+  nonNull?.columns.forEach((c, i) => nonNull.counts.set(c, Number(longest[`n${i}`])));
   if (columns.length === 0) return undefined;
-  const [longest] = await db.all(
-    `SELECT ${columns.map((c, i) => `max(strlen(${q(c)})) AS l${i}`).join(", ")} FROM ${q(raw)}`,
-  );
   const over = columns.filter((_, i) => Number(longest[`l${i}`] ?? 0) > LIMITS.fieldBytes);
   if (over.length === 0) return undefined;
   const firsts = await db.all(

@@ -8,6 +8,7 @@ import { quoteIdent as q } from "../base/sql.ts";
 import { ownValue } from "../base/lookup.ts";
 import type { Row } from "../db/types.ts";
 import { shownValue } from "./_csv_scan.ts";
+import { dropRaw } from "./_steps_files.ts";
 import { fileOf, type LoadContext, rejectedRowsSql as rejectedRows, type StepResult } from "./_context.ts";
 import type { ColumnReport, RejectedRow, TableReport } from "./types.ts";
 
@@ -65,13 +66,23 @@ export async function finishTables(ctx: LoadContext): Promise<StepResult> {
   const schema: DatasetSchema = { households: {}, members: {} };
   for (const rawTable of Object.values(ctx.state.raws)) {
     const { table } = rawTable;
-    const typed = q(`_typed_${table}`);
     const [{ n }] = await db.all(`SELECT count(DISTINCT "row") AS n FROM ${rejectedRows(table)}`);
     const bad = Number(n);
     let columns = columnReports(ctx, table);
     if (loadTables) {
       await replaceTable(ctx, table, columns, bad > 0);
-      columns = await withCounts(ctx, table, columns, knownDistinct(ctx, table, tables));
+      // A table loaded in place, none rejected, is its typed view: staging and typed_tables counted its values.
+      const counted = bad === 0 ? ctx.state.inPlace[table]?.nonNull : undefined;
+      columns = await withCounts(
+        ctx,
+        table,
+        columns,
+        knownDistinct(ctx, table, tables),
+        counted && {
+          rows: rawTable.rowsRead,
+          nonNull: counted,
+        },
+      );
       if (table === "households" || table === "members") {
         schema[table] = Object.fromEntries(columns.map((c) => [c.name, c.type]));
         const zeroOne = ctx.state.zeroOne[table];
@@ -87,9 +98,11 @@ export async function finishTables(ctx: LoadContext): Promise<StepResult> {
       rejected: loadTables ? bad : rawTable.rowsRead,
       columns,
     });
-    await db.exec(`DROP TABLE IF EXISTS ${q(rawTable.raw)}; DROP TABLE IF EXISTS ${typed}`);
+    await dropRaw(db, rawTable.raw);
+    await dropRaw(db, `_typed_${table}`);
   }
   if (loadTables && !ctx.state.raws.verified) {
+    await dropRaw(db, "verified");
     await db.exec(
       `CREATE OR REPLACE TABLE verified (household_id VARCHAR, batch VARCHAR, channel VARCHAR, need BOOLEAN, assistance VARCHAR, amount_yuan DOUBLE, verified_on DATE)`,
     );
@@ -108,7 +121,10 @@ function columnReports(ctx: LoadContext, table: TableName): ColumnReport[] {
   }));
 }
 
-/** Makes the typed table the table: a copy without the rejected rows, or (none rejected) a rename. */
+/**
+ * Makes the typed table the table: a copy without the rejected rows, or (none rejected) a rename, or
+ * for a table read in place (none rejected) a view over its file.
+ */
 async function replaceTable(
   ctx: LoadContext,
   table: TableName,
@@ -117,7 +133,11 @@ async function replaceTable(
 ): Promise<void> {
   const typed = q(`_typed_${table}`);
   const names = columns.map((c) => q(c.name)).join(", ");
-  if (someRejected) {
+  await dropRaw(ctx.db, table);
+  const inPlace = ctx.state.inPlace[table];
+  if (inPlace && !someRejected) {
+    await ctx.db.exec(`CREATE VIEW ${q(table)} AS SELECT ${inPlace.select.join(", ")} FROM ${inPlace.source}`);
+  } else if (someRejected) {
     await ctx.db.exec(
       `CREATE OR REPLACE TABLE ${q(table)} AS SELECT ${names} FROM ${typed} WHERE "#row" NOT IN ${
         rejectedRows(table)
@@ -125,9 +145,7 @@ async function replaceTable(
     );
   } else {
     await ctx.db.exec(
-      `DROP TABLE IF EXISTS ${q(table)}; ALTER TABLE ${typed} RENAME TO ${q(table)}; ALTER TABLE ${
-        q(table)
-      } DROP COLUMN "#row"`,
+      `ALTER TABLE ${typed} RENAME TO ${q(table)}; ALTER TABLE ${q(table)} DROP COLUMN "#row"`,
     );
   }
 }
@@ -152,25 +170,34 @@ function knownDistinct(
   return known;
 }
 
-/** The column reports with null counts, and distinct counts for text columns, of the loaded table. */
+/**
+ * The column reports with null counts, and distinct counts for text columns, of the loaded table.
+ * With `counted` (the table's rows and each column's non-null count, already known), only the
+ * distinct counts that are not known are computed.
+ */
 async function withCounts(
   ctx: LoadContext,
   table: TableName,
   columns: ColumnReport[],
   known: Record<string, "unique" | number>,
+  counted?: { rows: number; nonNull: ReadonlyMap<string, number> },
 ): Promise<ColumnReport[]> {
   if (columns.length === 0) return columns;
+  const nonNull = (c: ColumnReport) => counted?.nonNull.get(c.name);
   const distinctSql = (c: ColumnReport) => {
     const k = ownValue(known, c.name);
-    if (k === "unique") return `count(${q(c.name)})`;
+    if (k === "unique") return nonNull(c) === undefined ? `count(${q(c.name)})` : String(nonNull(c));
     if (typeof k === "number") return String(k);
     return `count(DISTINCT ${q(c.name)})`;
   };
   const stats = columns.flatMap((c, i) => [
-    `count(*) - count(${q(c.name)}) AS nulls${i}`,
+    nonNull(c) === undefined
+      ? `count(*) - count(${q(c.name)}) AS nulls${i}`
+      : `${counted!.rows - nonNull(c)!} AS nulls${i}`,
     c.type === "text" ? `${distinctSql(c)} AS distinct${i}` : `0 AS distinct${i}`,
   ]);
-  const [s] = await ctx.db.all(`SELECT ${stats.join(", ")} FROM ${q(table)}`);
+  // count(*) keeps it one aggregate row when every other item is a known constant.
+  const [s] = await ctx.db.all(`SELECT count(*) AS "#rows", ${stats.join(", ")} FROM ${q(table)}`);
   return columns.map((c, i) => ({
     ...c,
     nulls: Number(s[`nulls${i}`]),

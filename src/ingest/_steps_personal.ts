@@ -11,9 +11,15 @@ import { isMobileNumber, isResidentIdNumber, maskIdentifier } from "./_personal.
 const CANDIDATES = 500;
 
 const textSql = (col: string) => `CAST(${q(col)} AS VARCHAR)`;
-/** SQL: true where a value is a long digit string (11 to 22 characters), the shape of both identifiers. */
+/**
+ * SQL: true where a value is a long digit string (11 to 22 characters), the shape of both
+ * identifiers. A matching value is ASCII, so its bytes are its characters (`strlen`, cheaper than
+ * `length`), and it starts with `+` or a digit (`>= '+' AND < ':'`, a byte comparison that rules
+ * out nearly every other value before the regular expression runs).
+ */
 const digitsSql = (col: string) =>
-  `length(${textSql(col)}) BETWEEN 11 AND 22 AND regexp_full_match(${textSql(col)}, '[+]?[0-9]{10,}[0-9Xx]([.]0+)?')`;
+  `strlen(${textSql(col)}) BETWEEN 11 AND 22 AND ${textSql(col)} >= '+' AND ${textSql(col)} < ':' AND ` +
+  `regexp_full_match(${textSql(col)}, '[+]?[0-9]{10,}[0-9Xx]([.]0+)?')`;
 
 /** The DuckDB types whose values are numbers (Parquet columns): their text is never needed to rule them out. */
 const NUMERIC_TYPE =
@@ -38,33 +44,43 @@ function longDigitsSql(rawTable: RawTable, col: string): string {
 }
 
 /**
- * Step `personal_data`: one cheap scan per table finds columns with values of 11 characters or
- * more (numbers: of 1e10 or more, found without casting them to text; booleans, dates and
- * timestamps never hold a digit string), a second counts their long
- * digit strings; only columns that have some are then read (their first candidates) and checked
- * exactly: pattern and GB 11643 check digit.
+ * Step `personal_data`: one cheap scan per table finds columns with values of 11 bytes or more
+ * (Parquet text columns: measured by staging; numbers: of 1e10 or more, found without casting them
+ * to text; booleans, dates and timestamps never hold a digit string), then a filter per such column
+ * looks for a long digit string; only columns that have one are then read (their first candidates)
+ * and checked exactly: pattern and GB 11643 check digit.
  */
 export async function checkPersonalData(ctx: LoadContext): Promise<StepResult> {
   const fatal: Problem[] = [];
   for (const rawTable of Object.values(ctx.state.raws)) {
     const cols = rawTable.columns;
     if (cols.length === 0) continue;
-    const longestSql = (col: string, i: number) =>
-      NEVER_DIGITS.test((rawTable.rawTypes?.[col] ?? "").toUpperCase())
-        ? `0 AS l${i}`
-        : isNumeric(rawTable, col)
-        ? `CASE WHEN max(${q(col)}) >= 1e10 THEN 11 ELSE 0 END AS l${i}`
-        : `max(length(${textSql(col)})) AS l${i}`;
-    const [longest] = await ctx.db.all(`SELECT ${cols.map(longestSql).join(", ")} FROM ${q(rawTable.raw)}`);
-    const long = cols.filter((_, i) => Number(longest[`l${i}`] ?? 0) >= 11);
+    // Per column, the most characters a value may have (numbers: 11 when some are 1e10 or more), or
+    // the SQL that finds it. Staging measured the longest text of each Parquet text column in bytes;
+    // bytes bound characters, so fewer than 11 needs no second look, and neither does a long column's
+    // count below, which is exact.
+    const bound: (number | string)[] = cols.map((col) => {
+      const type = (rawTable.rawTypes?.[col] ?? "").toUpperCase();
+      if (NEVER_DIGITS.test(type)) return 0;
+      const bytes = rawTable.maxBytes?.get(col);
+      if (bytes !== undefined) return bytes;
+      return isNumeric(rawTable, col)
+        ? `CASE WHEN max(${q(col)}) >= 1e10 THEN 11 ELSE 0 END`
+        : `max(strlen(${textSql(col)}))`;
+    });
+    const measured = bound.flatMap((b, i) => (typeof b === "string" ? [`${b} AS l${i}`] : []));
+    const [longest] = measured.length > 0
+      ? await ctx.db.all(`SELECT ${measured.join(", ")} FROM ${q(rawTable.raw)}`)
+      : [{}];
+    const long = cols.filter((_, i) => Number(typeof bound[i] === "number" ? bound[i] : longest[`l${i}`] ?? 0) >= 11);
     if (long.length === 0) continue;
-    const [counts] = await ctx.db.all(
-      `SELECT ${
-        long.map((col, i) => `count(*) FILTER (WHERE ${longDigitsSql(rawTable, col)}) AS c${i}`).join(", ")
-      } FROM ${q(rawTable.raw)}`,
-    );
-    for (const [i, col] of long.entries()) {
-      if (Number(counts[`c${i}`]) === 0) continue;
+    for (const col of long) {
+      // A filter of its own per column (not one aggregate of all): it short-circuits value by value,
+      // and Parquet skips the row groups whose statistics rule out a digit string.
+      const [{ n }] = await ctx.db.all(
+        `SELECT count(*) AS n FROM (SELECT 1 FROM ${q(rawTable.raw)} WHERE ${longDigitsSql(rawTable, col)} LIMIT 1)`,
+      );
+      if (Number(n) === 0) continue;
       const problem = await identifierProblem(ctx, rawTable, col);
       if (problem) fatal.push(problem);
     }

@@ -8,7 +8,7 @@
 import { CATEGORY_CODES, type TableName, VERIFIED_CHANNELS } from "../contract/mod.ts";
 import { quoteIdent as q, quoteText as lit } from "../base/sql.ts";
 import { SHOWN_LENGTH } from "../base/terminal.ts";
-import { type LoadContext, rejectedRowsSql as rejectedRows, type StepResult } from "./_context.ts";
+import { anyRejected, type LoadContext, rejectedRowsSql as rejectedRows, type StepResult } from "./_context.ts";
 
 /** One rule for the values of a column of one table. */
 type RowCheck =
@@ -57,6 +57,19 @@ function shownSql(expr: string): string {
     `ELSE left(${expr}, ${SHOWN_LENGTH}) || '… (' || length(${expr}) || ' characters)' END`;
 }
 
+/**
+ * SQL: true on the rows that break a `present` or `known` rule. A value whose first byte is
+ * printable ASCII other than a space (`'!'` to `'~'`) starts with a character `trim` keeps, so only
+ * the others are trimmed (a byte comparison instead of a new string per row).
+ */
+function brokenSql(check: RowCheck & { kind: "present" | "known" }): string {
+  const col = q(check.column);
+  const v = `CAST(${col} AS VARCHAR)`;
+  return check.kind === "present"
+    ? `${col} IS NULL OR (NOT (${v} >= '!' AND ${v} < chr(127)) AND trim(${v}) = '')`
+    : `${check.column} IS NOT NULL AND ${check.column} NOT IN (${check.codes.map(lit).join(", ")})`;
+}
+
 /** SQL selecting the problem rows of one rule. */
 function checkSql(table: TableName, from: string, check: RowCheck): string {
   const col = q(check.column);
@@ -66,15 +79,9 @@ function checkSql(table: TableName, from: string, check: RowCheck): string {
     }, CAST(${col} AS VARCHAR), ${message} FROM ${from} WHERE ${where}`;
   switch (check.kind) {
     case "present":
-      return select(
-        `${col} IS NULL OR trim(CAST(${col} AS VARCHAR)) = ''`,
-        lit(`Empty ${check.column}; every row needs ${check.what}`),
-      );
+      return select(brokenSql(check), lit(`Empty ${check.column}; every row needs ${check.what}`));
     case "known":
-      return select(
-        `${check.column} IS NOT NULL AND ${check.column} NOT IN (${check.codes.map(lit).join(", ")})`,
-        lit(`Unknown ${check.column}; expected one of ${check.codes.join(", ")}`),
-      );
+      return select(brokenSql(check), lit(`Unknown ${check.column}; expected one of ${check.codes.join(", ")}`));
     case "unique":
       return `SELECT ${lit(table)}, "#row", ${lit(check.column)}, ${col}, ` +
         `'Duplicate ${check.column} "' || ${
@@ -102,20 +109,35 @@ export const checkMemberRows = rowChecks("members");
 /** Step `verified_rows`: household_id present, channel (when given) a known code. */
 export const checkVerifiedRows = rowChecks("verified");
 
-/** Step `member_references`: members of households not in households.csv, and (lenient) of rejected ones. */
-export function checkMemberReferences(ctx: LoadContext): Promise<StepResult> {
+/**
+ * Step `member_references`: members of households not in households.csv, and (lenient) of rejected
+ * ones. One join counts both the members of unknown households and the households without any
+ * member (for `members_per_household`); their rows are selected only when there are some.
+ */
+export async function checkMemberReferences(ctx: LoadContext): Promise<StepResult> {
   const H = typed(ctx, "households"), M = typed(ctx, "members");
-  if (!H || !M) return Promise.resolve({});
-  const rows = [
-    `SELECT 'members', m."#row", 'household_id', m.household_id, ` +
-    `'household_id "' || ${shownSql("m.household_id")} || '" is not in ' || ${
-      lit(fileName(ctx, "households"))
-    } || '; add the household or fix the id' ` +
-    `FROM ${M} m WHERE m.household_id IS NOT NULL AND m.household_id NOT IN (SELECT household_id FROM ${H} WHERE household_id IS NOT NULL)` +
-    // A households table with no rows is reported once (header only), not once per member.
-    ` AND EXISTS (SELECT 1 FROM ${H})`,
-  ];
-  if (ctx.lenient) {
+  if (!H || !M) return {};
+  // The join builds on the smaller side (households) and keeps the unmatched rows of both sides.
+  const [counts] = await ctx.db.all(
+    `SELECT count(*) FILTER (WHERE h.hk IS NULL AND m.household_id IS NOT NULL) AS orphans, ` +
+      `count(*) FILTER (WHERE m.mk IS NULL AND h.household_id IS NOT NULL) AS childless ` +
+      `FROM (SELECT household_id, 1 AS mk FROM ${M}) m FULL OUTER JOIN (SELECT household_id, 1 AS hk FROM ${H}) h ` +
+      `ON m.household_id = h.household_id`,
+  );
+  const state = { childless: Number(counts.childless) };
+  const rows: string[] = [];
+  if (Number(counts.orphans) > 0) {
+    rows.push(
+      `SELECT 'members', m."#row", 'household_id', m.household_id, ` +
+        `'household_id "' || ${shownSql("m.household_id")} || '" is not in ' || ${
+          lit(fileName(ctx, "households"))
+        } || '; add the household or fix the id' ` +
+        `FROM ${M} m WHERE m.household_id IS NOT NULL AND m.household_id NOT IN (SELECT household_id FROM ${H} WHERE household_id IS NOT NULL)` +
+        // A households table with no rows is reported once (header only), not once per member.
+        ` AND EXISTS (SELECT 1 FROM ${H})`,
+    );
+  }
+  if (ctx.lenient && await anyRejected(ctx, ["households"])) {
     rows.push(
       `SELECT 'members', m."#row", 'household_id', m.household_id, ` +
         `'Its household "' || ${shownSql("m.household_id")} || '" was rejected (households row ' || h."#row" || ')' ` +
@@ -125,16 +147,21 @@ export function checkMemberReferences(ctx: LoadContext): Promise<StepResult> {
         })`,
     );
   }
-  return Promise.resolve({ rows });
+  return { rows, state };
 }
 
-/** Step `members_per_household`: every household (lenient: every accepted one) has an (accepted) member. */
-export function checkMembersPerHousehold(ctx: LoadContext): Promise<StepResult> {
+/**
+ * Step `members_per_household`: every household (lenient: every accepted one) has an (accepted)
+ * member. Nothing to select when every household has a member row and no household or member row
+ * is rejected (the count comes from `member_references`).
+ */
+export async function checkMembersPerHousehold(ctx: LoadContext): Promise<StepResult> {
   const H = typed(ctx, "households"), M = typed(ctx, "members");
-  if (!H || !M) return Promise.resolve({});
+  if (!H || !M) return {};
+  if (ctx.state.childless === 0 && !(ctx.lenient && await anyRejected(ctx, ["households", "members"]))) return {};
   const memberFile = fileName(ctx, "members");
   const lenient = ctx.lenient;
-  return Promise.resolve({
+  return {
     rows: [
       `SELECT 'households', h."#row", 'household_id', h.household_id, ` +
       `'Household "' || ${shownSql("h.household_id")} || '" has no member rows in ${memberFile}' || ` +
@@ -145,14 +172,24 @@ export function checkMembersPerHousehold(ctx: LoadContext): Promise<StepResult> 
       `AND NOT EXISTS (SELECT 1 FROM ${M} m WHERE m.household_id = h.household_id` +
       (lenient ? ` AND m."#row" NOT IN ${rejectedRows("members")})` : ")"),
     ],
-  });
+  };
 }
 
-/** Step `verified_references`: verified rows of households not in households.csv, or (lenient) rejected. */
-export function checkVerifiedReferences(ctx: LoadContext): Promise<StepResult> {
+/**
+ * Step `verified_references`: verified rows of households not in households.csv, or (lenient)
+ * rejected. A first join (building on the verified rows, the smaller side) counts the rows of unknown
+ * households; with none, and no household rejected, there is nothing to select.
+ */
+export async function checkVerifiedReferences(ctx: LoadContext): Promise<StepResult> {
   const H = typed(ctx, "households"), V = typed(ctx, "verified");
-  if (!H || !V) return Promise.resolve({});
-  return Promise.resolve({
+  if (!H || !V) return {};
+  const [{ unknown }] = await ctx.db.all(
+    `SELECT count(*) FILTER (WHERE h.hk IS NULL) AS unknown FROM (SELECT household_id FROM ${V} ` +
+      `WHERE household_id IS NOT NULL) v LEFT JOIN (SELECT household_id, 1 AS hk FROM ${H}) h ` +
+      `ON v.household_id = h.household_id`,
+  );
+  if (Number(unknown) === 0 && !(await anyRejected(ctx, ["households"]))) return {};
+  return {
     rows: [
       `SELECT 'verified', v."#row", 'household_id', v.household_id, ` +
       `'household_id "' || ${shownSql("v.household_id")} || '" is not in ' || ${lit(fileName(ctx, "households"))} || ` +
@@ -161,5 +198,5 @@ export function checkVerifiedReferences(ctx: LoadContext): Promise<StepResult> {
       `(SELECT household_id FROM ${H} WHERE household_id IS NOT NULL AND "#row" NOT IN ${rejectedRows("households")})` +
       (ctx.lenient ? "" : ` AND v.household_id NOT IN (SELECT household_id FROM ${H} WHERE household_id IS NOT NULL)`),
     ],
-  });
+  };
 }

@@ -21,7 +21,7 @@ import {
   checkVerifiedRows,
 } from "./_steps_rows.ts";
 import { finishTables, listRejected, listRowProblems } from "./_steps_finish.ts";
-import type { DatasetFile, LoadOptions, LoadReport, StepTiming } from "./types.ts";
+import { type DatasetFile, IN_PLACE_ROWS, type LoadOptions, type LoadReport, type StepTiming } from "./types.ts";
 
 export type {
   ColumnReport,
@@ -77,6 +77,7 @@ export async function loadDataset(db: Db, files: DatasetFile[], options: LoadOpt
     folder,
     lenient: options.lenient ?? false,
     maxProblems,
+    inPlaceRows: options.inPlaceRows ?? IN_PLACE_ROWS,
     path: (name) => (folder === "." || folder === "" ? name : `${folder.replace(/\/+$/, "")}/${name}`),
     get state() {
       return state;

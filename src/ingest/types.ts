@@ -8,6 +8,9 @@ export interface DatasetFile {
   source: FileSource;
 }
 
+/** The default {@link LoadOptions}.inPlaceRows: a million rows (a county's file is copied, a province's read in place). */
+export const IN_PLACE_ROWS = 1_000_000;
+
 /** How to load. */
 export interface LoadOptions {
   /** The folder as the user named it, prefixed to file names in messages. */
@@ -18,6 +21,12 @@ export interface LoadOptions {
   maxProblems?: number;
   /** Record how long each validation step took, in the report's `timings`. Default false. */
   timings?: boolean;
+  /**
+   * From how many rows a Parquet file on disk whose columns already have their types is validated
+   * in place (native engine): its typed table and, when no row is rejected, the loaded table are
+   * views over the file instead of copies. Default {@link IN_PLACE_ROWS}.
+   */
+  inPlaceRows?: number;
   /** Called as each validation step starts: its name, its index (from 0) and the number of steps (for progress). */
   onStep?: (step: string, index: number, total: number) => void;
 }
