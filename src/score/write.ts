@@ -61,21 +61,25 @@ export function textCellSql(v: string): string {
 export interface WrittenScores {
   households: number;
   warned: number;
+  /** With `{ warnedIds: true }`: the ids of the warned households, in household_id order. */
+  warnedIds?: string[];
 }
 
 /**
  * Writes `scores.csv` (contract §3: per_capita descending, then household_id) to `path` with
  * `COPY`, or the scored households as Parquet (`format: "parquet"`, typed columns). Returns the
- * counts, or null when a number would not print as plain decimals (write through rows then).
+ * counts (and, with `warnedIds`, which households are warned: what evaluation needs of the scores,
+ * without their rows through JavaScript), or null when a number would not print as plain decimals
+ * (write through rows then).
  */
 export async function copyScores(
   db: CopyDb,
   compiled: CompiledModel,
   path: string,
   format: Extract<CopyFormat, "lines" | "parquet"> = "lines",
+  options: { warnedIds?: boolean } = {},
 ): Promise<WrittenScores | null> {
-  const options = await scoringOptions(db, compiled);
-  const steps = buildSteps(compiled, options);
+  const steps = buildSteps(compiled, await scoringOptions(db, compiled));
   await db.exec(
     `CREATE OR REPLACE TEMP TABLE _scored AS ${pipelineSql(steps, `SELECT ${SCORED_COLUMNS.join(", ")} FROM scored`)}`,
   );
@@ -105,7 +109,12 @@ export async function copyScores(
         throw error;
       }
     }
-    return { households: Number(n), warned: Number(warned) };
+    const written: WrittenScores = { households: Number(n), warned: Number(warned) };
+    if (options.warnedIds) {
+      const rows = await db.all(`SELECT household_id FROM _scored WHERE band IS NOT NULL ORDER BY household_id`);
+      written.warnedIds = rows.map((r) => r.household_id as string);
+    }
+    return written;
   } finally {
     await db.exec(`DROP TABLE IF EXISTS _scored`);
   }
