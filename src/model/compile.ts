@@ -482,6 +482,15 @@ export interface StepOptions {
    * members need not be joined to their households: the same counts, with far less work.
    */
   householdOnlyRules?: boolean;
+  /**
+   * Exact models only (scoring rule 0), for the scores alone: each member's member rules are
+   * summed into its integer units (`u`, the h·(p − o) parts of its household's total), so that
+   * `member_hits` holds one sum per household instead of one count per rule. Integer sums are
+   * exact in any order, so the totals are the same to the unit; but the per-rule hit counts of
+   * member rules are not computed (`hits` then has `member_units` in their place). Ignored for
+   * models in doubles.
+   */
+  memberUnits?: boolean;
 }
 
 const MEMBER_SCOPE: Scope = { members: "m", households: "h", aggregate: null };
@@ -501,6 +510,10 @@ interface StepPlan {
   idFilter: string | null;
   /** `sum_members` as a plain `sum` (see {@link StepOptions}.orderFreeSums). */
   orderFreeSums: boolean;
+  /** Member rules summed per member into integer units (see {@link StepOptions}.memberUnits). */
+  memberUnits: boolean;
+  /** The indicators summed into `u` (memberUnits: the member rules evaluated per member), by index. */
+  inUnits: Set<number>;
 }
 
 /**
@@ -569,6 +582,7 @@ function planSteps(
   }
   const idFilter = options.householdId === undefined ? null : textLiteral(options.householdId);
   const orderFreeSums = options.orderFreeSums === true;
+  const memberUnits = options.memberUnits === true && compiled.coefficients[0]?.units != null;
   return {
     compiled,
     memberIndicators,
@@ -578,14 +592,19 @@ function planSteps(
     memberReadsHouseholds,
     idFilter,
     orderFreeSums,
+    memberUnits,
+    inUnits: new Set(memberUnits ? memberIndicators.map((i) => i.index) : []),
   };
 }
 
 /** member_conditions: one row per member, a column per member condition and aggregate argument. */
 function memberConditionsSql(plan: StepPlan): string {
   const cols = [`m."household_id" AS household_id`, `m."person_id" AS person_id`];
-  for (const ind of plan.memberIndicators) {
-    cols.push(`${expressionSql(ind.expr, MEMBER_SCOPE)} AS ${ident(`c${ind.index}`)}`);
+  if (plan.memberUnits) cols.push(`${memberUnitsSql(plan)} AS u`);
+  else {
+    for (const ind of plan.memberIndicators) {
+      cols.push(`${expressionSql(ind.expr, MEMBER_SCOPE)} AS ${ident(`c${ind.index}`)}`);
+    }
   }
   for (const a of plan.aggregates.values()) cols.push(`${a.argSql} AS ${ident(`x${a.index}`)}`);
   return [
@@ -594,6 +613,19 @@ function memberConditionsSql(plan: StepPlan): string {
     plan.memberReadsHouseholds ? `JOIN households AS h ON h."household_id" = m."household_id"` : "",
     plan.idFilter ? `WHERE m."household_id" = ${plan.idFilter}` : "",
   ].filter(Boolean).join("\n");
+}
+
+/**
+ * One member's units (see {@link StepOptions}.memberUnits): Σ (p − o) over its member rules whose
+ * `when` is true, a balanced sum of BIGINTs (exact in any order).
+ */
+function memberUnitsSql(plan: StepPlan): string {
+  const parts = plan.memberIndicators.flatMap((ind) => {
+    const u = plan.compiled.coefficients[ind.index].units!;
+    const d = u.points - u.otherwise;
+    return d === 0 ? [] : [`CASE WHEN ${expressionSql(ind.expr, MEMBER_SCOPE)} THEN CAST(${d} AS BIGINT) ELSE 0 END`];
+  });
+  return parts.length === 0 ? "CAST(0 AS BIGINT)" : balancedSql(parts, "+");
 }
 
 /** The member_hits column of one aggregate. */
@@ -622,7 +654,8 @@ function memberHitsSql(plan: StepPlan): string {
   const cols = [`household_id`, `CAST(count(*) AS INTEGER) AS members`];
   // The same count; DuckDB plans many `count_if`s far faster than as many FILTER clauses.
   const big = plan.compiled.indicators.length > LONG_SUM;
-  for (const ind of plan.memberIndicators) {
+  if (plan.memberUnits) cols.push(`CAST(sum(u) AS BIGINT) AS u`);
+  for (const ind of plan.memberUnits ? [] : plan.memberIndicators) {
     const c = ident(`c${ind.index}`);
     cols.push(
       big ? `CAST(count_if(${c}) AS INTEGER) AS ${c}` : `CAST(count(*) FILTER (WHERE ${c}) AS INTEGER) AS ${c}`,
@@ -663,8 +696,10 @@ function householdHitsSql(plan: StepPlan): string {
     `${textColumn("category")} AS category`,
     `CAST(coalesce(mh.members, 0) AS INTEGER) AS members`,
   ];
+  if (plan.memberUnits) cols.push(`coalesce(mh.u, CAST(0 AS BIGINT)) AS member_units`);
   for (const ind of indicators) {
     const c = ident(`c${ind.index}`);
+    if (plan.inUnits.has(ind.index)) continue;
     if (plan.householdOnly.has(ind.index)) {
       const when = expressionSql(ind.expr, householdScope);
       cols.push(`CAST(CASE WHEN ${when} THEN coalesce(mh.members, 0) ELSE 0 END AS INTEGER) AS ${c}`);
@@ -681,8 +716,10 @@ function householdHitsSql(plan: StepPlan): string {
 
 /** hits: one hit count per indicator, named by its column, in model order. */
 function hitsStepSql(plan: StepPlan): string {
-  const cols = ["household_id", "village", "category", "members"];
-  for (const c of plan.compiled.coefficients) cols.push(`${ident(`c${c.index}`)} AS ${ident(c.column)}`);
+  const cols = ["household_id", "village", "category", "members", ...(plan.memberUnits ? ["member_units"] : [])];
+  for (const c of plan.compiled.coefficients) {
+    if (!plan.inUnits.has(c.index)) cols.push(`${ident(`c${c.index}`)} AS ${ident(c.column)}`);
+  }
   return `SELECT\n  ${cols.join(",\n  ")}\nFROM household_hits`;
 }
 
@@ -695,7 +732,12 @@ function isExact(plan: StepPlan): boolean {
 function totalsSql(plan: StepPlan): string {
   const { coefficients } = plan.compiled;
   return `SELECT\n  household_id, village, category, members,\n  ${
-    totalUnitsSql(coefficients, "members", "    ")
+    totalUnitsSql(
+      coefficients,
+      "members",
+      "    ",
+      plan.memberUnits ? { column: "member_units", indices: plan.inUnits } : undefined,
+    )
   } AS total_units,\n  ${
     isExact(plan) ? "CAST(NULL AS DOUBLE)" : totalSql(coefficients, "members", "    ")
   } AS total_points\nFROM hits`;
@@ -722,7 +764,8 @@ function indent(sql: string): string {
 }
 
 function stepsFor(compiled: CompiledModel, options: StepOptions): Step[] {
-  const plain = options.householdId === undefined && !options.orderFreeSums && !options.householdOnlyRules;
+  const plain = options.householdId === undefined && !options.orderFreeSums && !options.householdOnlyRules &&
+    !options.memberUnits;
   return plain ? compiled.steps : buildSteps(compiled, options);
 }
 

@@ -79,7 +79,7 @@ export async function copyScores(
   format: Extract<CopyFormat, "lines" | "parquet"> = "lines",
   options: { warnedIds?: boolean } = {},
 ): Promise<WrittenScores | null> {
-  const steps = buildSteps(compiled, await scoringOptions(db, compiled));
+  const steps = buildSteps(compiled, { ...(await scoringOptions(db, compiled)), memberUnits: true });
   await db.exec(
     `CREATE OR REPLACE TEMP TABLE _scored AS ${pipelineSql(steps, `SELECT ${SCORED_COLUMNS.join(", ")} FROM scored`)}`,
   );
