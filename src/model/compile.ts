@@ -485,10 +485,10 @@ export interface StepOptions {
   /**
    * Exact models only (scoring rule 0), for the scores alone: each member's member rules are
    * summed into its integer units (`u`, the h·(p − o) parts of its household's total), so that
-   * `member_hits` holds one sum per household instead of one count per rule. Integer sums are
-   * exact in any order, so the totals are the same to the unit; but the per-rule hit counts of
-   * member rules are not computed (`hits` then has `member_units` in their place). Ignored for
-   * models in doubles.
+   * `member_hits` holds one sum per household instead of one count per rule, and each household's
+   * own rules into `household_units`. Integer sums are exact in any order, so the totals are the
+   * same to the unit; but no per-rule hit count is computed (`hits` has `member_units` and
+   * `household_units` in their place). Ignored for models in doubles.
    */
   memberUnits?: boolean;
 }
@@ -696,10 +696,12 @@ function householdHitsSql(plan: StepPlan): string {
     `${textColumn("category")} AS category`,
     `CAST(coalesce(mh.members, 0) AS INTEGER) AS members`,
   ];
-  if (plan.memberUnits) cols.push(`coalesce(mh.u, CAST(0 AS BIGINT)) AS member_units`);
-  for (const ind of indicators) {
+  if (plan.memberUnits) {
+    cols.push(`coalesce(mh.u, CAST(0 AS BIGINT)) AS member_units`);
+    cols.push(`${householdUnitsSql(plan, householdScope)} AS household_units`);
+  }
+  for (const ind of plan.memberUnits ? [] : indicators) {
     const c = ident(`c${ind.index}`);
-    if (plan.inUnits.has(ind.index)) continue;
     if (plan.householdOnly.has(ind.index)) {
       const when = expressionSql(ind.expr, householdScope);
       cols.push(`CAST(CASE WHEN ${when} THEN coalesce(mh.members, 0) ELSE 0 END AS INTEGER) AS ${c}`);
@@ -714,14 +716,32 @@ function householdHitsSql(plan: StepPlan): string {
   ].filter(Boolean).join("\n");
 }
 
+/**
+ * A household's units from the rules it evaluates itself (see {@link StepOptions}.memberUnits):
+ * Σ (p − o) over its household rules whose `when` is true, plus members × (p − o) over member
+ * rules that read only the household; a balanced sum of BIGINTs.
+ */
+function householdUnitsSql(plan: StepPlan, scope: Scope): string {
+  const parts = plan.compiled.indicators.flatMap((ind) => {
+    const u = plan.compiled.coefficients[ind.index].units!;
+    if (plan.inUnits.has(ind.index) || u.points === u.otherwise) return [];
+    const d = `CAST(${u.points - u.otherwise} AS BIGINT)`;
+    const value = ind.level === "member" ? `coalesce(mh.members, 0) * ${d}` : d;
+    return [`CASE WHEN ${expressionSql(ind.expr, scope)} THEN ${value} ELSE 0 END`];
+  });
+  return parts.length === 0 ? "CAST(0 AS BIGINT)" : balancedSql(parts, "+");
+}
+
 /** hits: one hit count per indicator, named by its column, in model order. */
 function hitsStepSql(plan: StepPlan): string {
-  const cols = ["household_id", "village", "category", "members", ...(plan.memberUnits ? ["member_units"] : [])];
-  for (const c of plan.compiled.coefficients) {
-    if (!plan.inUnits.has(c.index)) cols.push(`${ident(`c${c.index}`)} AS ${ident(c.column)}`);
-  }
+  const cols = ["household_id", "village", "category", "members"];
+  if (plan.memberUnits) cols.push("member_units", "household_units");
+  else for (const c of plan.compiled.coefficients) cols.push(`${ident(`c${c.index}`)} AS ${ident(c.column)}`);
   return `SELECT\n  ${cols.join(",\n  ")}\nFROM household_hits`;
 }
+
+/** With {@link StepOptions}.memberUnits, every rule's h·(p − o) is summed in these two columns. */
+const UNITS_SUMMED = { columns: ["member_units", "household_units"], indices: { has: () => true } };
 
 /** Whether the model is exact (scoring rule 0: integer units summed, divided once in `scored`). */
 function isExact(plan: StepPlan): boolean {
@@ -736,7 +756,7 @@ function totalsSql(plan: StepPlan): string {
       coefficients,
       "members",
       "    ",
-      plan.memberUnits ? { column: "member_units", indices: plan.inUnits } : undefined,
+      plan.memberUnits ? UNITS_SUMMED : undefined,
     )
   } AS total_units,\n  ${
     isExact(plan) ? "CAST(NULL AS DOUBLE)" : totalSql(coefficients, "members", "    ")

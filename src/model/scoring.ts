@@ -212,13 +212,13 @@ export function contributionSql(c: IndicatorCoefficient, hits: string, members: 
 
 /**
  * Rule 0 in SQL: the total in integer units (BIGINT), or a typed NULL where the model is in doubles.
- * `summed`: the h·(p − o) parts of the indicators in `indices` are already summed in `column`.
+ * `summed`: the h·(p − o) parts of the indicators in `indices` are already summed in `columns`.
  */
 export function totalUnitsSql(
   coefficients: IndicatorCoefficient[],
   members: string,
   indent = "    ",
-  summed?: { column: string; indices: ReadonlySet<number> },
+  summed?: { columns: string[]; indices: Pick<ReadonlySet<number>, "has"> },
 ): string {
   if (!coefficients[0]?.units) return "CAST(NULL AS BIGINT)";
   // Integer sums are exact in any order, so Σ (h·p + (n − h)·o) is written as the equal
@@ -234,7 +234,7 @@ export function totalUnitsSql(
     : `(CAST(${householdOtherwise} AS BIGINT) + ${members} * CAST(${memberOtherwise} AS BIGINT))`;
   const terms = coefficients.filter((c) => c.units!.points !== c.units!.otherwise && !summed?.indices.has(c.index))
     .map((c) => `${ident(c.column)} * CAST(${c.units!.points - c.units!.otherwise} AS BIGINT)`);
-  if (summed) terms.unshift(summed.column);
+  if (summed) terms.unshift(...summed.columns);
   if (coefficients.length > LONG_SUM) {
     // list_sum adds in HUGEINT, one flat call however many terms.
     return `CAST(list_sum([\n${indent}${[base, ...terms].join(`,\n${indent}`)}]) AS BIGINT)`;
