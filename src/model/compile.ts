@@ -413,6 +413,8 @@ interface AggregateColumn {
   /** The member expression, compiled in the member scope. */
   argSql: string;
   index: number;
+  /** Whether the argument reads the member's household (then members join households). */
+  readsHouseholds: boolean;
 }
 
 /** Visits every node in preorder (a node, then its children left to right), without recursion. */
@@ -568,7 +570,9 @@ function planSteps(
     const argSql = expressionSql(a.arg, MEMBER_SCOPE);
     const key = `${kind}\u0000${argSql}`;
     let column = aggregates.get(key);
-    if (!column) aggregates.set(key, column = { kind, argSql, index: aggregates.size });
+    if (!column) {
+      aggregates.set(key, column = { kind, argSql, index: aggregates.size, readsHouseholds: readsHouseholds(a.arg) });
+    }
     return column;
   };
   let memberReadsHouseholds = memberIndicators.some((i) => readsHouseholds(i.expr));
@@ -805,11 +809,13 @@ export function sumsOrderFreeSql(
     return [`coalesce(bool_and(${x} = trunc(${x})), TRUE)`, `coalesce(sum(abs(${x})), 0) < 4503599627370496`];
   });
   const args = sums.map((a) => `${a.argSql} AS ${ident(`x${a.index}`)}`);
+  // Members join their households only where a summed argument reads them.
+  const join = sums.some((a) => a.readsHouseholds);
   return [
     `SELECT ${checks.join("\n  AND ")} AS order_free`,
     `FROM (SELECT ${args.join(", ")}`,
     `FROM members AS m`,
-    plan.memberReadsHouseholds ? `JOIN households AS h ON h."household_id" = m."household_id")` : ")",
+    join ? `JOIN households AS h ON h."household_id" = m."household_id")` : ")",
   ].join("\n");
 }
 
