@@ -5,10 +5,11 @@
  * monitoring database (scripts/_db_run.ts), read-only.
  */
 import { outputJson } from "../src/contract/outputs.ts";
-import { evaluationOf, readVerified, scoresCsv } from "../src/evaluate/mod.ts";
+import { evaluationOfWarned, readVerified, scoresCsv } from "../src/evaluate/mod.ts";
+import { copyScores } from "../src/score/mod.ts";
 import { outFolder, parseArgs, print, required, runCommand, writeOut } from "./_cli.ts";
 import { batchManifest, prepareBatchRun, SOURCE_USAGE, sourceOf } from "./_db_run.ts";
-import { manifest, prepareRun, scoreAll } from "./_scoring.ts";
+import { copyOut, manifest, prepareRun, scoreAll } from "./_scoring.ts";
 
 const USAGE =
   `Usage: deno task evaluate --data <dataset folder> --model <model.json> --out <folder> [--lenient] [--force] [--engine native|wasm]
@@ -31,16 +32,35 @@ await runCommand(USAGE, async () => {
   const out = await outFolder(args, ["scores.csv", "evaluation.json", "run.json"], inputs);
   const batchRun = fromDb ? await prepareBatchRun(args) : undefined;
   const run = batchRun ?? await prepareRun(args);
-  const rows = await scoreAll(run);
-  const verified = await readVerified(run.db);
-  await run.db.close();
-  const evaluation = evaluationOf(run.model, run.modelSha256, run.report.digest, rows, verified);
-  await writeOut(out, "scores.csv", scoresCsv(rows));
+  let households: number, warned: Set<string>;
+  let verified;
+  try {
+    verified = await readVerified(run.db);
+    // The scores go from DuckDB straight to the file; only the warned households' ids come back.
+    const copied = await copyOut(
+      out,
+      "scores.csv",
+      (tmp) => copyScores(run.db, run.compiled, tmp, "lines", { warnedIds: true }),
+    );
+    if (copied) {
+      households = copied.result.households;
+      warned = new Set(copied.result.warnedIds);
+    } else {
+      // A number JavaScript prints in exponent notation: the rows go through the one CSV writer.
+      const rows = await scoreAll(run);
+      await writeOut(out, "scores.csv", scoresCsv(rows));
+      households = rows.length;
+      warned = new Set(rows.filter((r) => r.band !== null).map((r) => r.household_id));
+    }
+  } finally {
+    await run.db.close();
+  }
+  const evaluation = evaluationOfWarned(run.model, run.modelSha256, run.report.digest, warned, verified);
   await writeOut(out, "evaluation.json", outputJson("evaluation.json", evaluation));
   await writeOut(out, "run.json", batchRun ? batchManifest(batchRun, "evaluate") : manifest(run, "evaluate"));
   const o = evaluation.overall;
   print(
-    `Model ${run.model.id} ${run.model.version} (sha256 ${run.modelSha256.slice(0, 12)}…) on ${rows.length} households`,
+    `Model ${run.model.id} ${run.model.version} (sha256 ${run.modelSha256.slice(0, 12)}…) on ${households} households`,
   );
   print(
     `Overall: ${o.warnings} warnings, ${o.labeled_warnings} verified, ${o.true_positives} in need: precision ${

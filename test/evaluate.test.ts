@@ -1,5 +1,20 @@
 import { describe, expect, it } from "vitest";
-import { evaluateByBatch, type VerifiedRow, warningMetrics, wilsonInterval } from "../src/evaluate/mod.ts";
+import { parseModel } from "../src/contract/mod.ts";
+import { openDb } from "../src/db/mod.ts";
+import {
+  evaluateByBatch,
+  evaluationOf,
+  evaluationOfWarned,
+  readVerified,
+  scoresCsv,
+  type VerifiedRow,
+  warningMetrics,
+  wilsonInterval,
+} from "../src/evaluate/mod.ts";
+import { loadDataset, readDatasetFolder } from "../src/ingest/mod.ts";
+import { compileModel } from "../src/model/mod.ts";
+import { copyScores, scoreHouseholds } from "../src/score/mod.ts";
+import { ENGINES } from "./_datasets.ts";
 
 const row = (household_id: string, batch: string, need: boolean, channel = "warning"): VerifiedRow => ({
   household_id,
@@ -66,4 +81,32 @@ describe("warning metrics (contract §3)", () => {
     expect(batches.B2).toMatchObject({ labeled_warnings: 1, true_positives: 1, precision: 1 });
     expect(overall).toMatchObject({ labeled_warnings: 2, true_positives: 1, precision: 0.5 });
   });
+});
+
+describe("evaluate's scores written by COPY", () => {
+  for (const engine of ENGINES) {
+    it(`give the rows' scores.csv, warned ids and evaluation.json, on the sample (${engine})`, async () => {
+      const db = await openDb(engine);
+      const dir = await Deno.makeTempDir({ prefix: "evaluate-copy-" });
+      try {
+        const report = await loadDataset(db, await readDatasetFolder("data/sample"), { folder: "data/sample" });
+        const file = "models/county-default.json";
+        const model = parseModel(await Deno.readTextFile(file), file);
+        const compiled = compileModel(model, report.schema, file);
+        const path = `${dir}/scores.csv`;
+        const written = await copyScores(db, compiled, path, "lines", { warnedIds: true });
+        const rows = await scoreHouseholds(db, compiled);
+        const warned = rows.filter((r) => r.band !== null).map((r) => r.household_id).sort();
+        expect(warned.length).toBeGreaterThan(0);
+        expect(await Deno.readTextFile(path)).toBe(scoresCsv(rows));
+        expect(written).toEqual({ households: rows.length, warned: warned.length, warnedIds: warned });
+        const verified = await readVerified(db);
+        expect(evaluationOfWarned(model, "sha", "digest", new Set(written!.warnedIds), verified))
+          .toEqual(evaluationOf(model, "sha", "digest", rows, verified));
+      } finally {
+        await db.close();
+        await Deno.remove(dir, { recursive: true });
+      }
+    });
+  }
 });

@@ -48,11 +48,11 @@ hits AS (
 totals AS (
   SELECT
     household_id, village, category, members,
-    ((((CAST(0 AS BIGINT)
-      + ("h0_M03" * CAST(90 AS BIGINT) + (members - "h0_M03") * CAST(0 AS BIGINT)))
-      + ("h1_D01" * CAST(60 AS BIGINT) + (members - "h1_D01") * CAST(0 AS BIGINT)))
-      + ("h2_I01" * CAST(50 AS BIGINT) + (1 - "h2_I01") * CAST(-10 AS BIGINT)))
-      + ("h3_A01" * CAST(-80 AS BIGINT) + (1 - "h3_A01") * CAST(0 AS BIGINT))) AS total_units,
+    ((((CAST(-10 AS BIGINT)
+      + "h0_M03" * CAST(90 AS BIGINT))
+      + "h1_D01" * CAST(60 AS BIGINT))
+      + "h2_I01" * CAST(60 AS BIGINT))
+      + "h3_A01" * CAST(-80 AS BIGINT)) AS total_units,
     CAST(NULL AS DOUBLE) AS total_points
   FROM hits
 ),

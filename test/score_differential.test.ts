@@ -4,7 +4,7 @@
 // band and row order. Each model is one DuckDB query over a few hundred households.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Db, openDb } from "../src/db/mod.ts";
-import { compileModel, formatExpr, parseWhen } from "../src/model/mod.ts";
+import { buildSteps, compileModel, formatExpr, parseWhen, scoredSql } from "../src/model/mod.ts";
 import { readHits, scoreHouseholds } from "../src/score/mod.ts";
 import { interpretModel } from "./_reference_interpreter.ts";
 import { loadTables } from "./score_fixtures.ts";
@@ -69,6 +69,23 @@ describe("compiled SQL agrees with the reference interpreter", () => {
       expect(compared).toBe(MODELS_PER_DATASET * HOUSEHOLDS);
     });
   }
+
+  it("exact models give the same rows with member rules summed in units as with a count per rule", async () => {
+    const { households, members } = randomDataset(1000, HOUSEHOLDS);
+    await loadTables(db, RANDOM_SCHEMA, households, members);
+    let exact = 0;
+    for (let m = 0; m < MODELS_PER_DATASET; m++) {
+      const compiled = compileModel(randomModel(10_000 + m), RANDOM_SCHEMA, `random-${m}.json`);
+      if (compiled.coefficients[0]?.units == null) continue;
+      exact++;
+      const counted = await db.all(scoredSql(compiled, { householdOnlyRules: true }));
+      const summed = await db.all(scoredSql(compiled, { householdOnlyRules: true, memberUnits: true }));
+      expect(summed).toEqual(counted);
+      const sql = buildSteps(compiled, { memberUnits: true }).map((s) => s.sql).join("\n");
+      if (compiled.indicators.some((i) => i.level === "member")) expect(sql).toContain("member_units");
+    }
+    expect(exact).toBeGreaterThan(5);
+  });
 
   it("the random models use every grammar feature", () => {
     const text = Array.from(

@@ -3,7 +3,7 @@
 // rows, and a model compiled against a dataset loaded by src/ingest.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Db, openDb } from "../src/db/mod.ts";
-import { compileModel, contribution, householdTotal, STEP_NAMES } from "../src/model/mod.ts";
+import { compileModel, contribution, householdTotal, STEP_NAMES, sumsOrderFreeSql } from "../src/model/mod.ts";
 import { explainHousehold, readContributions, readHits, runSteps, scoreHouseholds } from "../src/score/mod.ts";
 import { buildFrame, scoreFrame } from "../src/simulate/mod.ts";
 import { load } from "./_datasets.ts";
@@ -256,5 +256,25 @@ describe("with src/ingest", () => {
     } finally {
       await loaded.close();
     }
+  });
+});
+
+describe("the order-free check of sum_members", () => {
+  it("joins members to their households only where a summed argument reads them", () => {
+    const own = testModel([
+      { id: "M1", category: "c", when: "household.car and age > 60", points: 1 },
+      { id: "H1", category: "c", level: "household", when: "sum_members(income) < 1000", points: 1 },
+    ]);
+    const joined = testModel([
+      {
+        id: "H1",
+        category: "c",
+        level: "household",
+        when: "sum_members(income * household.house_area) < 1000",
+        points: 1,
+      },
+    ]);
+    expect(sumsOrderFreeSql(compileModel(own, SCHEMA, "own.json"))).not.toContain("JOIN households");
+    expect(sumsOrderFreeSql(compileModel(joined, SCHEMA, "joined.json"))).toContain("JOIN households");
   });
 });

@@ -45,6 +45,17 @@ export function evaluationOf(
   verified: readonly VerifiedRow[],
 ): EvaluationFile {
   const warned = new Set(scored.filter((r) => r.band !== null).map((r) => r.household_id));
+  return evaluationOfWarned(model, modelSha256, dataDigest, warned, verified);
+}
+
+/** Builds `evaluation.json` from the ids of the warned households and the verified rows. */
+export function evaluationOfWarned(
+  model: Model,
+  modelSha256: string,
+  dataDigest: string,
+  warned: ReadonlySet<string>,
+  verified: readonly VerifiedRow[],
+): EvaluationFile {
   const { overall, batches } = evaluateByBatch(warned, verified);
   return {
     model: { id: model.id, version: model.version, sha256: modelSha256 },

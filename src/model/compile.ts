@@ -413,6 +413,8 @@ interface AggregateColumn {
   /** The member expression, compiled in the member scope. */
   argSql: string;
   index: number;
+  /** Whether the argument reads the member's household (then members join households). */
+  readsHouseholds: boolean;
 }
 
 /** Visits every node in preorder (a node, then its children left to right), without recursion. */
@@ -482,6 +484,15 @@ export interface StepOptions {
    * members need not be joined to their households: the same counts, with far less work.
    */
   householdOnlyRules?: boolean;
+  /**
+   * Exact models only (scoring rule 0), for the scores alone: each member's member rules are
+   * summed into its integer units (`u`, the h·(p − o) parts of its household's total), so that
+   * `member_hits` holds one sum per household instead of one count per rule, and each household's
+   * own rules into `household_units`. Integer sums are exact in any order, so the totals are the
+   * same to the unit; but no per-rule hit count is computed (`hits` has `member_units` and
+   * `household_units` in their place). Ignored for models in doubles.
+   */
+  memberUnits?: boolean;
 }
 
 const MEMBER_SCOPE: Scope = { members: "m", households: "h", aggregate: null };
@@ -501,6 +512,10 @@ interface StepPlan {
   idFilter: string | null;
   /** `sum_members` as a plain `sum` (see {@link StepOptions}.orderFreeSums). */
   orderFreeSums: boolean;
+  /** Member rules summed per member into integer units (see {@link StepOptions}.memberUnits). */
+  memberUnits: boolean;
+  /** The indicators summed into `u` (memberUnits: the member rules evaluated per member), by index. */
+  inUnits: Set<number>;
 }
 
 /**
@@ -555,7 +570,9 @@ function planSteps(
     const argSql = expressionSql(a.arg, MEMBER_SCOPE);
     const key = `${kind}\u0000${argSql}`;
     let column = aggregates.get(key);
-    if (!column) aggregates.set(key, column = { kind, argSql, index: aggregates.size });
+    if (!column) {
+      aggregates.set(key, column = { kind, argSql, index: aggregates.size, readsHouseholds: readsHouseholds(a.arg) });
+    }
     return column;
   };
   let memberReadsHouseholds = memberIndicators.some((i) => readsHouseholds(i.expr));
@@ -569,6 +586,7 @@ function planSteps(
   }
   const idFilter = options.householdId === undefined ? null : textLiteral(options.householdId);
   const orderFreeSums = options.orderFreeSums === true;
+  const memberUnits = options.memberUnits === true && compiled.coefficients[0]?.units != null;
   return {
     compiled,
     memberIndicators,
@@ -578,14 +596,19 @@ function planSteps(
     memberReadsHouseholds,
     idFilter,
     orderFreeSums,
+    memberUnits,
+    inUnits: new Set(memberUnits ? memberIndicators.map((i) => i.index) : []),
   };
 }
 
 /** member_conditions: one row per member, a column per member condition and aggregate argument. */
 function memberConditionsSql(plan: StepPlan): string {
   const cols = [`m."household_id" AS household_id`, `m."person_id" AS person_id`];
-  for (const ind of plan.memberIndicators) {
-    cols.push(`${expressionSql(ind.expr, MEMBER_SCOPE)} AS ${ident(`c${ind.index}`)}`);
+  if (plan.memberUnits) cols.push(`${memberUnitsSql(plan)} AS u`);
+  else {
+    for (const ind of plan.memberIndicators) {
+      cols.push(`${expressionSql(ind.expr, MEMBER_SCOPE)} AS ${ident(`c${ind.index}`)}`);
+    }
   }
   for (const a of plan.aggregates.values()) cols.push(`${a.argSql} AS ${ident(`x${a.index}`)}`);
   return [
@@ -594,6 +617,19 @@ function memberConditionsSql(plan: StepPlan): string {
     plan.memberReadsHouseholds ? `JOIN households AS h ON h."household_id" = m."household_id"` : "",
     plan.idFilter ? `WHERE m."household_id" = ${plan.idFilter}` : "",
   ].filter(Boolean).join("\n");
+}
+
+/**
+ * One member's units (see {@link StepOptions}.memberUnits): Σ (p − o) over its member rules whose
+ * `when` is true, a balanced sum of BIGINTs (exact in any order).
+ */
+function memberUnitsSql(plan: StepPlan): string {
+  const parts = plan.memberIndicators.flatMap((ind) => {
+    const u = plan.compiled.coefficients[ind.index].units!;
+    const d = u.points - u.otherwise;
+    return d === 0 ? [] : [`CASE WHEN ${expressionSql(ind.expr, MEMBER_SCOPE)} THEN CAST(${d} AS BIGINT) ELSE 0 END`];
+  });
+  return parts.length === 0 ? "CAST(0 AS BIGINT)" : balancedSql(parts, "+");
 }
 
 /** The member_hits column of one aggregate. */
@@ -622,7 +658,8 @@ function memberHitsSql(plan: StepPlan): string {
   const cols = [`household_id`, `CAST(count(*) AS INTEGER) AS members`];
   // The same count; DuckDB plans many `count_if`s far faster than as many FILTER clauses.
   const big = plan.compiled.indicators.length > LONG_SUM;
-  for (const ind of plan.memberIndicators) {
+  if (plan.memberUnits) cols.push(`CAST(sum(u) AS BIGINT) AS u`);
+  for (const ind of plan.memberUnits ? [] : plan.memberIndicators) {
     const c = ident(`c${ind.index}`);
     cols.push(
       big ? `CAST(count_if(${c}) AS INTEGER) AS ${c}` : `CAST(count(*) FILTER (WHERE ${c}) AS INTEGER) AS ${c}`,
@@ -663,7 +700,11 @@ function householdHitsSql(plan: StepPlan): string {
     `${textColumn("category")} AS category`,
     `CAST(coalesce(mh.members, 0) AS INTEGER) AS members`,
   ];
-  for (const ind of indicators) {
+  if (plan.memberUnits) {
+    cols.push(`coalesce(mh.u, CAST(0 AS BIGINT)) AS member_units`);
+    cols.push(`${householdUnitsSql(plan, householdScope)} AS household_units`);
+  }
+  for (const ind of plan.memberUnits ? [] : indicators) {
     const c = ident(`c${ind.index}`);
     if (plan.householdOnly.has(ind.index)) {
       const when = expressionSql(ind.expr, householdScope);
@@ -679,12 +720,32 @@ function householdHitsSql(plan: StepPlan): string {
   ].filter(Boolean).join("\n");
 }
 
+/**
+ * A household's units from the rules it evaluates itself (see {@link StepOptions}.memberUnits):
+ * Σ (p − o) over its household rules whose `when` is true, plus members × (p − o) over member
+ * rules that read only the household; a balanced sum of BIGINTs.
+ */
+function householdUnitsSql(plan: StepPlan, scope: Scope): string {
+  const parts = plan.compiled.indicators.flatMap((ind) => {
+    const u = plan.compiled.coefficients[ind.index].units!;
+    if (plan.inUnits.has(ind.index) || u.points === u.otherwise) return [];
+    const d = `CAST(${u.points - u.otherwise} AS BIGINT)`;
+    const value = ind.level === "member" ? `coalesce(mh.members, 0) * ${d}` : d;
+    return [`CASE WHEN ${expressionSql(ind.expr, scope)} THEN ${value} ELSE 0 END`];
+  });
+  return parts.length === 0 ? "CAST(0 AS BIGINT)" : balancedSql(parts, "+");
+}
+
 /** hits: one hit count per indicator, named by its column, in model order. */
 function hitsStepSql(plan: StepPlan): string {
   const cols = ["household_id", "village", "category", "members"];
-  for (const c of plan.compiled.coefficients) cols.push(`${ident(`c${c.index}`)} AS ${ident(c.column)}`);
+  if (plan.memberUnits) cols.push("member_units", "household_units");
+  else for (const c of plan.compiled.coefficients) cols.push(`${ident(`c${c.index}`)} AS ${ident(c.column)}`);
   return `SELECT\n  ${cols.join(",\n  ")}\nFROM household_hits`;
 }
+
+/** With {@link StepOptions}.memberUnits, every rule's h·(p − o) is summed in these two columns. */
+const UNITS_SUMMED = { columns: ["member_units", "household_units"], indices: { has: () => true } };
 
 /** Whether the model is exact (scoring rule 0: integer units summed, divided once in `scored`). */
 function isExact(plan: StepPlan): boolean {
@@ -695,7 +756,12 @@ function isExact(plan: StepPlan): boolean {
 function totalsSql(plan: StepPlan): string {
   const { coefficients } = plan.compiled;
   return `SELECT\n  household_id, village, category, members,\n  ${
-    totalUnitsSql(coefficients, "members", "    ")
+    totalUnitsSql(
+      coefficients,
+      "members",
+      "    ",
+      plan.memberUnits ? UNITS_SUMMED : undefined,
+    )
   } AS total_units,\n  ${
     isExact(plan) ? "CAST(NULL AS DOUBLE)" : totalSql(coefficients, "members", "    ")
   } AS total_points\nFROM hits`;
@@ -722,7 +788,8 @@ function indent(sql: string): string {
 }
 
 function stepsFor(compiled: CompiledModel, options: StepOptions): Step[] {
-  const plain = options.householdId === undefined && !options.orderFreeSums && !options.householdOnlyRules;
+  const plain = options.householdId === undefined && !options.orderFreeSums && !options.householdOnlyRules &&
+    !options.memberUnits;
   return plain ? compiled.steps : buildSteps(compiled, options);
 }
 
@@ -742,11 +809,13 @@ export function sumsOrderFreeSql(
     return [`coalesce(bool_and(${x} = trunc(${x})), TRUE)`, `coalesce(sum(abs(${x})), 0) < 4503599627370496`];
   });
   const args = sums.map((a) => `${a.argSql} AS ${ident(`x${a.index}`)}`);
+  // Members join their households only where a summed argument reads them.
+  const join = sums.some((a) => a.readsHouseholds);
   return [
     `SELECT ${checks.join("\n  AND ")} AS order_free`,
     `FROM (SELECT ${args.join(", ")}`,
     `FROM members AS m`,
-    plan.memberReadsHouseholds ? `JOIN households AS h ON h."household_id" = m."household_id")` : ")",
+    join ? `JOIN households AS h ON h."household_id" = m."household_id")` : ")",
   ].join("\n");
 }
 

@@ -210,19 +210,37 @@ export function contributionSql(c: IndicatorCoefficient, hits: string, members: 
   })`;
 }
 
-/** Rule 0 in SQL: the total in integer units (BIGINT), or a typed NULL where the model is in doubles. */
-export function totalUnitsSql(coefficients: IndicatorCoefficient[], members: string, indent = "    "): string {
+/**
+ * Rule 0 in SQL: the total in integer units (BIGINT), or a typed NULL where the model is in doubles.
+ * `summed`: the h·(p − o) parts of the indicators in `indices` are already summed in `columns`.
+ */
+export function totalUnitsSql(
+  coefficients: IndicatorCoefficient[],
+  members: string,
+  indent = "    ",
+  summed?: { columns: string[]; indices: Pick<ReadonlySet<number>, "has"> },
+): string {
   if (!coefficients[0]?.units) return "CAST(NULL AS BIGINT)";
-  const term = (c: IndicatorCoefficient) => {
-    const hits = ident(c.column), n = c.level === "member" ? members : "1";
-    return `(${hits} * CAST(${c.units!.points} AS BIGINT) + (${n} - ${hits}) * CAST(${c.units!.otherwise} AS BIGINT))`;
-  };
-  if (coefficients.length > LONG_SUM) {
-    // Integer sums are exact in any order: list_sum adds in HUGEINT, one flat call however many terms.
-    return `CAST(list_sum([\n${indent}${coefficients.map(term).join(`,\n${indent}`)}]) AS BIGINT)`;
+  // Integer sums are exact in any order, so Σ (h·p + (n − h)·o) is written as the equal
+  // Σ_member o × members + Σ_household o + Σ h·(p − o): one product per indicator whose points and
+  // otherwise differ, none for the others.
+  let memberOtherwise = 0, householdOtherwise = 0;
+  for (const c of coefficients) {
+    if (c.level === "member") memberOtherwise += c.units!.otherwise;
+    else householdOtherwise += c.units!.otherwise;
   }
-  let sql = "CAST(0 AS BIGINT)";
-  for (const c of coefficients) sql = `(${sql}\n${indent}+ ${term(c)})`;
+  const base = memberOtherwise === 0
+    ? `CAST(${householdOtherwise} AS BIGINT)`
+    : `(CAST(${householdOtherwise} AS BIGINT) + ${members} * CAST(${memberOtherwise} AS BIGINT))`;
+  const terms = coefficients.filter((c) => c.units!.points !== c.units!.otherwise && !summed?.indices.has(c.index))
+    .map((c) => `${ident(c.column)} * CAST(${c.units!.points - c.units!.otherwise} AS BIGINT)`);
+  if (summed) terms.unshift(...summed.columns);
+  if (coefficients.length > LONG_SUM) {
+    // list_sum adds in HUGEINT, one flat call however many terms.
+    return `CAST(list_sum([\n${indent}${[base, ...terms].join(`,\n${indent}`)}]) AS BIGINT)`;
+  }
+  let sql = base;
+  for (const t of terms) sql = `(${sql}\n${indent}+ ${t})`;
   return sql;
 }
 

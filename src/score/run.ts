@@ -37,8 +37,11 @@ export async function scoreHouseholds(
   compiled: CompiledModel,
   options: { householdId?: string } = {},
 ): Promise<ScoredRow[]> {
-  // The whole population: `sum_members` adds in any order where the data allow it (exactly the same sums).
-  const steps = options.householdId === undefined ? { ...options, ...(await scoringOptions(db, compiled)) } : options;
+  // The whole population: `sum_members` adds in any order where the data allow it, and an exact
+  // model's member rules are summed per member in integer units (exactly the same totals).
+  const steps = options.householdId === undefined
+    ? { ...options, ...(await scoringOptions(db, compiled)), memberUnits: true }
+    : options;
   const rows = await db.all(scoredSql(compiled, steps));
   return rows.map((r) => ({
     household_id: r.household_id as string,

@@ -42,34 +42,44 @@ export function numberCellSql(x: string): string {
     `ELSE error('${NOT_PLAIN}') END`;
 }
 
-/** SQL: a text value as one CSV cell of src/base/csv.ts (formula-like text neutralised, then quoted if needed). */
+/**
+ * SQL: a text value as one CSV cell of src/base/csv.ts (formula-like text neutralised, then quoted if
+ * needed). The leading `'` of a neutralised formula never needs quoting, so whether to quote is decided
+ * on the value itself, and the value is not rebuilt for every test; the first character is tested by
+ * its code point (`ascii`), and without `IN (…)`, which DuckDB plans here as one join per use.
+ */
 export function textCellSql(v: string): string {
   const formula =
-    `(left(${v}, 1) IN ('=', '+', '-', '@', chr(9), chr(13)) AND NOT regexp_full_match(${v}, '[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?'))`;
-  const t = `(CASE WHEN ${formula} THEN '''' || ${v} ELSE ${v} END)`;
-  const quoted = `(contains(${t}, '"') OR contains(${t}, ',') OR contains(${t}, chr(13)) OR contains(${t}, chr(10)))`;
-  return `CASE WHEN ${v} IS NULL THEN '' WHEN ${quoted} THEN '"' || replace(${t}, '"', '""') || '"' ELSE ${t} END`;
+    `(list_contains([61, 43, 45, 64, 9, 13], ascii(${v})) AND NOT regexp_full_match(${v}, '[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?'))`;
+  const mark = `(CASE WHEN ${formula} THEN '''' ELSE '' END)`;
+  const quoted = `(contains(${v}, '"') OR contains(${v}, ',') OR contains(${v}, chr(13)) OR contains(${v}, chr(10)))`;
+  return `CASE WHEN ${v} IS NULL THEN '' WHEN ${quoted} THEN '"' || ${mark} || replace(${v}, '"', '""') || '"' ` +
+    `ELSE ${mark} || ${v} END`;
 }
 
 /** The counts of a written scores file. */
 export interface WrittenScores {
   households: number;
   warned: number;
+  /** With `{ warnedIds: true }`: the ids of the warned households, in household_id order. */
+  warnedIds?: string[];
 }
 
 /**
  * Writes `scores.csv` (contract §3: per_capita descending, then household_id) to `path` with
  * `COPY`, or the scored households as Parquet (`format: "parquet"`, typed columns). Returns the
- * counts, or null when a number would not print as plain decimals (write through rows then).
+ * counts (and, with `warnedIds`, which households are warned: what evaluation needs of the scores,
+ * without their rows through JavaScript), or null when a number would not print as plain decimals
+ * (write through rows then).
  */
 export async function copyScores(
   db: CopyDb,
   compiled: CompiledModel,
   path: string,
   format: Extract<CopyFormat, "lines" | "parquet"> = "lines",
+  options: { warnedIds?: boolean } = {},
 ): Promise<WrittenScores | null> {
-  const options = await scoringOptions(db, compiled);
-  const steps = buildSteps(compiled, options);
+  const steps = buildSteps(compiled, { ...(await scoringOptions(db, compiled)), memberUnits: true });
   await db.exec(
     `CREATE OR REPLACE TEMP TABLE _scored AS ${pipelineSql(steps, `SELECT ${SCORED_COLUMNS.join(", ")} FROM scored`)}`,
   );
@@ -99,7 +109,12 @@ export async function copyScores(
         throw error;
       }
     }
-    return { households: Number(n), warned: Number(warned) };
+    const written: WrittenScores = { households: Number(n), warned: Number(warned) };
+    if (options.warnedIds) {
+      const rows = await db.all(`SELECT household_id FROM _scored WHERE band IS NOT NULL ORDER BY household_id`);
+      written.warnedIds = rows.map((r) => r.household_id as string);
+    }
+    return written;
   } finally {
     await db.exec(`DROP TABLE IF EXISTS _scored`);
   }
