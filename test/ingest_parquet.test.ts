@@ -17,6 +17,16 @@ async function parquetOf(select: string): Promise<Uint8Array> {
   return bytes;
 }
 
+/** Validates the valid households beside a members Parquet file made from `select`; its report, the database closed. */
+async function reportWithMembers(engine: (typeof ENGINES)[number], select: string) {
+  const { db, report } = await load(engine, {
+    "households.csv": VALID["households.csv"],
+    "members.parquet": await parquetOf(select),
+  });
+  await db.close();
+  return report;
+}
+
 describe("Parquet tables", () => {
   for (const engine of ENGINES) {
     it(`loads a Parquet members table with its own column types (${engine})`, async () => {
@@ -46,15 +56,11 @@ describe("Parquet tables", () => {
     });
 
     it(`refuses NaN and infinite numbers and dates in Parquet, naming file, row and column (${engine})`, async () => {
-      const members = await parquetOf(
+      const report = await reportWithMembers(
+        engine,
         "select * from (values ('P1', 'H1', 70.0, date '1954-02-01'), ('P2', 'H1', 'nan'::double, date '1990-01-01'), " +
           "('P3', 'H2', 'inf'::double, 'infinity'::date), ('P4', 'H2', '-inf'::double, null)) v(person_id, household_id, age, born)",
       );
-      const { db, report } = await load(engine, {
-        "households.csv": VALID["households.csv"],
-        "members.parquet": members,
-      });
-      await db.close();
       expect(report.valid).toBe(false);
       expect(report.problems.map((p) => [p.file, p.row, p.column, p.value, p.message])).toEqual([
         [
@@ -91,16 +97,12 @@ describe("Parquet tables", () => {
     it(`refuses mobile and identity numbers stored as Parquet numbers, not large or fractional ones (${engine})`, async () => {
       // phone: BIGINT, first mobile number on file row 3; id_card: DOUBLE, an 18-digit value that
       // DOUBLE cannot hold exactly is no identity number; amount: 1e10 and more but not whole.
-      const members = await parquetOf(
+      const report = await reportWithMembers(
+        engine,
         "select * from (values ('P1', 'H1', 100::BIGINT, 12.5::DOUBLE, 12345678901.5::DOUBLE, true), " +
           "('P2', 'H1', 13812345678::BIGINT, 110105194912310028::DOUBLE, 98765432109.25::DOUBLE, false), " +
           "('P3', 'H2', 15900001111::BIGINT, null, null, null)) v(person_id, household_id, phone, id_card, amount, ill)",
       );
-      const { db, report } = await load(engine, {
-        "households.csv": VALID["households.csv"],
-        "members.parquet": members,
-      });
-      await db.close();
       expect(report.problems.map((p) => [p.file, p.row, p.column, p.value])).toEqual([[
         "ds/members.parquet",
         3,
@@ -111,14 +113,10 @@ describe("Parquet tables", () => {
     });
 
     it(`names the Parquet row of a member whose household is unknown (${engine})`, async () => {
-      const members = await parquetOf(
+      const report = await reportWithMembers(
+        engine,
         "select * from (values ('P1', 'H1'), ('P2', 'H2'), ('P3', 'H9')) v(person_id, household_id)",
       );
-      const { db, report } = await load(engine, {
-        "households.csv": VALID["households.csv"],
-        "members.parquet": members,
-      });
-      await db.close();
       expect(report.problems.map((p) => [p.file, p.row, p.column, p.value])).toEqual([[
         "ds/members.parquet",
         4,
