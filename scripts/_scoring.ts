@@ -3,10 +3,11 @@ import { type Model, modelDigest } from "../src/contract/mod.ts";
 import type { Db } from "../src/db/mod.ts";
 import type { LoadReport } from "../src/ingest/mod.ts";
 import { type CompiledModel, compileModel } from "../src/model/mod.ts";
-import { type ScoredRow, scoreHouseholds } from "../src/score/mod.ts";
+import { copyScores, type ScoredRow, scoreHouseholds, type WrittenScores } from "../src/score/mod.ts";
+import { scoresCsv } from "../src/evaluate/mod.ts";
 import { type Args, openDataset, readModel, required } from "./_cli.ts";
 import { InputError } from "../src/contract/mod.ts";
-import { ensureOutFolder, joinPath } from "./_output.ts";
+import { ensureOutFolder, joinPath, writeOut } from "./_output.ts";
 
 /** A loaded dataset with a compiled model, ready to score. */
 export interface ScoringRun {
@@ -95,4 +96,25 @@ export async function copyOut<T>(
     }]);
   }
   return { path, result };
+}
+
+/**
+ * Writes `<folder>/scores.csv` by DuckDB's `COPY`, or — where a number would print in exponent
+ * notation in JavaScript — through the one CSV writer from the scored rows. Returns the path and the
+ * counts (with `{ warnedIds: true }` also the warned households' ids), the same either way.
+ */
+export async function writeScoresCsv(
+  run: ScoringRun,
+  folder: string,
+  options: { warnedIds?: boolean } = {},
+): Promise<{ path: string; written: WrittenScores }> {
+  const copied = await copyOut(folder, "scores.csv", (tmp) => copyScores(run.db, run.compiled, tmp, "lines", options));
+  if (copied) return { path: copied.path, written: copied.result };
+  const rows = await scoreAll(run);
+  const path = await writeOut(folder, "scores.csv", scoresCsv(rows));
+  const warned = rows.filter((r) => r.band !== null).map((r) => r.household_id);
+  return {
+    path,
+    written: { households: rows.length, warned: warned.length, ...(options.warnedIds ? { warnedIds: warned } : {}) },
+  };
 }

@@ -5,11 +5,10 @@
  * monitoring database (scripts/_db_run.ts), read-only.
  */
 import { outputJson } from "../src/contract/outputs.ts";
-import { evaluationOfWarned, readVerified, scoresCsv } from "../src/evaluate/mod.ts";
-import { copyScores } from "../src/score/mod.ts";
+import { evaluationOfWarned, readVerified } from "../src/evaluate/mod.ts";
 import { outFolder, parseArgs, print, required, runCommand, writeOut } from "./_cli.ts";
 import { batchManifest, prepareBatchRun, SOURCE_USAGE, sourceOf } from "./_db_run.ts";
-import { copyOut, manifest, prepareRun, scoreAll } from "./_scoring.ts";
+import { manifest, prepareRun, writeScoresCsv } from "./_scoring.ts";
 
 const USAGE =
   `Usage: deno task evaluate --data <dataset folder> --model <model.json> --out <folder> [--lenient] [--force] [--engine native|wasm]
@@ -37,21 +36,9 @@ await runCommand(USAGE, async () => {
   try {
     verified = await readVerified(run.db);
     // The scores go from DuckDB straight to the file; only the warned households' ids come back.
-    const copied = await copyOut(
-      out,
-      "scores.csv",
-      (tmp) => copyScores(run.db, run.compiled, tmp, "lines", { warnedIds: true }),
-    );
-    if (copied) {
-      households = copied.result.households;
-      warned = new Set(copied.result.warnedIds);
-    } else {
-      // A number JavaScript prints in exponent notation: the rows go through the one CSV writer.
-      const rows = await scoreAll(run);
-      await writeOut(out, "scores.csv", scoresCsv(rows));
-      households = rows.length;
-      warned = new Set(rows.filter((r) => r.band !== null).map((r) => r.household_id));
-    }
+    const { written } = await writeScoresCsv(run, out, { warnedIds: true });
+    households = written.households;
+    warned = new Set(written.warnedIds);
   } finally {
     await run.db.close();
   }

@@ -1,8 +1,7 @@
 /** `deno task score --data <folder> --model <model.json> --out <folder>`: writes `<out>/scores.csv`. */
-import { scoresCsv } from "../src/evaluate/mod.ts";
 import { copyScores } from "../src/score/mod.ts";
 import { outFolder, parseArgs, print, progress, required, runCommand, writeOut } from "./_cli.ts";
-import { copyOut, manifest, prepareRun, scoreAll } from "./_scoring.ts";
+import { copyOut, manifest, prepareRun, writeScoresCsv } from "./_scoring.ts";
 
 const USAGE =
   `Usage: deno task score --data <dataset folder> --model <model.json> --out <folder> [--parquet] [--lenient] [--force]
@@ -26,15 +25,7 @@ await runCommand(USAGE, async () => {
   let path: string;
   try {
     progress().phase("scoring: scores.csv");
-    const copied = await copyOut(out, "scores.csv", (tmp) => copyScores(run.db, run.compiled, tmp));
-    if (copied) {
-      ({ path, result: counts } = copied);
-    } else {
-      // A number JavaScript prints in exponent notation: the rows go through the one CSV writer.
-      const rows = await scoreAll(run);
-      path = await writeOut(out, "scores.csv", scoresCsv(rows));
-      counts = { households: rows.length, warned: rows.filter((r) => r.band !== null).length };
-    }
+    ({ path, written: counts } = await writeScoresCsv(run, out));
     if (parquet) progress().phase("scoring: scores.parquet");
     if (parquet) await copyOut(out, "scores.parquet", (tmp) => copyScores(run.db, run.compiled, tmp, "parquet"));
   } finally {
