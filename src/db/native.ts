@@ -107,7 +107,6 @@ export async function openNativeDb(options: NativeOptions = defaults): Promise<D
     memory_limit: memoryLimit,
     temp_directory: spill,
   });
-  const conn = await instance.connect();
   /** Copies written from in-memory bytes, by registered name. */
   const copies = new Map<string, string>();
 
@@ -118,47 +117,55 @@ export async function openNativeDb(options: NativeOptions = defaults): Promise<D
     return writeFile(file, source.bytes).then(() => file);
   }
 
-  return {
-    engine: "native",
-    async exec(sql) {
-      await conn.run(sql);
-    },
-    async all(sql) {
-      const reader = await conn.runAndReadAll(sql);
-      const names = reader.columnNames();
-      const rows = reader.getRowsJS();
-      return rows.map((r) => {
-        const row: Row = {};
-        names.forEach((n, i) => (row[n] = normalizeValue(r[i])));
-        return row;
-      });
-    },
-    async columns(sql) {
-      const reader = await conn.runAndReadAll(sql);
-      const names = reader.columnNames();
-      const cols = reader.getColumnsJS();
-      return { names, columns: cols.map((c) => c.map(normalizeValue) as Value[]) };
-    },
-    async registerFile(name, source) {
-      return quoteText(await pathOf(name, source));
-    },
-    async unregisterFile(name) {
-      const file = copies.get(name);
-      copies.delete(name);
-      if (file) await rm(file, { force: true });
-    },
-    async copyTo(sql, path, format) {
-      await conn.run(`COPY (${sql}) TO ${quoteText(path)} ${copyOptionsSql(format)}`);
-    },
-    async importParquet(table, source) {
-      const path = await pathOf(table + ".parquet", source);
-      await conn.run(`CREATE TABLE ${quoteIdent(table)} AS SELECT * FROM read_parquet(${quoteText(path)})`);
-    },
-    async close() {
-      conn.closeSync();
-      instance.closeSync();
-      await rm(tempDir, { recursive: true, force: true });
-      openTempDirs.delete(tempDir);
-    },
-  };
+  /** A `Db` over one connection; `close` closes the connection, and for the first also the database. */
+  function over(conn: Awaited<ReturnType<typeof instance.connect>>, first: boolean): Db {
+    return {
+      engine: "native",
+      async exec(sql) {
+        await conn.run(sql);
+      },
+      async all(sql) {
+        const reader = await conn.runAndReadAll(sql);
+        const names = reader.columnNames();
+        const rows = reader.getRowsJS();
+        return rows.map((r) => {
+          const row: Row = {};
+          names.forEach((n, i) => (row[n] = normalizeValue(r[i])));
+          return row;
+        });
+      },
+      async columns(sql) {
+        const reader = await conn.runAndReadAll(sql);
+        const names = reader.columnNames();
+        const cols = reader.getColumnsJS();
+        return { names, columns: cols.map((c) => c.map(normalizeValue) as Value[]) };
+      },
+      async registerFile(name, source) {
+        return quoteText(await pathOf(name, source));
+      },
+      async unregisterFile(name) {
+        const file = copies.get(name);
+        copies.delete(name);
+        if (file) await rm(file, { force: true });
+      },
+      async copyTo(sql, path, format) {
+        await conn.run(`COPY (${sql}) TO ${quoteText(path)} ${copyOptionsSql(format)}`);
+      },
+      async importParquet(table, source) {
+        const path = await pathOf(table + ".parquet", source);
+        await conn.run(`CREATE TABLE ${quoteIdent(table)} AS SELECT * FROM read_parquet(${quoteText(path)})`);
+      },
+      async connect() {
+        return over(await instance.connect(), false);
+      },
+      async close() {
+        conn.closeSync();
+        if (!first) return;
+        instance.closeSync();
+        await rm(tempDir, { recursive: true, force: true });
+        openTempDirs.delete(tempDir);
+      },
+    };
+  }
+  return over(await instance.connect(), true);
 }

@@ -42,8 +42,37 @@ export interface Db {
   copyTo(sql: string, path: string, format: CopyFormat): Promise<void>;
   /** Loads a Parquet file into a new table `table` (native: read_parquet; wasm: parquet-wasm → Arrow). */
   importParquet(table: string, source: FileSource): Promise<void>;
+  /**
+   * Opens another connection to the same database, for statements that run at the same time as this
+   * one's (native engine only; absent where the engine has one connection). It shares the tables,
+   * views and registered files, not the temporary tables; its `close()` closes only the connection.
+   */
+  connect?(): Promise<Db>;
   /** Frees the database. */
   close(): Promise<void>;
+}
+
+/**
+ * Runs `work` on every item, at the same time on connections of their own where the engine has
+ * {@link Db.connect} (the first item on `db` itself), else one after another on `db`; the results
+ * come back in the items' order. `work` must not touch temporary tables (they are per connection).
+ */
+export async function inParallel<T, R>(
+  db: Db,
+  items: readonly T[],
+  work: (db: Db, item: T) => Promise<R>,
+): Promise<R[]> {
+  if (!db.connect || items.length < 2) {
+    const out: R[] = [];
+    for (const item of items) out.push(await work(db, item));
+    return out;
+  }
+  const connections = [db, ...await Promise.all(items.slice(1).map(() => db.connect!()))];
+  try {
+    return await Promise.all(items.map((item, i) => work(connections[i], item)));
+  } finally {
+    for (const c of connections.slice(1)) await c.close();
+  }
 }
 
 export { quoteIdent, quoteText } from "../base/sql.ts";

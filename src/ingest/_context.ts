@@ -25,10 +25,17 @@ export interface RawTable {
   /** DuckDB types of the raw columns (all VARCHAR for CSV). */
   rawTypes: Record<string, string>;
   rowsRead: number;
-  /** Whether `raw` is a view over the file on disk (native Parquet), not a table. */
+  /** Whether `raw` is a view (over a native Parquet file on disk, or a CSV file's rewritten bytes), not a table. */
   view?: boolean;
-  /** The longest value of each text column in bytes, where staging measured it (Parquet). */
+  /** The file the view `raw` reads, registered by staging until the view is dropped (CSV). */
+  registered?: string;
+  /**
+   * The longest value of each text column in bytes, where staging measured it (Parquet), or a bound on
+   * it (CSV read as a view: the longest field, quotes included).
+   */
   maxBytes?: Map<string, number>;
+  /** A bound on each column's non-null count, where staging found one (CSV read as a view: the non-empty fields). */
+  nonNullAtMost?: Map<string, number>;
   /** Each column's non-null count in the file, where staging counted them (a file read in place). */
   nonNull?: Map<string, number>;
   /** The file on disk that the view `raw` reads (`read_parquet`), when it is such a view. */
@@ -99,6 +106,12 @@ export function initialState(): LoadState {
   };
 }
 
+/** What building one table's typed table gives: the SQL of its values that do not convert, and how it is read in place, if it is. */
+export interface TypedBuilt {
+  rows: string[];
+  inPlace?: InPlace;
+}
+
 /** What every step may read. */
 export interface LoadContext {
   readonly db: Db;
@@ -119,6 +132,10 @@ export interface LoadContext {
   readonly problemCount: number;
   /** Whether a problem so far concerns a whole file or column. */
   readonly fatal: boolean;
+  /** Called by staging with each table it has read (without a problem), before it reads the next. */
+  readonly onStaged?: (raw: RawTable) => void;
+  /** Typed tables being built since staging, by table (`buildTypedEarly`); the `typed_tables` step waits for them. */
+  readonly early: Map<TableName, Promise<TypedBuilt>>;
 }
 
 /** What a step returns: its problems, and the state it sets. */

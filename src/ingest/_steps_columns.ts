@@ -17,8 +17,9 @@ import {
   nativeSql,
   NOT_FINITE,
 } from "./_column_sql.ts";
-import { dropRaw } from "./_steps_files.ts";
-import type { ColumnTyping, InPlace, LoadContext, RawTable, StepResult } from "./_context.ts";
+import { releaseRaw } from "./_steps_files.ts";
+import { type Db, inParallel } from "../db/types.ts";
+import type { ColumnTyping, InPlace, LoadContext, RawTable, StepResult, TypedBuilt } from "./_context.ts";
 
 /**
  * How many columns one query converts or counts: a select list of thousands of conversions plans in
@@ -40,7 +41,7 @@ export async function checkRequiredColumns(ctx: LoadContext): Promise<StepResult
       continue;
     }
     // Not checked further: its raw table or view goes now (no later step sees it to drop it).
-    await dropRaw(ctx.db, rawTable.raw);
+    await releaseRaw(ctx.db, rawTable);
     fatal.push({
       file: rawTable.file,
       row: 1,
@@ -61,21 +62,8 @@ export async function decideColumnTypes(ctx: LoadContext): Promise<StepResult> {
   const types: Partial<Record<TableName, Record<string, ColumnTyping>>> = {};
   const zeroOne: Partial<Record<TableName, string[]>> = {};
   for (const rawTable of Object.values(ctx.state.raws)) {
-    const { table, raw, columns, rawTypes } = rawTable;
-    const spec = TABLES[table];
-    const declared = ctx.state.description.tables[table] ?? {};
-    const typed: Record<string, ColumnTyping> = {};
-    const toInfer: string[] = [];
-    for (const col of columns) {
-      // Own keys only: a column named `constructor` must not find Object's.
-      const fixed = ownValue(spec.columns, col) ?? ownValue(spec.optional, col);
-      const parquetType = rawTable.format === "parquet" ? duckTypeToColumnType(rawTypes[col]) : undefined;
-      const described = ownValue(declared, col)?.type;
-      if (fixed) typed[col] = { type: fixed, source: "contract" };
-      else if (described) typed[col] = { type: described, source: "dataset.json" };
-      else if (parquetType) typed[col] = { type: parquetType, source: "parquet" };
-      else toInfer.push(col);
-    }
+    const { table, raw } = rawTable;
+    const { typed, toInfer } = declaredTypes(ctx, rawTable);
     const counts = new Map<number, InferenceCounts>();
     if (toInfer.length > 0) {
       for (const r of await ctx.db.all(inferenceCountsSql(raw, toInfer))) {
@@ -100,76 +88,149 @@ export async function decideColumnTypes(ctx: LoadContext): Promise<StepResult> {
 }
 
 /**
+ * The types of a table's columns known without looking at its values (contract, else dataset.json,
+ * else the Parquet type), and the columns whose type is left to infer.
+ */
+function declaredTypes(
+  ctx: LoadContext,
+  rawTable: RawTable,
+): { typed: Record<string, ColumnTyping>; toInfer: string[] } {
+  const { table, columns, rawTypes } = rawTable;
+  const spec = TABLES[table];
+  const declared = ctx.state.description.tables[table] ?? {};
+  const typed: Record<string, ColumnTyping> = {};
+  const toInfer: string[] = [];
+  for (const col of columns) {
+    // Own keys only: a column named `constructor` must not find Object's.
+    const fixed = ownValue(spec.columns, col) ?? ownValue(spec.optional, col);
+    const parquetType = rawTable.format === "parquet" ? duckTypeToColumnType(rawTypes[col]) : undefined;
+    const described = ownValue(declared, col)?.type;
+    if (fixed) typed[col] = { type: fixed, source: "contract" };
+    else if (described) typed[col] = { type: described, source: "dataset.json" };
+    else if (parquetType) typed[col] = { type: parquetType, source: "parquet" };
+    else toInfer.push(col);
+  }
+  return { typed, toInfer };
+}
+
+/**
+ * Starts building a CSV table's `_typed_<table>` as soon as staging has read it, on a connection of
+ * its own, while staging goes on with the next file: when nothing the steps in between decide can
+ * change it (every required column present, every column's type declared, none inferred). The
+ * `typed_tables` step waits for it instead of building it. Does nothing where the engine has one
+ * connection, or for any other table.
+ */
+export function buildTypedEarly(ctx: LoadContext, rawTable: RawTable): void {
+  const { table, columns } = rawTable;
+  if (!ctx.db.connect || rawTable.format !== "csv" || !rawTable.view) return;
+  if (Object.keys(TABLES[table].columns).some((c) => !columns.includes(c))) return;
+  const { typed, toInfer } = declaredTypes(ctx, rawTable);
+  if (toInfer.length > 0) return;
+  const built = ctx.db.connect().then(async (db) => {
+    try {
+      return await typedTable(ctx, db, rawTable, typed);
+    } finally {
+      await db.close();
+    }
+  });
+  built.catch(() => {}); // awaited, and its error thrown, by the typed_tables step
+  ctx.early.set(table, built);
+}
+
+/**
  * Step `typed_tables`: builds `_typed_<table>` with every value converted to its column's type;
  * values that do not convert are row problems. One cheap count per table finds the columns that
- * lost values; only those are scanned for rows.
+ * lost values; only those are scanned for rows. The tables are built at the same time, each on a
+ * connection of its own (native: one file's conversion leaves a core idle); those started while
+ * staging ({@link buildTypedEarly}) are waited for.
  */
 export async function buildTypedTables(ctx: LoadContext): Promise<StepResult> {
-  const rows: string[] = [];
+  const early = ctx.early;
+  const raws = Object.values(ctx.state.raws);
+  const late = raws.filter((r) => !early.has(r.table));
+  const builtLate = await inParallel(
+    ctx.db,
+    late,
+    (db, rawTable) => typedTable(ctx, db, rawTable, ctx.state.types[rawTable.table]!),
+  );
+  const built = new Map(late.map((r, i) => [r.table, builtLate[i]]));
+  for (const [table, pending] of early) built.set(table, await pending);
   const inPlace: Partial<Record<TableName, InPlace>> = {};
-  for (const rawTable of Object.values(ctx.state.raws)) {
-    const { table, raw, columns, rawTypes } = rawTable;
-    const types = ctx.state.types[table]!;
-    const typedExpr: Record<string, string> = {};
-    const native = new Set<string>();
-    const select = columns.map((col) => {
-      const { type } = types[col];
-      if (rawTable.format === "parquet" && duckTypeToColumnType(rawTypes[col]) === type) native.add(col);
-      typedExpr[col] = native.has(col) ? nativeSql(col, type, rawTypes[col]) : convertSql(col, type);
-      return `${typedExpr[col]} AS ${q(col)}`;
-    });
-    if (rawTable.parquetPath !== undefined && rawTable.rowsRead >= ctx.inPlaceRows && native.size === columns.length) {
-      // Already of its types: a view over the file, no copy (a province's copy costs more than all its checks).
-      const source = `read_parquet(${lit(rawTable.parquetPath)})`;
-      inPlace[table] = { source, select };
-      await ctx.db.exec(
-        `CREATE OR REPLACE VIEW ${q(`_typed_${table}`)} AS SELECT CAST(file_row_number + 2 AS INTEGER) AS "#row", ${
-          select.join(", ")
-        } FROM read_parquet(${lit(rawTable.parquetPath)}, file_row_number = true)`,
-      );
-    } else await createTyped(ctx, `_typed_${table}`, raw, select);
-    // Values that did not convert: the typed column has fewer non-null values than the raw one
-    // (text columns keep every value, and so do Parquet columns already of their type that cannot
-    // hold NaN or infinity, so only the others are counted).
-    const checked = columns.filter((col) =>
-      types[col].type !== "text" && !(native.has(col) && keepsAll(rawTypes[col]))
-    );
-    // In place, staging counted the file's values: the raw side needs no scan, and every typed
-    // column but the checked ones has exactly those counts (the final table's null counts).
-    const counted = inPlace[table] ? rawTable.nonNull : undefined;
-    if (checked.length === 0) {
-      if (counted) inPlace[table]!.nonNull = counted;
-      continue;
-    }
-    const nonNull = async (from: string) => {
-      const counts: Record<string, unknown> = {};
-      for (let start = 0; start < checked.length; start += COUNT_BATCH) {
-        const items = checked.slice(start, start + COUNT_BATCH).map((col, j) => `count(${q(col)}) AS n${start + j}`);
-        Object.assign(counts, (await ctx.db.all(`SELECT ${items.join(", ")} FROM ${q(from)}`))[0]);
-      }
-      return counts;
-    };
-    const [rawCounts, typedCounts] = await Promise.all([
-      counted ? Object.fromEntries(checked.map((col, i) => [`n${i}`, counted.get(col)])) : nonNull(raw),
-      nonNull(`_typed_${table}`),
-    ]);
-    if (counted) {
-      const typedNonNull = new Map(counted);
-      checked.forEach((col, i) => typedNonNull.set(col, Number(typedCounts[`n${i}`])));
-      inPlace[table]!.nonNull = typedNonNull;
-    }
-    for (const [i, col] of checked.entries()) {
-      const { type, source } = types[col];
-      if (Number(rawCounts[`n${i}`]) === Number(typedCounts[`n${i}`])) continue;
-      rows.push(
-        `SELECT ${lit(table)}, "#row", ${lit(col)}, CAST(${q(col)} AS VARCHAR), ` +
-          `${lit((native.has(col) && NOT_FINITE[type]) || `Expected ${EXPECTED[type]}${typeHint(source, type)}`)} ` +
-          `FROM ${q(raw)} ` +
-          `WHERE ${q(col)} IS NOT NULL AND (${typedExpr[col]}) IS NULL`,
-      );
-    }
+  for (const rawTable of raws) {
+    const b = built.get(rawTable.table)!;
+    if (b.inPlace) inPlace[rawTable.table] = b.inPlace;
   }
-  return { rows, state: { inPlace } };
+  return { rows: raws.flatMap((r) => built.get(r.table)!.rows), state: { inPlace } };
+}
+
+/** Builds one table's `_typed_<table>` on `db`: the SQL of its values that do not convert, and how it is read in place, if it is. */
+async function typedTable(
+  ctx: LoadContext,
+  db: Db,
+  rawTable: RawTable,
+  types: Record<string, ColumnTyping>,
+): Promise<TypedBuilt> {
+  const rows: string[] = [];
+  const { table, raw, columns, rawTypes } = rawTable;
+  const typedExpr: Record<string, string> = {};
+  const native = new Set<string>();
+  const select = columns.map((col) => {
+    const { type } = types[col];
+    if (rawTable.format === "parquet" && duckTypeToColumnType(rawTypes[col]) === type) native.add(col);
+    typedExpr[col] = native.has(col) ? nativeSql(col, type, rawTypes[col]) : convertSql(col, type);
+    return `${typedExpr[col]} AS ${q(col)}`;
+  });
+  let inPlace: InPlace | undefined;
+  if (rawTable.parquetPath !== undefined && rawTable.rowsRead >= ctx.inPlaceRows && native.size === columns.length) {
+    // Already of its types: a view over the file, no copy (a province's copy costs more than all its checks).
+    const source = `read_parquet(${lit(rawTable.parquetPath)})`;
+    inPlace = { source, select };
+    await db.exec(
+      `CREATE OR REPLACE VIEW ${q(`_typed_${table}`)} AS SELECT CAST(file_row_number + 2 AS INTEGER) AS "#row", ${
+        select.join(", ")
+      } FROM read_parquet(${lit(rawTable.parquetPath)}, file_row_number = true)`,
+    );
+  } else await createTyped(db, `_typed_${table}`, raw, select);
+  // Values that did not convert: the typed column has fewer non-null values than the raw one
+  // (text columns keep every value, and so do Parquet columns already of their type that cannot
+  // hold NaN or infinity, so only the others are counted).
+  const checked = columns.filter((col) => types[col].type !== "text" && !(native.has(col) && keepsAll(rawTypes[col])));
+  // In place, staging counted the file's values: the raw side needs no scan, and every typed
+  // column but the checked ones has exactly those counts (the final table's null counts).
+  const counted = inPlace ? rawTable.nonNull : undefined;
+  if (checked.length === 0) {
+    if (counted) inPlace!.nonNull = counted;
+    return { rows, inPlace };
+  }
+  const nonNull = async (from: string) => {
+    const counts: Record<string, unknown> = {};
+    for (let start = 0; start < checked.length; start += COUNT_BATCH) {
+      const items = checked.slice(start, start + COUNT_BATCH).map((col, j) => `count(${q(col)}) AS n${start + j}`);
+      Object.assign(counts, (await db.all(`SELECT ${items.join(", ")} FROM ${q(from)}`))[0]);
+    }
+    return counts;
+  };
+  // A CSV view has bounds from the scan instead: a column whose typed count reaches its bound lost
+  // nothing; one below it is looked at row by row (which finds none when the bound was not reached).
+  const bound = counted ?? rawTable.nonNullAtMost;
+  const rawCounts = bound ? Object.fromEntries(checked.map((col, i) => [`n${i}`, bound.get(col)])) : await nonNull(raw);
+  const typedCounts = await nonNull(`_typed_${table}`);
+  if (counted) {
+    const typedNonNull = new Map(counted);
+    checked.forEach((col, i) => typedNonNull.set(col, Number(typedCounts[`n${i}`])));
+    inPlace!.nonNull = typedNonNull;
+  }
+  for (const [i, col] of checked.entries()) {
+    const { type, source } = types[col];
+    if (Number(rawCounts[`n${i}`]) === Number(typedCounts[`n${i}`])) continue;
+    rows.push(
+      `SELECT ${lit(table)}, "#row", ${lit(col)}, CAST(${q(col)} AS VARCHAR), ` +
+        `${lit((native.has(col) && NOT_FINITE[type]) || `Expected ${EXPECTED[type]}${typeHint(source, type)}`)} ` +
+        `FROM ${q(raw)} ` +
+        `WHERE ${q(col)} IS NOT NULL AND (${typedExpr[col]}) IS NULL`,
+    );
+  }
+  return { rows, inPlace };
 }
 
 /**
@@ -177,24 +238,24 @@ export async function buildTypedTables(ctx: LoadContext): Promise<StepResult> {
  * most {@link BATCH} columns; for a wider one, each batch into a part table, then the parts side by
  * side (`POSITIONAL JOIN`: every part holds the raw rows in their order).
  */
-async function createTyped(ctx: LoadContext, typed: string, raw: string, select: string[]): Promise<void> {
+async function createTyped(db: Db, typed: string, raw: string, select: string[]): Promise<void> {
   if (select.length <= BATCH) {
-    await ctx.db.exec(`CREATE OR REPLACE TABLE ${q(typed)} AS SELECT "#row", ${select.join(", ")} FROM ${q(raw)}`);
+    await db.exec(`CREATE OR REPLACE TABLE ${q(typed)} AS SELECT "#row", ${select.join(", ")} FROM ${q(raw)}`);
     return;
   }
   const parts: string[] = [];
   for (let from = 0; from < select.length; from += BATCH) {
     const part = q(`${typed}#${parts.length}`);
-    await ctx.db.exec(
+    await db.exec(
       `CREATE OR REPLACE TEMP TABLE ${part} AS SELECT ${select.slice(from, from + BATCH).join(", ")} FROM ${q(raw)}`,
     );
     parts.push(part);
   }
-  await ctx.db.exec(
+  await db.exec(
     `CREATE OR REPLACE TABLE ${q(typed)} AS SELECT ${q(raw)}."#row", ${parts.map((p) => `${p}.*`).join(", ")} ` +
       `FROM ${q(raw)} POSITIONAL JOIN ${parts.join(" POSITIONAL JOIN ")}`,
   );
-  for (const part of parts) await ctx.db.exec(`DROP TABLE ${part}`);
+  for (const part of parts) await db.exec(`DROP TABLE ${part}`);
 }
 
 /** What a bad-value message adds about where the column's type came from. */

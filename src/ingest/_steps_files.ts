@@ -130,6 +130,7 @@ export async function stageTables(ctx: LoadContext): Promise<StepResult> {
         message: `File has a header but no rows; add at least one ${what} (one row each) and load it again`,
       });
     }
+    if (staged.raw && staged.fatal.length === 0) ctx.onStaged?.(staged.raw);
     fatal.push(...staged.fatal);
     rows.push(...staged.rows);
     if (staged.digestPart) digestParts.push(staged.digestPart);
@@ -179,19 +180,60 @@ async function stageCsv(ctx: LoadContext, table: TableName, file: DatasetFile): 
     rows.push(`VALUES ${values.join(", ")}`);
   }
   const columnsStruct = [`'#row': 'INTEGER'`, ...scan.header.map((c) => `${lit(c)}: 'VARCHAR'`)].join(", ");
-  await withFile(ctx.db, `_ingest_${table}.csv`, scan.bytes, (sqlPath) =>
-    ctx.db.exec(
-      `CREATE TABLE ${q(raw)} AS SELECT * FROM read_csv(${sqlPath}, ` +
-        `header=true, auto_detect=false, delim=',', quote='"', escape='"', columns={${columnsStruct}}, ` +
-        `null_padding=false)`,
-    ));
+  const registered = `_ingest_${table}.csv`;
+  const readSql = (sqlPath: string) =>
+    `SELECT * FROM read_csv(${sqlPath}, ` +
+    `header=true, auto_detect=false, delim=',', quote='"', escape='"', columns={${columnsStruct}}, ` +
+    `null_padding=false)`;
   const rawTypes = Object.fromEntries(scan.header.map((c) => [c, "VARCHAR"]));
-  return {
-    raw: { table, file: at, format: "csv", raw, columns: scan.header, rawTypes, rowsRead: scan.rowsRead },
-    fatal: [],
-    rows,
-    digestPart,
+  const staged: RawTable = {
+    table,
+    file: at,
+    format: "csv",
+    raw,
+    columns: scan.header,
+    rawTypes,
+    rowsRead: scan.rowsRead,
   };
+  if (scan.header.length <= CSV_VIEW_COLUMNS && scan.fieldStats && headerMap(ctx, table).size === 0) {
+    // A view over the rewritten file (a header mapping renames a table's columns, so not then), which
+    // stays registered until the view is dropped: the later
+    // steps read it twice (the typed table, and rarely the values that do not convert), which costs
+    // less than copying every text value into a table first. The scan's bounds stand in for the
+    // counts a table would have been measured for.
+    const sqlPath = await ctx.db.registerFile(registered, { bytes: scan.bytes });
+    try {
+      await ctx.db.exec(`CREATE VIEW ${q(raw)} AS ${readSql(sqlPath)}`);
+    } catch (error) {
+      await ctx.db.unregisterFile(registered);
+      throw error;
+    }
+    const { maxBytes, nonEmpty } = scan.fieldStats;
+    staged.view = true;
+    staged.registered = registered;
+    staged.maxBytes = new Map(scan.header.map((c, i) => [c, maxBytes[i]]));
+    staged.nonNullAtMost = new Map(scan.header.map((c, i) => [c, nonEmpty[i]]));
+  } else {
+    await withFile(
+      ctx.db,
+      registered,
+      scan.bytes,
+      (sqlPath) => ctx.db.exec(`CREATE TABLE ${q(raw)} AS ${readSql(sqlPath)}`),
+    );
+  }
+  return { raw: staged, fatal: [], rows, digestPart };
+}
+
+/**
+ * Up to how many columns a CSV file is staged as a view over its rewritten bytes rather than a table:
+ * a wider one is converted in batches (`createTyped`), each of which would read the whole file again.
+ */
+const CSV_VIEW_COLUMNS = 64;
+
+/** Drops a staged table's raw table or view and releases the file a view reads, if any. */
+export async function releaseRaw(db: Db, raw: RawTable): Promise<void> {
+  await dropRaw(db, raw.raw);
+  if (raw.registered) await db.unregisterFile(raw.registered);
 }
 
 /**

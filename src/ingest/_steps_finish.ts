@@ -6,9 +6,9 @@
 import type { DatasetSchema, Problem, TableName } from "../contract/mod.ts";
 import { quoteIdent as q } from "../base/sql.ts";
 import { ownValue } from "../base/lookup.ts";
-import type { Row } from "../db/types.ts";
+import { type Db, inParallel, type Row } from "../db/types.ts";
 import { shownValue } from "./_csv_scan.ts";
-import { dropRaw } from "./_steps_files.ts";
+import { dropRaw, releaseRaw } from "./_steps_files.ts";
 import { fileOf, type LoadContext, rejectedRowsSql as rejectedRows, type StepResult } from "./_context.ts";
 import type { ColumnReport, RejectedRow, TableReport } from "./types.ts";
 
@@ -64,31 +64,13 @@ export async function finishTables(ctx: LoadContext): Promise<StepResult> {
   const loadTables = loadsTables(ctx);
   const tables: TableReport[] = [];
   const schema: DatasetSchema = { households: {}, members: {} };
-  for (const rawTable of Object.values(ctx.state.raws)) {
+  const raws = Object.values(ctx.state.raws);
+  for (const rawTable of raws) {
     const { table } = rawTable;
     const [{ n }] = await db.all(`SELECT count(DISTINCT "row") AS n FROM ${rejectedRows(table)}`);
     const bad = Number(n);
-    let columns = columnReports(ctx, table);
-    if (loadTables) {
-      await replaceTable(ctx, table, columns, bad > 0);
-      // A table loaded in place, none rejected, is its typed view: staging and typed_tables counted its values.
-      const counted = bad === 0 ? ctx.state.inPlace[table]?.nonNull : undefined;
-      columns = await withCounts(
-        ctx,
-        table,
-        columns,
-        knownDistinct(ctx, table, tables),
-        counted && {
-          rows: rawTable.rowsRead,
-          nonNull: counted,
-        },
-      );
-      if (table === "households" || table === "members") {
-        schema[table] = Object.fromEntries(columns.map((c) => [c.name, c.type]));
-        const zeroOne = ctx.state.zeroOne[table];
-        if (zeroOne) (schema.zeroOne ??= {})[table] = zeroOne;
-      }
-    }
+    const columns = columnReports(ctx, table);
+    if (loadTables) await replaceTable(ctx, table, columns, bad > 0);
     tables.push({
       table,
       file: rawTable.file,
@@ -98,8 +80,33 @@ export async function finishTables(ctx: LoadContext): Promise<StepResult> {
       rejected: loadTables ? bad : rawTable.rowsRead,
       columns,
     });
-    await dropRaw(db, rawTable.raw);
-    await dropRaw(db, `_typed_${table}`);
+  }
+  if (loadTables) {
+    // The counts of the loaded tables, each on a connection of its own at once (plain queries of plain tables).
+    const counts = await inParallel(db, tables, (conn, report) => {
+      // A table loaded in place, none rejected, is its typed view: staging and typed_tables counted its values.
+      const counted = report.rejected === 0 ? ctx.state.inPlace[report.table]?.nonNull : undefined;
+      return withCounts(
+        conn,
+        report.table,
+        report.columns,
+        knownDistinct(ctx, report.table, tables),
+        counted && { rows: report.rowsRead, nonNull: counted },
+      );
+    });
+    tables.forEach((report, i) => {
+      report.columns = counts[i];
+      const { table } = report;
+      if (table === "households" || table === "members") {
+        schema[table] = Object.fromEntries(report.columns.map((c) => [c.name, c.type]));
+        const zeroOne = ctx.state.zeroOne[table];
+        if (zeroOne) (schema.zeroOne ??= {})[table] = zeroOne;
+      }
+    });
+  }
+  for (const rawTable of raws) {
+    await releaseRaw(db, rawTable);
+    await dropRaw(db, `_typed_${rawTable.table}`);
   }
   if (loadTables && !ctx.state.raws.verified) {
     await dropRaw(db, "verified");
@@ -176,7 +183,7 @@ function knownDistinct(
  * distinct counts that are not known are computed.
  */
 async function withCounts(
-  ctx: LoadContext,
+  db: Db,
   table: TableName,
   columns: ColumnReport[],
   known: Record<string, "unique" | number>,
@@ -197,7 +204,7 @@ async function withCounts(
     c.type === "text" ? `${distinctSql(c)} AS distinct${i}` : `0 AS distinct${i}`,
   ]);
   // count(*) keeps it one aggregate row when every other item is a known constant.
-  const [s] = await ctx.db.all(`SELECT count(*) AS "#rows", ${stats.join(", ")} FROM ${q(table)}`);
+  const [s] = await db.all(`SELECT count(*) AS "#rows", ${stats.join(", ")} FROM ${q(table)}`);
   return columns.map((c, i) => ({
     ...c,
     nulls: Number(s[`nulls${i}`]),

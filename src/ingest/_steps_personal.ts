@@ -77,21 +77,37 @@ export async function checkPersonalData(ctx: LoadContext): Promise<StepResult> {
     for (const col of long) {
       // A filter of its own per column (not one aggregate of all): it short-circuits value by value,
       // and Parquet skips the row groups whose statistics rule out a digit string.
+      const from = sourceOf(ctx, rawTable, col);
       const [{ n }] = await ctx.db.all(
-        `SELECT count(*) AS n FROM (SELECT 1 FROM ${q(rawTable.raw)} WHERE ${longDigitsSql(rawTable, col)} LIMIT 1)`,
+        `SELECT count(*) AS n FROM (SELECT 1 FROM ${from} WHERE ${longDigitsSql(rawTable, col)} LIMIT 1)`,
       );
       if (Number(n) === 0) continue;
-      const problem = await identifierProblem(ctx, rawTable, col);
+      const problem = await identifierProblem(ctx, rawTable, col, from);
       if (problem) fatal.push(problem);
     }
   }
   return { fatal };
 }
 
+/**
+ * Where a column's raw values are read from: the raw table, or for a CSV file staged as a view and a
+ * text column, the typed table, which holds the same text with the same row numbers and needs no
+ * second read of the file.
+ */
+function sourceOf(ctx: LoadContext, rawTable: RawTable, col: string): string {
+  const typed = rawTable.format === "csv" && rawTable.view && ctx.state.types[rawTable.table]?.[col]?.type === "text";
+  return q(typed ? `_typed_${rawTable.table}` : rawTable.raw);
+}
+
 /** The problem of a column whose first long digit strings include an identity or mobile number, if any. */
-async function identifierProblem(ctx: LoadContext, rawTable: RawTable, col: string): Promise<Problem | undefined> {
+async function identifierProblem(
+  ctx: LoadContext,
+  rawTable: RawTable,
+  col: string,
+  from: string,
+): Promise<Problem | undefined> {
   const candidates = await ctx.db.all(
-    `SELECT "#row" AS r, regexp_replace(${textSql(col)}, '[.]0+$', '') AS v FROM ${q(rawTable.raw)} WHERE ${
+    `SELECT "#row" AS r, regexp_replace(${textSql(col)}, '[.]0+$', '') AS v FROM ${from} WHERE ${
       longDigitsSql(rawTable, col)
     } ORDER BY "#row" LIMIT ${CANDIDATES}`,
   );

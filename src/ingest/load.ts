@@ -9,8 +9,8 @@
 import { type Problem, sha256Hex } from "../contract/mod.ts";
 import type { Db } from "../db/types.ts";
 import { initialState, type LoadContext, type LoadState, type LoadStep, type StepResult } from "./_context.ts";
-import { dropRaw, listIgnored, readDescription, stageTables } from "./_steps_files.ts";
-import { buildTypedTables, checkRequiredColumns, decideColumnTypes } from "./_steps_columns.ts";
+import { listIgnored, readDescription, releaseRaw, stageTables } from "./_steps_files.ts";
+import { buildTypedEarly, buildTypedTables, checkRequiredColumns, decideColumnTypes } from "./_steps_columns.ts";
 import { checkPersonalData } from "./_steps_personal.ts";
 import {
   checkHouseholdRows,
@@ -54,7 +54,11 @@ export const LOAD_STEPS: readonly LoadStep[] = [
   step("verified_references", "verified rows of unknown or rejected households", checkVerifiedReferences),
   step("row_problems", "the row problems counted, the first maxProblems listed in report order", listRowProblems),
   step("lenient_rejection", "lenient: every rejected row with its reasons", listRejected),
-  step("staged_views", "the views over Parquet files dropped (their rows are in the typed tables now)", dropViews),
+  step(
+    "staged_views",
+    "the views over Parquet and CSV files dropped (their rows are in the typed tables now)",
+    dropViews,
+  ),
   step("tables", "households, members, verified without rejected rows; null and distinct counts", finishTables),
 ];
 
@@ -78,6 +82,8 @@ export async function loadDataset(db: Db, files: DatasetFile[], options: LoadOpt
     lenient: options.lenient ?? false,
     maxProblems,
     inPlaceRows: options.inPlaceRows ?? IN_PLACE_ROWS,
+    onStaged: (raw) => buildTypedEarly(ctx, raw),
+    early: new Map(),
     path: (name) => (folder === "." || folder === "" ? name : `${folder.replace(/\/+$/, "")}/${name}`),
     get state() {
       return state;
@@ -104,11 +110,18 @@ export async function loadDataset(db: Db, files: DatasetFile[], options: LoadOpt
     `CREATE OR REPLACE TEMP TABLE _problems (tbl VARCHAR, "row" INTEGER, col VARCHAR, val VARCHAR, message VARCHAR)`,
   );
   const timings: StepTiming[] = [];
-  for (const [index, step] of LOAD_STEPS.entries()) {
-    options.onStep?.(step.name, index, LOAD_STEPS.length);
-    const start = performance.now();
-    await apply(await step.run(ctx));
-    if (options.timings) timings.push({ step: step.name, ms: performance.now() - start });
+  try {
+    for (const [index, step] of LOAD_STEPS.entries()) {
+      options.onStep?.(step.name, index, LOAD_STEPS.length);
+      const start = performance.now();
+      await apply(await step.run(ctx));
+      if (options.timings) timings.push({ step: step.name, ms: performance.now() - start });
+    }
+  } finally {
+    // A step that failed leaves no statement running on another connection when the caller closes
+    // the database, and no copy of a file on disk (the steps release each once it is read).
+    await Promise.allSettled(ctx.early.values());
+    for (const raw of Object.values(state.raws)) if (raw.registered) await db.unregisterFile(raw.registered);
   }
   const report: LoadReport = {
     folder,
@@ -126,9 +139,9 @@ export async function loadDataset(db: Db, files: DatasetFile[], options: LoadOpt
   return report;
 }
 
-/** Step `staged_views`: drops the raw views of Parquet files read in place; every later step reads typed tables. */
+/** Step `staged_views`: drops the raw views (Parquet files read in place, CSV files' rewritten bytes); every later step reads typed tables. */
 async function dropViews(ctx: LoadContext): Promise<StepResult> {
-  for (const raw of Object.values(ctx.state.raws)) if (raw.view) await dropRaw(ctx.db, raw.raw);
+  for (const raw of Object.values(ctx.state.raws)) if (raw.view) await releaseRaw(ctx.db, raw);
   return {};
 }
 
