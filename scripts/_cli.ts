@@ -217,6 +217,8 @@ export async function openDataset(
     folder,
     lenient: options.lenient ?? args.lenient === true,
     onStep: loadProgress(folder),
+    // The commands that score print no column counts (validate does, loading for itself).
+    columnCounts: false,
   });
   try {
     assertLoadable(report);

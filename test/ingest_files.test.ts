@@ -132,3 +132,36 @@ describe("documented limits", () => {
     expect(value).toBe(`${"y".repeat(200)}… (5000 characters)`);
   });
 });
+
+describe("column counts", () => {
+  it("counts nulls and distinct text values by default, and skips them (same tables and schema) when asked", async () => {
+    const files = {
+      ...VALID,
+      "members.csv": "person_id,household_id,age,note\nP1,H1,70,a\nP2,H1,,b\nP3,H2,45,a\n",
+    };
+    const counted = await load("native", files);
+    const [, members] = counted.report.tables;
+    expect(members.columns.map((c) => [c.name, c.nulls, c.distinct])).toEqual([
+      ["person_id", 0, 3],
+      ["household_id", 0, 2],
+      ["age", 1, undefined],
+      ["note", 0, 2],
+    ]);
+    const uncounted = await load("native", files, { columnCounts: false });
+    expect(uncounted.report.tables[1].columns.map((c) => [c.name, c.type, c.nulls, c.distinct])).toEqual([
+      ["person_id", "text", undefined, undefined],
+      ["household_id", "text", undefined, undefined],
+      ["age", "number", undefined, undefined],
+      ["note", "text", undefined, undefined],
+    ]);
+    expect(uncounted.report.schema).toEqual(counted.report.schema);
+    for (const { db } of [counted, uncounted]) {
+      expect(await db.all(`SELECT person_id, age FROM members ORDER BY person_id`)).toEqual([
+        { person_id: "P1", age: 70 },
+        { person_id: "P2", age: null },
+        { person_id: "P3", age: 45 },
+      ]);
+      await db.close();
+    }
+  });
+});

@@ -122,6 +122,8 @@ export interface LoadContext {
   readonly folder: string;
   readonly lenient: boolean;
   readonly maxProblems: number;
+  /** Whether the `tables` step counts each loaded column's nulls and distinct values ({@link LoadOptions}.columnCounts). */
+  readonly columnCounts: boolean;
   /** From how many rows a Parquet file on disk, already of its types, is validated and loaded in place. */
   readonly inPlaceRows: number;
   /** A file name as messages show it: prefixed with the folder. */

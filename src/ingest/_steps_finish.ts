@@ -81,7 +81,7 @@ export async function finishTables(ctx: LoadContext): Promise<StepResult> {
       columns,
     });
   }
-  if (loadTables) {
+  if (loadTables && ctx.columnCounts) {
     // The counts of the loaded tables, each on a connection of its own at once (plain queries of plain tables).
     const counts = await inParallel(db, tables, (conn, report) => {
       // A table loaded in place, none rejected, is its typed view: staging and typed_tables counted its values.
@@ -94,15 +94,15 @@ export async function finishTables(ctx: LoadContext): Promise<StepResult> {
         counted && { rows: report.rowsRead, nonNull: counted },
       );
     });
-    tables.forEach((report, i) => {
-      report.columns = counts[i];
-      const { table } = report;
-      if (table === "households" || table === "members") {
-        schema[table] = Object.fromEntries(report.columns.map((c) => [c.name, c.type]));
-        const zeroOne = ctx.state.zeroOne[table];
-        if (zeroOne) (schema.zeroOne ??= {})[table] = zeroOne;
-      }
-    });
+    tables.forEach((report, i) => (report.columns = counts[i]));
+  }
+  if (loadTables) {
+    for (const { table, columns } of tables) {
+      if (table !== "households" && table !== "members") continue;
+      schema[table] = Object.fromEntries(columns.map((c) => [c.name, c.type]));
+      const zeroOne = ctx.state.zeroOne[table];
+      if (zeroOne) (schema.zeroOne ??= {})[table] = zeroOne;
+    }
   }
   for (const rawTable of raws) {
     await releaseRaw(db, rawTable);
@@ -124,7 +124,6 @@ function columnReports(ctx: LoadContext, table: TableName): ColumnReport[] {
     name,
     type: types[name].type,
     typeSource: types[name].source,
-    nulls: 0,
   }));
 }
 

@@ -81,6 +81,7 @@ export async function loadDataset(db: Db, files: DatasetFile[], options: LoadOpt
     folder,
     lenient: options.lenient ?? false,
     maxProblems,
+    columnCounts: options.columnCounts ?? true,
     inPlaceRows: options.inPlaceRows ?? IN_PLACE_ROWS,
     onStaged: (raw) => buildTypedEarly(ctx, raw),
     early: new Map(),

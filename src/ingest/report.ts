@@ -11,8 +11,10 @@ export function formatLoadReport(report: LoadReport, options: { columns?: boolea
     lines.push(`  ${t.table} (${t.file}): ${t.rowsRead} rows read, ${t.accepted} accepted, ${t.rejected} rejected`);
     if (options.columns !== false) {
       for (const c of t.columns) {
-        const extra = c.distinct !== undefined ? `, ${c.distinct} distinct` : "";
-        lines.push(`    ${c.name.padEnd(24)} ${c.type.padEnd(8)} (${c.typeSource}) ${c.nulls} null${extra}`);
+        const counts = c.nulls === undefined
+          ? ""
+          : ` ${c.nulls} null${c.distinct !== undefined ? `, ${c.distinct} distinct` : ""}`;
+        lines.push(`    ${c.name.padEnd(24)} ${c.type.padEnd(8)} (${c.typeSource})${counts}`);
       }
     }
   }

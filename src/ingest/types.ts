@@ -29,6 +29,11 @@ export interface LoadOptions {
   inPlaceRows?: number;
   /** Called as each validation step starts: its name, its index (from 0) and the number of steps (for progress). */
   onStep?: (step: string, index: number, total: number) => void;
+  /**
+   * Count each loaded column's nulls and distinct values for the report (what `validate` shows).
+   * Default true; a command that only scores the tables passes false and saves the scans.
+   */
+  columnCounts?: boolean;
 }
 
 /** What the validation report says of one column. */
@@ -37,8 +42,9 @@ export interface ColumnReport {
   type: ColumnType;
   /** Where the type came from: the contract, `dataset.json`, or inference from the values. */
   typeSource: "contract" | "dataset.json" | "inferred" | "parquet";
-  nulls: number;
-  /** Distinct non-null values, for text columns. */
+  /** Null values in the loaded table (absent when the load was asked for no counts, {@link LoadOptions}.columnCounts). */
+  nulls?: number;
+  /** Distinct non-null values, for text columns (absent as `nulls` is). */
   distinct?: number;
 }
 
