@@ -61,3 +61,30 @@ describe("the UTF-8 check", () => {
     });
   }
 });
+
+describe("whether a CSV file reads as it is", () => {
+  const of = (text: string | Uint8Array) => scanCsv(typeof text === "string" ? bytes(text) : text);
+  it("is so for plain records, CRLF line ends, a quoted line break and a byte-order mark", () => {
+    expect(of("a,b\n1,2\n3,4\n").sequential).toBe(true);
+    expect(of("a,b\r\n1,2\r\n3,4\r\n").sequential).toBe(true);
+    expect(of('a,b\n1,"x\ny"\n3,4').sequential).toBe(true);
+    const bom = of(new Uint8Array([0xef, 0xbb, 0xbf, ...bytes("a,b\n1,2\n")]));
+    expect([bom.sequential, bom.bom]).toEqual([true, true]);
+  });
+
+  it("is not so with a blank line, a record with a problem, a record ended by CR alone, or a quoted header", () => {
+    expect(of("a,b\n1,2\n\n3,4\n").sequential).toBe(false);
+    expect(of("a,b\n1,2,3\n3,4\n").sequential).toBe(false);
+    expect(of("a,b\r1,2\r3,4\r").sequential).toBe(false);
+    expect(of('"a",b\n1,2\n').sequential).toBe(false);
+  });
+
+  it("without the rewritten copy, finds the same header, rows, problems and bounds", () => {
+    const text = bytes('a,b,c\n1,,xyz\n22,"",""\n\n9,9\n"q,r",5,"l1\nl2"\n');
+    const full = scanCsv(text);
+    const lean = scanCsv(text, { rewrite: false });
+    expect(lean.bytes.length).toBe(0);
+    expect(full.bytes.length).toBeGreaterThan(0);
+    expect({ ...lean, bytes: undefined }).toEqual({ ...full, bytes: undefined });
+  });
+});

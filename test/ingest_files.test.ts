@@ -165,3 +165,49 @@ describe("column counts", () => {
     }
   });
 });
+
+for (const engine of ENGINES) {
+  describe(`CSV files read as they are or rewritten (${engine})`, () => {
+    const described = JSON.stringify({ tables: { members: { age: { type: "number" } } } });
+    const bad = (members: string | Uint8Array) =>
+      load(engine, { ...VALID, "members.csv": members, "dataset.json": described });
+    const problemsOf = async (members: string | Uint8Array) => {
+      const { db, report } = await bad(members);
+      await db.close();
+      return report.problems.map(formatProblem);
+    };
+    const header = "person_id,household_id,age\n";
+
+    it("names the same rows either way: as it is, with CRLF, with a byte-order mark, after a quoted line break", async () => {
+      const rows = ["P1,H1,70", "P2,H1,8", "P3,H2,old"];
+      const asIs = await problemsOf(header + rows.join("\n") + "\n");
+      expect(asIs.length).toBe(1);
+      expect(asIs).toEqual([
+        'ds/members.csv:4, column age, value "old": Expected a number such as 1200 or 0.5 (as dataset.json declares)',
+      ]);
+      expect(await problemsOf((header + rows.join("\n") + "\n").replaceAll("\n", "\r\n"))).toEqual(asIs);
+      const bom = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(header + rows.join("\n") + "\n")]);
+      expect(await problemsOf(bom)).toEqual(asIs);
+      // A blank line is a row of its own (rewritten with the numbers), so the bad value is on row 5.
+      const blank = await problemsOf(header + "P1,H1,70\n\nP2,H1,8\nP3,H2,old\n");
+      expect(blank).toEqual([asIs[0].replace(":4,", ":5,")]);
+      // A quoted line break stays in its row, as a spreadsheet shows it.
+      expect(await problemsOf('person_id,household_id,age\nP1,H1,70\n"P2\nb",H1,8\nP3,H2,old\n')).toEqual(asIs);
+    });
+
+    it("loads the same tables either way, and a column named rowid keeps its values", async () => {
+      const rows = "P1,H1,70,r1\nP2,H1,8,r2\nP3,H2,45,r3\n";
+      const members = "person_id,household_id,age,rowid\n" + rows;
+      for (const text of [members, members.replace("P2,", "\nP2,")]) {
+        const { db, report } = await bad(text);
+        expect(report.valid).toBe(true);
+        expect(await db.all(`SELECT person_id, age, "rowid" AS r FROM members`)).toEqual([
+          { person_id: "P1", age: 70, r: "r1" },
+          { person_id: "P2", age: 8, r: "r2" },
+          { person_id: "P3", age: 45, r: "r3" },
+        ]);
+        await db.close();
+      }
+    });
+  });
+}

@@ -30,6 +30,11 @@ export interface RawTable {
   /** The file the view `raw` reads, registered by staging until the view is dropped (CSV). */
   registered?: string;
   /**
+   * The `read_csv(…)` of a CSV file read as it is (its record k is row k + 2, no `#row` column):
+   * its typed table is built from this, in parallel, and numbered by position.
+   */
+  csvSource?: string;
+  /**
    * The longest value of each text column in bytes, where staging measured it (Parquet), or a bound on
    * it (CSV read as a view: the longest field, quotes included).
    */

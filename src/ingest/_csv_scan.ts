@@ -39,7 +39,7 @@ export interface CsvScan {
   rowsRead: number;
   /** Records with a structural problem (their rows are not in `bytes`). */
   problems: CsvScanProblem[];
-  /** The CSV again, with `#row` prepended to the header and to every kept record. */
+  /** The CSV again, with `#row` prepended to the header and to every kept record (empty when scanned with `rewrite: false`). */
   bytes: Uint8Array;
   /**
    * Per header column, over the kept records: the most bytes a field of it has, quotes included (a
@@ -47,6 +47,15 @@ export interface CsvScan {
    * non-null values: an unquoted empty field is null, and nothing else is counted as one).
    */
   fieldStats?: { maxBytes: Int32Array; nonEmpty: Int32Array };
+  /**
+   * Whether the kept records are the input's records exactly and in order (after a byte-order mark,
+   * if any), so that record k (from 0) is row k + 2 and a CSV reader of the input itself reads them
+   * as they are in `bytes`: no blank line, no record with a problem, no record ended by a CR alone,
+   * no quote in the header.
+   */
+  sequential?: boolean;
+  /** Whether the input starts with a UTF-8 byte-order mark (not in `bytes`). */
+  bom?: boolean;
 }
 
 const QUOTE = 0x22, COMMA = 0x2c, LF = 0x0a, CR = 0x0d;
@@ -147,21 +156,28 @@ interface RecordScan {
   problemValue: string | undefined;
   /** Where the record's separating commas are (the first `commas.length` of them). */
   commas: Int32Array;
+  /** Whether some record so far ended with a CR not followed by LF. */
+  loneCr: boolean;
 }
 
-/**
- * Scans CSV bytes. Throws nothing: a file that is not UTF-8 at all comes back as one problem at the
- * row where the first bad byte is, and no records.
- */
-export function scanCsv(input: Uint8Array): CsvScan & {
+/** What {@link scanCsv} gives: the scan, or what stopped it. */
+export type CsvScanResult = CsvScan & {
   notUtf8?: { row: number; looksGbk: boolean };
   /** The header has more than {@link LIMITS}.columns names (nothing else is scanned). */
   tooWide?: number;
   /** The first field longer than {@link LIMITS}.fieldBytes (nothing after it is scanned). */
   tooLong?: { row: number; column?: string; bytes: number };
-} {
+};
+
+/**
+ * Scans CSV bytes. Throws nothing: a file that is not UTF-8 at all comes back as one problem at the
+ * row where the first bad byte is, and no records.
+ */
+export function scanCsv(input: Uint8Array, options: { rewrite?: boolean } = {}): CsvScanResult {
   let bytes = input;
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
+  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  if (bom) bytes = bytes.subarray(3);
+  let blankLines = false;
   const utf8 = fastUtf8Of(bytes) ?? utf8Of(bytes);
   const bad = utf8.valid ? -1 : firstInvalidUtf8(bytes);
   if (bad >= 0) {
@@ -169,7 +185,7 @@ export function scanCsv(input: Uint8Array): CsvScan & {
   }
   // NUL characters cannot reach SQL text (or most tools); a record holding one is a problem of its own.
   const hasNul = utf8.hasNul;
-  const out = new RowWriter(bytes.length);
+  const out = options.rewrite === false ? undefined : new RowWriter(bytes.length);
   const problems: CsvScanProblem[] = [];
   let header: string[] = [];
   let row = 0;
@@ -182,6 +198,7 @@ export function scanCsv(input: Uint8Array): CsvScan & {
     problem: undefined,
     problemValue: undefined,
     commas: new Int32Array(0),
+    loneCr: false,
   };
   let maxBytes = new Int32Array(0), nonEmpty = new Int32Array(0);
   while (r.pos < bytes.length) {
@@ -203,13 +220,16 @@ export function scanCsv(input: Uint8Array): CsvScan & {
       if (header.length > LIMITS.columns) {
         return { header, rowsRead: 0, problems: [], bytes: new Uint8Array(), tooWide: header.length };
       }
-      out.record("#row", bytes, start, end);
+      out?.record("#row", bytes, start, end);
       r.commas = new Int32Array(header.length);
       maxBytes = new Int32Array(header.length);
       nonEmpty = new Int32Array(header.length);
       continue;
     }
-    if (fieldCount === 1 && r.firstFieldEmpty) continue; // a blank line
+    if (fieldCount === 1 && r.firstFieldEmpty) {
+      blankLines = true;
+      continue; // a blank line
+    }
     rowsRead++;
     if (hasNul && bytes.subarray(start, end).includes(0)) {
       const fields = parseCsv(decode(bytes, start, end))[0] ?? [];
@@ -230,7 +250,7 @@ export function scanCsv(input: Uint8Array): CsvScan & {
       problems.push({ row, message: r.problem, value: r.problemValue });
       continue;
     }
-    out.record(String(row), bytes, start, end);
+    out?.record(String(row), bytes, start, end);
     // A kept record has header.length fields, so every separating comma was recorded.
     let from = start;
     for (let i = 0; i < fieldCount; i++) {
@@ -241,7 +261,18 @@ export function scanCsv(input: Uint8Array): CsvScan & {
       from = to + 1;
     }
   }
-  return { header, rowsRead, problems, bytes: out.bytes(), fieldStats: { maxBytes, nonEmpty } };
+  const headerEnd = bytes.indexOf(LF);
+  const sequential = !blankLines && !r.loneCr && problems.length === 0 &&
+    !bytes.subarray(0, headerEnd < 0 ? bytes.length : headerEnd).includes(QUOTE);
+  return {
+    header,
+    rowsRead,
+    problems,
+    bytes: out?.bytes() ?? new Uint8Array(),
+    fieldStats: { maxBytes, nonEmpty },
+    sequential,
+    bom,
+  };
 }
 
 /** The message for a NUL character in a field of `column` (or past the header's columns). */
@@ -374,7 +405,10 @@ function scanRecord(bytes: Uint8Array, r: RecordScan): void {
     }
     // End of record: CR, LF or CRLF.
     end = pos;
-    if (bytes[pos] === CR) pos++;
+    if (bytes[pos] === CR) {
+      pos++;
+      if (pos >= len || bytes[pos] !== LF) r.loneCr = true;
+    }
     if (pos < len && bytes[pos] === LF) pos++;
     break;
   }

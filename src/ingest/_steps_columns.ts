@@ -190,6 +190,16 @@ async function typedTable(
         select.join(", ")
       } FROM read_parquet(${lit(rawTable.parquetPath)}, file_row_number = true)`,
     );
+  } else if (rawTable.csvSource !== undefined) {
+    // A CSV file read as it is: converted straight from the file (in parallel; the view's row
+    // numbers would make it one thread), each row numbered by its position in the table.
+    const positional = q(positionalTable(table));
+    await db.exec(`CREATE OR REPLACE TABLE ${positional} AS SELECT ${select.join(", ")} FROM ${rawTable.csvSource}`);
+    await db.exec(
+      `CREATE OR REPLACE VIEW ${
+        q(`_typed_${table}`)
+      } AS SELECT CAST(rowid + 2 AS INTEGER) AS "#row", * FROM ${positional}`,
+    );
   } else await createTyped(db, `_typed_${table}`, raw, select);
   // Values that did not convert: the typed column has fewer non-null values than the raw one
   // (text columns keep every value, and so do Parquet columns already of their type that cannot
@@ -231,6 +241,14 @@ async function typedTable(
     );
   }
   return { rows, inPlace };
+}
+
+/**
+ * The table under the view `_typed_<table>` of a CSV file read as it is: its values without row
+ * numbers, which the view gives from each row's position (`rowid`, in file order).
+ */
+export function positionalTable(table: TableName): string {
+  return `_typed_${table}#positional`;
 }
 
 /**

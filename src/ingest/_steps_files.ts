@@ -13,7 +13,7 @@ import {
   TABLES,
 } from "../contract/mod.ts";
 import { quoteIdent as q, quoteText as lit } from "../base/sql.ts";
-import type { Db } from "../db/types.ts";
+import type { Db, FileSource } from "../db/types.ts";
 import { formatInt } from "../base/format.ts";
 import { LIMITS, notUtf8Message, scanCsv, shownValue } from "./_csv_scan.ts";
 import { type LoadContext, type RawTable, readBytes, type StepResult } from "./_context.ts";
@@ -149,7 +149,14 @@ async function stageCsv(ctx: LoadContext, table: TableName, file: DatasetFile): 
   const raw = `_raw_${table}`;
   const at = ctx.path(file.name);
   await ctx.db.exec(`DROP TABLE IF EXISTS ${q(raw)}`);
-  const scan = scanCsv(bytes);
+  // A file that can be read as it is (`sequential`) needs no rewritten copy: scanned without one
+  // first when its header line promises a view, scanned again with one only when it turns out not to.
+  const viewable = headerMap(ctx, table).size === 0 && mayStageAsView(bytes);
+  let scan = scanCsv(bytes, { rewrite: !viewable });
+  // Read as it is: a view straight over the file (a column named rowid would hide the position it is numbered by).
+  const asIs = viewable && scan.sequential === true && scan.header.length <= CSV_VIEW_COLUMNS &&
+    !scan.header.includes("rowid");
+  if (viewable && !asIs) scan = scanCsv(bytes);
   const digestPart = `${file.name}\t${await digest}`;
   if (scan.notUtf8) {
     const message = notUtf8Message(scan.notUtf8.looksGbk);
@@ -179,12 +186,13 @@ async function stageCsv(ctx: LoadContext, table: TableName, file: DatasetFile): 
     );
     rows.push(`VALUES ${values.join(", ")}`);
   }
-  const columnsStruct = [`'#row': 'INTEGER'`, ...scan.header.map((c) => `${lit(c)}: 'VARCHAR'`)].join(", ");
   const registered = `_ingest_${table}.csv`;
-  const readSql = (sqlPath: string) =>
-    `SELECT * FROM read_csv(${sqlPath}, ` +
-    `header=true, auto_detect=false, delim=',', quote='"', escape='"', columns={${columnsStruct}}, ` +
-    `null_padding=false)`;
+  const readCsv = (sqlPath: string, numbered: boolean) => {
+    const columns = [...(numbered ? [`'#row': 'INTEGER'`] : []), ...scan.header.map((c) => `${lit(c)}: 'VARCHAR'`)];
+    return `read_csv(${sqlPath}, header=true, auto_detect=false, delim=',', quote='"', escape='"', ` +
+      `columns={${columns.join(", ")}}, null_padding=false)`;
+  };
+  const readSql = (sqlPath: string) => `SELECT * FROM ${readCsv(sqlPath, true)}`;
   const rawTypes = Object.fromEntries(scan.header.map((c) => [c, "VARCHAR"]));
   const staged: RawTable = {
     table,
@@ -195,15 +203,30 @@ async function stageCsv(ctx: LoadContext, table: TableName, file: DatasetFile): 
     rawTypes,
     rowsRead: scan.rowsRead,
   };
-  if (scan.header.length <= CSV_VIEW_COLUMNS && scan.fieldStats && headerMap(ctx, table).size === 0) {
-    // A view over the rewritten file (a header mapping renames a table's columns, so not then), which
-    // stays registered until the view is dropped: the later
-    // steps read it twice (the typed table, and rarely the values that do not convert), which costs
-    // less than copying every text value into a table first. The scan's bounds stand in for the
-    // counts a table would have been measured for.
-    const sqlPath = await ctx.db.registerFile(registered, { bytes: scan.bytes });
+  if (viewable && scan.header.length <= CSV_VIEW_COLUMNS && scan.fieldStats) {
+    // A view (a header mapping renames a table's columns, so not then) over the file itself when it
+    // reads as it is, else over the rewritten bytes with their row numbers; the bytes stay
+    // registered until the view is dropped. The later steps read it twice (the typed table, and
+    // rarely the values that do not convert), which costs less than copying every text value into
+    // a table first. The scan's bounds stand in for the counts a table would have been measured for.
+    const onDisk = asIs && !scan.bom && ctx.db.engine === "native" && "path" in file.source;
+    const asItIs = scan.bom ? bytes.subarray(3) : bytes;
+    const source: FileSource = onDisk ? { path: (file.source as { path: string }).path } : {
+      // The browser's engine takes a buffer it is given (transferred to its worker): a copy, so that
+      // the caller's bytes stay whole (the native engine writes its own copy to disk).
+      bytes: asIs ? (ctx.db.engine === "native" ? asItIs : asItIs.slice()) : scan.bytes,
+    };
+    const sqlPath = await ctx.db.registerFile(registered, source);
     try {
-      await ctx.db.exec(`CREATE VIEW ${q(raw)} AS ${readSql(sqlPath)}`);
+      if (asIs) {
+        // Read as it is, record k is row k + 2: `row_number() OVER ()` keeps the file's order.
+        staged.csvSource = readCsv(sqlPath, false);
+        await ctx.db.exec(
+          `CREATE VIEW ${
+            q(raw)
+          } AS SELECT CAST(row_number() OVER () + 1 AS INTEGER) AS "#row", * FROM ${staged.csvSource}`,
+        );
+      } else await ctx.db.exec(`CREATE VIEW ${q(raw)} AS ${readSql(sqlPath)}`);
     } catch (error) {
       await ctx.db.unregisterFile(registered);
       throw error;
@@ -225,10 +248,20 @@ async function stageCsv(ctx: LoadContext, table: TableName, file: DatasetFile): 
 }
 
 /**
- * Up to how many columns a CSV file is staged as a view over its rewritten bytes rather than a table:
- * a wider one is converted in batches (`createTyped`), each of which would read the whole file again.
+ * Up to how many columns a CSV file is staged as a view over its bytes rather than a table: a wider
+ * one is converted in batches (`createTyped`), each of which would read the whole file again.
  */
 const CSV_VIEW_COLUMNS = 64;
+
+/** Whether a CSV file's header line (no quote in it) has at most {@link CSV_VIEW_COLUMNS} names: a view, if the rest allows. */
+function mayStageAsView(bytes: Uint8Array): boolean {
+  const end = bytes.indexOf(0x0a);
+  const line = bytes.subarray(0, end < 0 ? bytes.length : end);
+  if (line.includes(0x22)) return false;
+  let names = 1;
+  for (const b of line) if (b === 0x2c && ++names > CSV_VIEW_COLUMNS) return false;
+  return true;
+}
 
 /** Drops a staged table's raw table or view and releases the file a view reads, if any. */
 export async function releaseRaw(db: Db, raw: RawTable): Promise<void> {

@@ -9,6 +9,7 @@ import { ownValue } from "../base/lookup.ts";
 import { type Db, inParallel, type Row } from "../db/types.ts";
 import { shownValue } from "./_csv_scan.ts";
 import { dropRaw, releaseRaw } from "./_steps_files.ts";
+import { positionalTable } from "./_steps_columns.ts";
 import { fileOf, type LoadContext, rejectedRowsSql as rejectedRows, type StepResult } from "./_context.ts";
 import type { ColumnReport, RejectedRow, TableReport } from "./types.ts";
 
@@ -107,6 +108,7 @@ export async function finishTables(ctx: LoadContext): Promise<StepResult> {
   for (const rawTable of raws) {
     await releaseRaw(db, rawTable);
     await dropRaw(db, `_typed_${rawTable.table}`);
+    if (rawTable.csvSource !== undefined) await db.exec(`DROP TABLE IF EXISTS ${q(positionalTable(rawTable.table))}`);
   }
   if (loadTables && !ctx.state.raws.verified) {
     await dropRaw(db, "verified");
@@ -149,6 +151,9 @@ async function replaceTable(
         rejectedRows(table)
       } ORDER BY "#row"`,
     );
+  } else if (ctx.state.raws[table]?.csvSource !== undefined) {
+    // Numbered by position: the table under the view is the table, as it is.
+    await ctx.db.exec(`DROP VIEW ${typed}; ALTER TABLE ${q(positionalTable(table))} RENAME TO ${q(table)}`);
   } else {
     await ctx.db.exec(
       `ALTER TABLE ${typed} RENAME TO ${q(table)}; ALTER TABLE ${q(table)} DROP COLUMN "#row"`,
