@@ -75,7 +75,20 @@ export async function inParallel<T, R>(
   }
 }
 
-export { quoteIdent, quoteText } from "../base/sql.ts";
+import { quoteIdent, quoteText } from "../base/sql.ts";
+export { quoteIdent, quoteText };
+
+/**
+ * Drops the table or view `name` of the current database, whichever it is, if it exists (`DROP TABLE
+ * IF EXISTS` refuses a view: a table loaded in place is one).
+ */
+export async function dropTableOrView(db: Db, name: string): Promise<void> {
+  const [{ views }] = await db.all(
+    `SELECT count(*) AS views FROM duckdb_views() WHERE view_name = ${quoteText(name)} ` +
+      `AND database_name = current_database()`,
+  );
+  await db.exec(Number(views) > 0 ? `DROP VIEW ${quoteIdent(name)}` : `DROP TABLE IF EXISTS ${quoteIdent(name)}`);
+}
 
 /** The `COPY … TO` options of a {@link CopyFormat} (`extra`: more options, e.g. wasm's `use_tmp_file false`). */
 export function copyOptionsSql(format: CopyFormat, extra: string[] = []): string {

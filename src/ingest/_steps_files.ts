@@ -13,7 +13,7 @@ import {
   TABLES,
 } from "../contract/mod.ts";
 import { quoteIdent as q, quoteText as lit } from "../base/sql.ts";
-import type { Db, FileSource } from "../db/types.ts";
+import { type Db, dropTableOrView, type FileSource } from "../db/types.ts";
 import { formatInt } from "../base/format.ts";
 import { LIMITS, notUtf8Message, scanCsv, shownValue } from "./_csv_scan.ts";
 import { type LoadContext, type RawTable, readBytes, type StepResult } from "./_context.ts";
@@ -382,8 +382,7 @@ async function importParquetTable(ctx: LoadContext, table: TableName, file: Data
 
 /** Drops the raw table or view `raw`, whichever it is, if it exists. */
 export async function dropRaw(db: Db, raw: string): Promise<void> {
-  const [{ views }] = await db.all(`SELECT count(*) AS views FROM duckdb_views() WHERE view_name = ${lit(raw)}`);
-  await db.exec(Number(views) > 0 ? `DROP VIEW ${q(raw)}` : `DROP TABLE IF EXISTS ${q(raw)}`);
+  await dropTableOrView(db, raw);
 }
 
 /** The SHA-256 of a file on disk, read in pieces (a province's file never sits whole in memory). */

@@ -6,7 +6,7 @@
 import { quoteIdent as q, quoteText as lit } from "../base/sql.ts";
 import { InputError } from "../contract/mod.ts";
 import type { DatasetSchema } from "../contract/mod.ts";
-import { type Db, openDb, type Row } from "../db/mod.ts";
+import { type Db, dropTableOrView, openDb, type Row } from "../db/mod.ts";
 import type { DatasetFile, LoadReport } from "../ingest/mod.ts";
 import { assertLoadable, loadDataset } from "../ingest/mod.ts";
 import {
@@ -208,7 +208,8 @@ export async function importSnapshot(
       `already holds the snapshot of ${asOf}; add --replace to replace it (its batches stay as they were scored)`,
     );
   }
-  for (const t of SNAPSHOT_TABLES) await db.exec(`DROP TABLE IF EXISTS ${q(t)}`);
+  // A table left loaded in place by an earlier load is a view.
+  for (const t of SNAPSHOT_TABLES) await dropTableOrView(db, t);
   const report = await loadDataset(db, files, { folder: options.folder });
   assertLoadable(report);
   const loaded = new Set(report.tables.map((t) => t.table));
@@ -286,7 +287,7 @@ export async function useSnapshot(mdb: MonitorDb, asOf: string): Promise<Dataset
     );
   }
   for (const table of SNAPSHOT_TABLES) {
-    await db.exec(`DROP TABLE IF EXISTS ${q(table)}`);
+    await dropTableOrView(db, table);
     const sql = (await tableExists(db, table))
       ? snapshotTableSql(table, asOf, schema)
       : table === "verified"
