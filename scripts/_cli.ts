@@ -11,7 +11,6 @@ import { type Db, type EngineName, openDb } from "../src/db/mod.ts";
 import { setNativeDefaults } from "../src/db/mod.ts";
 import {
   assertLoadable,
-  type DatasetFile,
   loadDataset,
   type LoadOptions,
   type LoadReport,
@@ -179,40 +178,14 @@ export async function readModel(file: string): Promise<{ model: Model; text: str
   return { model: parseModel(text, file), text };
 }
 
-/** Up to how many bytes of CSV tables {@link readCsvAhead} holds in memory at once (more are read one by one, when staged). */
-const READ_AHEAD_BYTES = 512 * 1024 ** 2;
-
-/**
- * The files with each top-level CSV table's bytes read (all at once, off this thread), when they
- * total at most {@link READ_AHEAD_BYTES}; a file that cannot be read keeps its path, for staging to report.
- */
-async function readCsvAhead(files: DatasetFile[]): Promise<DatasetFile[]> {
-  const csv = (f: DatasetFile) => "path" in f.source && /^[a-z_]+\.csv$/.test(f.name);
-  const sizes = await Promise.all(
-    files.map((f) => (csv(f) ? Deno.stat((f.source as { path: string }).path).then((i) => i.size, () => 0) : 0)),
-  );
-  if (sizes.reduce((a, b) => a + b, 0) > READ_AHEAD_BYTES) return files;
-  return await Promise.all(files.map(async (f) => {
-    if (!csv(f)) return f;
-    try {
-      return { ...f, source: { bytes: await Deno.readFile((f.source as { path: string }).path) } };
-    } catch {
-      return f;
-    }
-  }));
-}
-
 /** Opens the engine and loads the dataset folder; throws `InputError` when it cannot be scored. */
 export async function openDataset(
   args: Args,
   options: { lenient?: boolean; quiet?: boolean } = {},
 ): Promise<{ db: Db; report: LoadReport }> {
   const folder = required(args, "data");
-  const listed = await readDatasetFolder(folder);
-  // The CSV tables are read while the engine starts (its library loads on this thread; reads do not).
-  const ahead = readCsvAhead(listed);
+  const files = await readDatasetFolder(folder);
   const db = await openDb(engineOf(args));
-  const files = await ahead;
   const report = await loadDataset(db, files, {
     folder,
     lenient: options.lenient ?? args.lenient === true,
