@@ -265,7 +265,7 @@ function mayStageAsView(bytes: Uint8Array): boolean {
 
 /** Drops a staged table's raw table or view and releases the file a view reads, if any. */
 export async function releaseRaw(db: Db, raw: RawTable): Promise<void> {
-  await dropRaw(db, raw.raw);
+  await dropTableOrView(db, raw.raw);
   if (raw.registered) await db.unregisterFile(raw.registered);
 }
 
@@ -284,7 +284,7 @@ async function stageParquet(ctx: LoadContext, table: TableName, file: DatasetFil
   const db = ctx.db;
   const onDisk = db.engine === "native" && "path" in file.source ? file.source.path : undefined;
   const digestPart = `${file.name}\t${onDisk ? await fileSha256(onDisk) : await sha256Hex(await readBytes(file))}`;
-  await dropRaw(db, raw);
+  await dropTableOrView(db, raw);
   let columns: string[];
   let rawTypes: Record<string, string>;
   let inPlace = false;
@@ -304,18 +304,18 @@ async function stageParquet(ctx: LoadContext, table: TableName, file: DatasetFil
     columns = typed.map((r) => String(r.column_name)).filter((c) => c !== "#row");
     rawTypes = Object.fromEntries(typed.map((r) => [String(r.column_name), String(r.column_type)]));
   } catch (error) {
-    await dropRaw(db, raw);
+    await dropTableOrView(db, raw);
     const message = `Cannot read Parquet file: ${(error as Error).message.split("\n")[0]}`;
     return { fatal: [{ file: at, message }], rows: [], digestPart };
   }
   const refuse = async (problem: Problem): Promise<Staged> => {
-    await dropRaw(db, raw);
+    await dropTableOrView(db, raw);
     return { fatal: [problem], rows: [], digestPart };
   };
   if (columns.length > LIMITS.columns) return await refuse(tooWide(at, columns.length));
   const headerProblems = checkHeader(columns, at, headerMap(ctx, table));
   if (headerProblems.length > 0) {
-    await dropRaw(db, raw);
+    await dropTableOrView(db, raw);
     return { fatal: headerProblems, rows: [], digestPart };
   }
   const maxBytes = new Map<string, number>();
@@ -378,11 +378,6 @@ async function importParquetTable(ctx: LoadContext, table: TableName, file: Data
     } FROM ${imported}`,
   );
   await db.exec(`DROP TABLE ${imported}`);
-}
-
-/** Drops the raw table or view `raw`, whichever it is, if it exists. */
-export async function dropRaw(db: Db, raw: string): Promise<void> {
-  await dropTableOrView(db, raw);
 }
 
 /** The SHA-256 of a file on disk, read in pieces (a province's file never sits whole in memory). */

@@ -6,9 +6,9 @@
 import type { DatasetSchema, Problem, TableName } from "../contract/mod.ts";
 import { quoteIdent as q } from "../base/sql.ts";
 import { ownValue } from "../base/lookup.ts";
-import { type Db, inParallel, type Row } from "../db/types.ts";
+import { type Db, dropTableOrView, inParallel, type Row } from "../db/types.ts";
 import { shownValue } from "./_csv_scan.ts";
-import { dropRaw, releaseRaw } from "./_steps_files.ts";
+import { releaseRaw } from "./_steps_files.ts";
 import { positionalTable } from "./_steps_columns.ts";
 import { fileOf, type LoadContext, rejectedRowsSql as rejectedRows, type StepResult } from "./_context.ts";
 import type { ColumnReport, RejectedRow, TableReport } from "./types.ts";
@@ -107,11 +107,11 @@ export async function finishTables(ctx: LoadContext): Promise<StepResult> {
   }
   for (const rawTable of raws) {
     await releaseRaw(db, rawTable);
-    await dropRaw(db, `_typed_${rawTable.table}`);
+    await dropTableOrView(db, `_typed_${rawTable.table}`);
     if (rawTable.csvSource !== undefined) await db.exec(`DROP TABLE IF EXISTS ${q(positionalTable(rawTable.table))}`);
   }
   if (loadTables && !ctx.state.raws.verified) {
-    await dropRaw(db, "verified");
+    await dropTableOrView(db, "verified");
     await db.exec(
       `CREATE OR REPLACE TABLE verified (household_id VARCHAR, batch VARCHAR, channel VARCHAR, need BOOLEAN, assistance VARCHAR, amount_yuan DOUBLE, verified_on DATE)`,
     );
@@ -141,7 +141,7 @@ async function replaceTable(
 ): Promise<void> {
   const typed = q(`_typed_${table}`);
   const names = columns.map((c) => q(c.name)).join(", ");
-  await dropRaw(ctx.db, table);
+  await dropTableOrView(ctx.db, table);
   const inPlace = ctx.state.inPlace[table];
   if (inPlace && !someRejected) {
     await ctx.db.exec(`CREATE VIEW ${q(table)} AS SELECT ${inPlace.select.join(", ")} FROM ${inPlace.source}`);

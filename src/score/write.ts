@@ -49,13 +49,14 @@ export function numberCellSql(x: string): string {
  * its code point (`ascii`), and without `IN (…)`, which DuckDB plans here as one join per use.
  */
 export function textCellSql(v: string): string {
+  const formulaStart = `list_contains([61, 43, 45, 64, 9, 13], ascii(${v}))`;
   const formula =
-    `(list_contains([61, 43, 45, 64, 9, 13], ascii(${v})) AND NOT regexp_full_match(${v}, '[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?'))`;
+    `(${formulaStart} AND NOT regexp_full_match(${v}, '[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?'))`;
   const mark = `(CASE WHEN ${formula} THEN '''' ELSE '' END)`;
   const quoted = `(contains(${v}, '"') OR contains(${v}, ',') OR contains(${v}, chr(13)) OR contains(${v}, chr(10)))`;
   // Nearly every value starts with no formula character and needs no quotes: it is written as it is,
   // and only the others are built (the same cell either way).
-  const plain = `NOT (list_contains([61, 43, 45, 64, 9, 13], ascii(${v})) OR ${quoted})`;
+  const plain = `NOT (${formulaStart} OR ${quoted})`;
   return `CASE WHEN ${v} IS NULL THEN '' WHEN ${plain} THEN ${v} ` +
     `WHEN ${quoted} THEN '"' || ${mark} || replace(${v}, '"', '""') || '"' ` +
     `ELSE ${mark} || ${v} END`;
