@@ -1,6 +1,6 @@
 /**
- * Parquet validated in place (issue 13): a large Parquet file on disk whose columns already have
- * their types is checked through views over the file and loaded as a view when no row is rejected.
+ * Parquet validated in place (issue 13): a large Parquet file on disk is checked through views over
+ * the file (a column not of its type converted there) and loaded as a view when no row is rejected.
  * Every report, problem, rejected row and loaded value must be what the copying path gives; the
  * threshold is lowered to 0 rows here so that small files take the in-place path.
  */
@@ -19,11 +19,15 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** Writes each table of a case as a Parquet file from its SELECT; returns the files on disk. */
+/** Writes each table of a case as a Parquet file from its SELECT (a "dataset.json" entry is its text); returns the files. */
 async function parquetFolder(name: string, tables: Record<string, string>): Promise<DatasetFile[]> {
   const db = await openDb("native");
   const files: DatasetFile[] = [];
   for (const [table, select] of Object.entries(tables)) {
+    if (table === "dataset.json") {
+      files.push({ name: table, source: { bytes: new TextEncoder().encode(select) } });
+      continue;
+    }
     const path = join(dir, `${name}-${table}.parquet`);
     await db.exec(`COPY (${select}) TO '${path}' (FORMAT parquet)`);
     files.push({ name: `${table}.parquet`, source: { path } });
@@ -39,6 +43,14 @@ const M = "select * from (values ('P1', 'H1', 70.0, true), ('P2', 'H1', 8.0, fal
   "('P4', 'H3', 30.5, true)) v(person_id, household_id, age, ill)";
 const V = "select * from (values ('H1', '2024-07', 'warning', true), ('H3', null, null, null)) " +
   "v(household_id, batch, channel, need)";
+
+/** A dataset.json declaring the types of the columns that the text cases below write as text. */
+const DECLARED = JSON.stringify({
+  tables: {
+    households: { income_yuan: { type: "number" }, updated_on: { type: "date" } },
+    members: { age: { type: "number" }, ill: { type: "boolean" } },
+  },
+});
 
 /** Cases: valid, and each kind of problem the steps that read the typed tables report. */
 const CASES: Record<string, Record<string, string>> = {
@@ -72,6 +84,26 @@ const CASES: Record<string, Record<string, string>> = {
     households: H,
     members: M,
     verified: "select * from (values ('2024-07', 'warning')) v(batch, channel)",
+  },
+  // Columns not of their type (text numbers, dates and booleans, as a spreadsheet or pandas export
+  // writes them) are converted in the view over the file; values that do not convert are reported.
+  "text columns that convert": {
+    households: "select * from (values ('H1', '王家村', 'dibao', '1200', '2024-07-01'), " +
+      "('H2', '李家湾', 'tekun', null, null), ('H3', '张庄', 'monitored', ' 300 ', '2024-01-31')) " +
+      "v(household_id, village, category, income_yuan, updated_on)",
+    members: "select * from (values ('P1', 'H1', '70', 'true'), ('P2', 'H1', '8.5', '0'), ('P3', 'H2', null, null), " +
+      "('P4', 'H3', '30', 'FALSE')) v(person_id, household_id, age, ill)",
+    verified: V,
+    "dataset.json": DECLARED,
+  },
+  "text columns that do not convert": {
+    households: "select * from (values ('H1', '王家村', 'dibao', '1,200', '2024-07-01'), " +
+      "('H2', '李家湾', 'tekun', 'abc', '2024-02-30'), ('H3', '张庄', 'monitored', '300', '01/31/2024')) " +
+      "v(household_id, village, category, income_yuan, updated_on)",
+    members:
+      "select * from (values ('P1', 'H1', '70', 'maybe'), ('P2', 'H1', 'eight', '1'), ('P3', 'H2', '45', 'yes'), " +
+      "('P4', 'H3', '30', 'true')) v(person_id, household_id, age, ill)",
+    "dataset.json": DECLARED,
   },
   "a rejected member": {
     households: H,
@@ -109,7 +141,21 @@ describe("Parquet validated in place", () => {
         expect(inPlace.report).toEqual(copied.report);
         expect(inPlace.tables).toEqual(copied.tables);
         expect(copied.views).toEqual([]);
-        if (name === "valid") {
+        if (name === "text columns that do not convert") {
+          // Each value that does not convert is named, whichever path read it.
+          const bad = inPlace.report.problems.filter((p) => p.column !== "household_id")
+            .map((p) => `${p.file.replace("ds/", "")} ${p.row} ${p.column}`).sort();
+          expect(bad).toEqual([
+            "households.parquet 2 income_yuan",
+            "households.parquet 3 income_yuan",
+            "households.parquet 3 updated_on",
+            "households.parquet 4 updated_on",
+            "members.parquet 2 ill",
+            "members.parquet 3 age",
+            "members.parquet 4 ill",
+          ]);
+        }
+        if (name === "valid" || name === "text columns that convert") {
           expect(copied.report.valid).toBe(true);
           // The loaded tables are views over the files: nothing was copied.
           expect(inPlace.views).toEqual(["households", "members", "verified"]);

@@ -78,7 +78,7 @@ export interface LoadState {
   /** `column_types`: inferred number columns holding only 0 and 1 (the model may read them as booleans). */
   zeroOne: Partial<Record<TableName, string[]>>;
   /**
-   * `typed_tables`: the tables validated in place (large Parquet files already of their types): the
+   * `typed_tables`: the tables validated in place (large Parquet files on disk): the
    * typed table is a view over the file, and so is the loaded table when no row is rejected.
    */
   inPlace: Partial<Record<TableName, InPlace>>;
@@ -129,7 +129,7 @@ export interface LoadContext {
   readonly maxProblems: number;
   /** Whether the `tables` step counts each loaded column's nulls and distinct values ({@link LoadOptions}.columnCounts). */
   readonly columnCounts: boolean;
-  /** From how many rows a Parquet file on disk, already of its types, is validated and loaded in place. */
+  /** From how many rows a Parquet file on disk is validated and loaded in place. */
   readonly inPlaceRows: number;
   /** A file name as messages show it: prefixed with the folder. */
   path(name: string): string;

@@ -181,8 +181,9 @@ async function typedTable(
     return `${typedExpr[col]} AS ${q(col)}`;
   });
   let inPlace: InPlace | undefined;
-  if (rawTable.parquetPath !== undefined && rawTable.rowsRead >= ctx.inPlaceRows && native.size === columns.length) {
-    // Already of its types: a view over the file, no copy (a province's copy costs more than all its checks).
+  if (rawTable.parquetPath !== undefined && rawTable.rowsRead >= ctx.inPlaceRows) {
+    // A view over the file, no copy (a province's copy costs more than all its checks, and far more
+    // memory): a column already of its type is read as it is, any other converted in the view.
     const source = `read_parquet(${lit(rawTable.parquetPath)})`;
     inPlace = { source, select };
     await db.exec(

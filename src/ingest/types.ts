@@ -22,9 +22,10 @@ export interface LoadOptions {
   /** Record how long each validation step took, in the report's `timings`. Default false. */
   timings?: boolean;
   /**
-   * From how many rows a Parquet file on disk whose columns already have their types is validated
-   * in place (native engine): its typed table and, when no row is rejected, the loaded table are
-   * views over the file instead of copies. Default {@link IN_PLACE_ROWS}.
+   * From how many rows a Parquet file on disk is validated in place (native engine): its typed table
+   * and, when no row is rejected, the loaded table are views over the file instead of copies (a
+   * column not already of its type is converted in the view, each time it is read). Default
+   * {@link IN_PLACE_ROWS}.
    */
   inPlaceRows?: number;
   /** Called as each validation step starts: its name, its index (from 0) and the number of steps (for progress). */
