@@ -1,7 +1,7 @@
 /**
  * Helpers every module shares, one per job: the CSV writer (with spreadsheet-formula
  * neutralisation), SQL quoting and the list of SQL words, the number formatter, seeded random
- * numbers, terminal-safe text, lookups keyed by data. Pure: no DOM, no database, no file system.
+ * numbers, terminal-safe text, lookups keyed by data, joined byte buffers. Pure: no DOM, no database, no file system.
  *
  * ```ts
  * import { formatPercent, quoteIdent, quoteText, terminalSafe, writeCsv } from "./mod.ts";
@@ -18,3 +18,4 @@ export * from "./format.ts";
 export * from "./random.ts";
 export * from "./terminal.ts";
 export * from "./lookup.ts";
+export * from "./bytes.ts";

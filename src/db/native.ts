@@ -8,6 +8,7 @@ import {
   quoteText,
   type Row,
   type Value,
+  type WrittenSource,
 } from "./types.ts";
 
 /** How a native database uses the machine. */
@@ -94,7 +95,7 @@ function removeAtExit(dir: string): void {
 export async function openNativeDb(options: NativeOptions = defaults): Promise<Db> {
   // Imported here, not at the top, so that importing this module (for `setNativeDefaults`) is cheap.
   const { DuckDBInstance } = await import("@duckdb/node-api");
-  const { mkdtemp, rm, writeFile } = await import("node:fs/promises");
+  const { mkdtemp, open, rm, writeFile } = await import("node:fs/promises");
   const { tmpdir } = await import("node:os");
   const { join } = await import("node:path");
   const threads = options.threads ?? defaults.threads ?? await defaultThreads();
@@ -110,11 +111,27 @@ export async function openNativeDb(options: NativeOptions = defaults): Promise<D
   /** Copies written from in-memory bytes, by registered name. */
   const copies = new Map<string, string>();
 
-  function pathOf(name: string, source: FileSource): Promise<string> | string {
+  /** Writes a file piece by piece; removes what was written if making it fails. */
+  async function writePieces(file: string, source: WrittenSource): Promise<void> {
+    const handle = await open(file, "w");
+    try {
+      await source.write(async (piece) => {
+        await handle.write(piece);
+      });
+    } catch (error) {
+      await handle.close();
+      await rm(file, { force: true });
+      throw error;
+    }
+    await handle.close();
+  }
+
+  function pathOf(name: string, source: FileSource | WrittenSource): Promise<string> | string {
     if ("path" in source) return source.path;
     const file = join(tempDir, name.replaceAll(/[^A-Za-z0-9_.-]/g, "_"));
     copies.set(name, file);
-    return writeFile(file, source.bytes).then(() => file);
+    if ("bytes" in source) return writeFile(file, source.bytes).then(() => file);
+    return writePieces(file, source).then(() => file);
   }
 
   /** A `Db` over one connection; `close` closes the connection, and for the first also the database. */

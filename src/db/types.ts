@@ -9,6 +9,22 @@ export type Row = Record<string, Value>;
 export type FileSource = { path: string } | { bytes: Uint8Array };
 
 /**
+ * A file made piece by piece, for {@link Db.registerFile}: `write` hands each piece to `sink` in
+ * order and resolves when the file is whole (one too large to hold in memory at once).
+ */
+export type WrittenSource = { write: (sink: (piece: Uint8Array) => Promise<void>) => Promise<void> };
+
+/** The whole file a {@link WrittenSource} makes, in one buffer (the browser's engines take buffers only). */
+export async function writtenBytes(source: WrittenSource): Promise<Uint8Array> {
+  const pieces: Uint8Array[] = [];
+  await source.write((piece) => {
+    pieces.push(piece.slice());
+    return Promise.resolve();
+  });
+  return concatBytes(pieces);
+}
+
+/**
  * How {@link Db.copyTo} writes a query's rows: `lines` writes the query's single text column as is,
  * its name as the first line, then one line per row (the caller has already written each line, e.g.
  * as CSV cells); `csv` is DuckDB's
@@ -32,7 +48,7 @@ export interface Db {
   /** Runs a query and returns each column as an array, for the typed-array fast paths. */
   columns(sql: string): Promise<{ names: string[]; columns: Value[][] }>;
   /** Makes a file readable from SQL (`read_csv(<returned literal>)`); returns the quoted path literal. */
-  registerFile(name: string, source: FileSource): Promise<string>;
+  registerFile(name: string, source: FileSource | WrittenSource): Promise<string>;
   /** Removes a file made readable by {@link registerFile} (the native engine's copy of in-memory bytes is deleted). */
   unregisterFile(name: string): Promise<void>;
   /**
@@ -76,6 +92,7 @@ export async function inParallel<T, R>(
 }
 
 import { quoteIdent, quoteText } from "../base/sql.ts";
+import { concatBytes } from "../base/bytes.ts";
 export { quoteIdent, quoteText };
 
 /**

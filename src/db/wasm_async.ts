@@ -3,7 +3,7 @@
  * The page creates the worker and the database (DOM code stays in notebooks/); this only adapts it.
  */
 import { arrowColumns, arrowRows, type ArrowTableLike, WASM_SETUP_SQL } from "./_arrow.ts";
-import { type Db, quoteText } from "./types.ts";
+import { type Db, quoteText, writtenBytes } from "./types.ts";
 
 /** The part of `AsyncDuckDB` this adapter needs. */
 export interface AsyncDuckDBLike {
@@ -39,6 +39,7 @@ export async function wrapAsyncDuckDB(
       return arrowColumns(await conn.query(sql));
     },
     async registerFile(name, source) {
+      if ("write" in source) source = { bytes: await writtenBytes(source) };
       if (!("bytes" in source)) {
         throw new TypeError(`Expected file bytes in the browser but found path "${source.path}"`);
       }

@@ -6,11 +6,12 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { readFile } from "node:fs/promises";
 import { arrowColumns, arrowRows, type ArrowTableLike, WASM_SETUP_SQL } from "./_arrow.ts";
-import { copyOptionsSql, type Db, type FileSource, quoteText } from "./types.ts";
+import { copyOptionsSql, type Db, type FileSource, quoteText, writtenBytes, type WrittenSource } from "./types.ts";
 
 const require = createRequire(import.meta.url);
 
-async function bytesOf(source: FileSource): Promise<Uint8Array> {
+async function bytesOf(source: FileSource | WrittenSource): Promise<Uint8Array> {
+  if ("write" in source) return await writtenBytes(source);
   return "bytes" in source ? source.bytes : new Uint8Array(await readFile(source.path));
 }
 

@@ -131,6 +131,8 @@ export interface LoadContext {
   readonly columnCounts: boolean;
   /** From how many rows a Parquet file on disk is validated and loaded in place. */
   readonly inPlaceRows: number;
+  /** From how many bytes a CSV file on disk is scanned in pieces, and of how many bytes. */
+  readonly largeCsv: { readonly bytes: number; readonly pieceBytes: number };
   /** A file name as messages show it: prefixed with the folder. */
   path(name: string): string;
   /** What the steps before this one found and built. */

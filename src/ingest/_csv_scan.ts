@@ -5,6 +5,7 @@
  * `#row`, so every later message can name the row.
  */
 
+import { concatBytes } from "../base/bytes.ts";
 import { parseCsv } from "./_csv_parse.ts";
 
 /**
@@ -56,6 +57,8 @@ export interface CsvScan {
   sequential?: boolean;
   /** Whether the input starts with a UTF-8 byte-order mark (not in `bytes`). */
   bom?: boolean;
+  /** Whether the header record holds a quote. */
+  headerQuoted?: boolean;
 }
 
 const QUOTE = 0x22, COMMA = 0x2c, LF = 0x0a, CR = 0x0d;
@@ -158,6 +161,11 @@ interface RecordScan {
   commas: Int32Array;
   /** Whether some record so far ended with a CR not followed by LF. */
   loneCr: boolean;
+  /**
+   * Whether the last record scanned reached the end of the bytes without its line end (or with a
+   * CR as the very last byte): in a piece of a file, it may go on in the next one.
+   */
+  atEnd: boolean;
 }
 
 /** What {@link scanCsv} gives: the scan, or what stopped it. */
@@ -169,6 +177,162 @@ export type CsvScanResult = CsvScan & {
   tooLong?: { row: number; column?: string; bytes: number };
 };
 
+/** What a scan carries from one piece of a file to the next (the whole file is one piece, usually). */
+interface ScanState {
+  header: string[];
+  /** Records seen, the header and blank lines included (the row of the last one). */
+  row: number;
+  rowsRead: number;
+  problems: CsvScanProblem[];
+  blankLines: boolean;
+  headerQuoted: boolean;
+  maxBytes: Int32Array;
+  nonEmpty: Int32Array;
+  r: RecordScan;
+  /** What stopped the scan, if anything did. */
+  stop?: Pick<CsvScanResult, "notUtf8" | "tooWide" | "tooLong">;
+}
+
+function newScanState(): ScanState {
+  return {
+    header: [],
+    row: 0,
+    rowsRead: 0,
+    problems: [],
+    blankLines: false,
+    headerQuoted: false,
+    maxBytes: new Int32Array(0),
+    nonEmpty: new Int32Array(0),
+    r: {
+      pos: 0,
+      end: -1,
+      fieldCount: 0,
+      firstFieldEmpty: false,
+      problem: undefined,
+      problemValue: undefined,
+      commas: new Int32Array(0),
+      loneCr: false,
+      atEnd: false,
+    },
+  };
+}
+
+/**
+ * Scans the records of one piece of UTF-8 CSV bytes that starts where a record starts: every
+ * record when `final`, else those that end (line end included) by `until`. Returns where the first
+ * record it left starts (the piece's length when it left none); sets `s.stop` when the scan must
+ * not go on.
+ */
+function scanRecords(
+  s: ScanState,
+  bytes: Uint8Array,
+  final: boolean,
+  hasNul: boolean,
+  out?: RowWriter,
+  until = bytes.length,
+): number {
+  const r = s.r;
+  const problems = s.problems;
+  r.pos = 0;
+  let { row, rowsRead } = s;
+  let maxBytes = s.maxBytes, nonEmpty = s.nonEmpty;
+  try {
+    while (r.pos < bytes.length) {
+      const start = r.pos;
+      if (!scanPlainRecord(bytes, r)) scanRecord(bytes, r);
+      if (!final && (r.atEnd || r.pos > until)) return start; // it may go on in the next piece
+      if (r.atEnd && r.end < bytes.length) r.loneCr = true; // the file ends with a CR
+      row++;
+      const { end, fieldCount } = r;
+      if (end - start > LIMITS.fieldBytes) {
+        const encoder = new TextEncoder();
+        const fields = parseCsv(decode(bytes, start, end))[0] ?? [];
+        const i = fields.findIndex((f) => encoder.encode(f).length > LIMITS.fieldBytes);
+        if (i >= 0) {
+          const column = row === 1 ? undefined : s.header[i];
+          s.stop = { tooLong: { row, column, bytes: encoder.encode(fields[i]).length } };
+          return bytes.length;
+        }
+      }
+      if (row === 1) {
+        s.header = parseHeader(decode(bytes, start, end));
+        s.headerQuoted = bytes.subarray(start, end).includes(QUOTE);
+        if (s.header.length > LIMITS.columns) {
+          s.stop = { tooWide: s.header.length };
+          return bytes.length;
+        }
+        out?.record("#row", bytes, start, end);
+        r.commas = new Int32Array(s.header.length);
+        maxBytes = s.maxBytes = new Int32Array(s.header.length);
+        nonEmpty = s.nonEmpty = new Int32Array(s.header.length);
+        continue;
+      }
+      if (fieldCount === 1 && r.firstFieldEmpty) {
+        s.blankLines = true;
+        continue; // a blank line
+      }
+      rowsRead++;
+      const columns = s.header;
+      if (hasNul && bytes.subarray(start, end).includes(0)) {
+        const fields = parseCsv(decode(bytes, start, end))[0] ?? [];
+        const column = columns[fields.findIndex((f) => f.includes("\0"))];
+        const problem: CsvScanProblem = { row, message: nulMessage(column) };
+        if (column !== undefined) problem.column = column;
+        problems.push(problem);
+        continue;
+      }
+      if (!r.problem && fieldCount !== columns.length) {
+        r.problem = `Expected ${columns.length} fields as in the header but found ${fieldCount}; ` +
+          (fieldCount > columns.length
+            ? "quote fields that contain commas"
+            : "add the missing fields (an empty field is null)");
+        r.problemValue = decode(bytes, start, Math.min(end, start + 80));
+      }
+      if (r.problem) {
+        problems.push({ row, message: r.problem, value: r.problemValue });
+        continue;
+      }
+      out?.record(String(row), bytes, start, end);
+      // A kept record has header.length fields, so every separating comma was recorded.
+      let from = start;
+      for (let i = 0; i < fieldCount; i++) {
+        const to = i < fieldCount - 1 ? r.commas[i] : end;
+        const n = to - from;
+        if (n > maxBytes[i]) maxBytes[i] = n;
+        if (n > 0) nonEmpty[i]++;
+        from = to + 1;
+      }
+    }
+    return bytes.length;
+  } finally {
+    s.row = row;
+    s.rowsRead = rowsRead;
+  }
+}
+
+/** The result of a scan from its final state. */
+function scanResult(s: ScanState, bom: boolean, out?: RowWriter): CsvScanResult {
+  const empty = new Uint8Array();
+  if (s.stop?.notUtf8) return { header: [], rowsRead: 0, problems: [], bytes: empty, notUtf8: s.stop.notUtf8 };
+  if (s.stop?.tooWide !== undefined) {
+    return { header: s.header, rowsRead: 0, problems: [], bytes: empty, tooWide: s.stop.tooWide };
+  }
+  if (s.stop?.tooLong) {
+    return { header: s.header, rowsRead: s.rowsRead, problems: s.problems, bytes: empty, tooLong: s.stop.tooLong };
+  }
+  const sequential = !s.blankLines && !s.r.loneCr && s.problems.length === 0 && !s.headerQuoted;
+  return {
+    header: s.header,
+    rowsRead: s.rowsRead,
+    problems: s.problems,
+    bytes: out?.bytes() ?? empty,
+    fieldStats: { maxBytes: s.maxBytes, nonEmpty: s.nonEmpty },
+    sequential,
+    bom,
+    headerQuoted: s.headerQuoted,
+  };
+}
+
 /**
  * Scans CSV bytes. Throws nothing: a file that is not UTF-8 at all comes back as one problem at the
  * row where the first bad byte is, and no records.
@@ -177,102 +341,123 @@ export function scanCsv(input: Uint8Array, options: { rewrite?: boolean } = {}):
   let bytes = input;
   const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
   if (bom) bytes = bytes.subarray(3);
-  let blankLines = false;
   const utf8 = fastUtf8Of(bytes) ?? utf8Of(bytes);
   const bad = utf8.valid ? -1 : firstInvalidUtf8(bytes);
   if (bad >= 0) {
     return { header: [], rowsRead: 0, problems: [], bytes: new Uint8Array(), notUtf8: notUtf8At(bytes, bad) };
   }
   // NUL characters cannot reach SQL text (or most tools); a record holding one is a problem of its own.
-  const hasNul = utf8.hasNul;
   const out = options.rewrite === false ? undefined : new RowWriter(bytes.length);
-  const problems: CsvScanProblem[] = [];
-  let header: string[] = [];
-  let row = 0;
-  let rowsRead = 0;
-  const r: RecordScan = {
-    pos: 0,
-    end: -1,
-    fieldCount: 0,
-    firstFieldEmpty: false,
-    problem: undefined,
-    problemValue: undefined,
-    commas: new Int32Array(0),
-    loneCr: false,
-  };
-  let maxBytes = new Int32Array(0), nonEmpty = new Int32Array(0);
-  while (r.pos < bytes.length) {
-    row++;
-    const start = r.pos;
-    if (!scanPlainRecord(bytes, r)) scanRecord(bytes, r);
-    const { end, fieldCount } = r;
-    if (end - start > LIMITS.fieldBytes) {
-      const encoder = new TextEncoder();
-      const fields = parseCsv(decode(bytes, start, end))[0] ?? [];
-      const i = fields.findIndex((f) => encoder.encode(f).length > LIMITS.fieldBytes);
-      if (i >= 0) {
-        const tooLong = { row, column: row === 1 ? undefined : header[i], bytes: encoder.encode(fields[i]).length };
-        return { header: row === 1 ? [] : header, rowsRead, problems, bytes: new Uint8Array(), tooLong };
+  const s = newScanState();
+  scanRecords(s, bytes, true, utf8.hasNul, out);
+  return scanResult(s, bom, out);
+}
+
+/** How many bytes of a file {@link scanCsvFile} reads at a time. */
+const PIECE_BYTES = 64 << 20;
+
+/** How many bytes past a record a problem's value may show (a stray quote's: 10), and some. */
+const MARGIN = 16;
+
+/** The most bytes one record may span in {@link scanCsvFile} (a buffer holds it whole). */
+const RECORD_BYTES_LIMIT = 1 << 30;
+
+/**
+ * Scans a CSV file on disk piece by piece, as {@link scanCsv} scans its bytes (the same result), for
+ * files larger than one buffer may be (a province's): no more than a piece and one record are in
+ * memory. Also gives the file's SHA-256. With `rewrite`, each piece of the rewritten copy (`#row`
+ * first) is handed to it as it is made; the result then has no `bytes`.
+ */
+export async function scanCsvFile(
+  path: string,
+  options: { rewrite?: (piece: Uint8Array) => void | Promise<void>; pieceBytes?: number } = {},
+): Promise<CsvScanResult & { sha256: string }> {
+  const { open } = await import("node:fs/promises");
+  const { createHash } = await import("node:crypto");
+  const hash = createHash("sha256");
+  const handle = await open(path, "r");
+  const s = newScanState();
+  let bom = false;
+  try {
+    const pieceBytes = Math.max(options.pieceBytes ?? PIECE_BYTES, 4);
+    let carry = new Uint8Array(0);
+    /** Where in the file `carry` (then the piece) starts. */
+    let at = 0;
+    let first = true;
+    let final = false;
+    while (!final) {
+      const chunk = new Uint8Array(pieceBytes);
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      final = bytesRead === 0;
+      hash.update(chunk.subarray(0, bytesRead));
+      if (s.stop?.notUtf8) continue; // the digest still covers the whole file
+      let piece = carry.length === 0
+        ? chunk.subarray(0, bytesRead)
+        : concatBytes([carry, chunk.subarray(0, bytesRead)]);
+      if (first) {
+        if (piece.length < 3 && !final) {
+          carry = piece.slice();
+          continue;
+        }
+        first = false;
+        bom = piece[0] === 0xef && piece[1] === 0xbb && piece[2] === 0xbf;
+        if (bom) {
+          piece = piece.subarray(3);
+          at = 3;
+        }
       }
-    }
-    if (row === 1) {
-      header = parseHeader(decode(bytes, start, end));
-      if (header.length > LIMITS.columns) {
-        return { header, rowsRead: 0, problems: [], bytes: new Uint8Array(), tooWide: header.length };
+      // Complete records end at a line feed, a character boundary: only bytes up to the last one
+      // are checked now (a piece may end inside a character), the rest with the next piece.
+      const lastLf = final ? piece.length - 1 : piece.lastIndexOf(LF);
+      const checked = piece.subarray(0, lastLf + 1);
+      const utf8 = fastUtf8Of(checked) ?? utf8Of(checked);
+      if (!utf8.valid) {
+        // As scanCsv: bad UTF-8 anywhere in the file is what is reported, whatever else stopped the scan.
+        const row = await rowOfByte(path, bom ? 3 : 0, at + firstInvalidUtf8(checked));
+        s.stop = { notUtf8: { row, looksGbk: notUtf8At(checked, 0).looksGbk } };
+        continue;
       }
-      out?.record("#row", bytes, start, end);
-      r.commas = new Int32Array(header.length);
-      maxBytes = new Int32Array(header.length);
-      nonEmpty = new Int32Array(header.length);
-      continue;
+      let left = checked.length;
+      if (!s.stop) {
+        const out = options.rewrite ? new RowWriter(checked.length) : undefined;
+        // Not the last piece: only records that end among its checked bytes (one ended by a lone CR
+        // after the last line feed waits for the next piece) and at least MARGIN bytes before its
+        // end, since a problem's value may show a few bytes past its record (as in scanCsv).
+        const until = Math.min(checked.length, piece.length - MARGIN);
+        left = scanRecords(s, piece, final, utf8.hasNul, out, until);
+        if (out && !s.stop) await options.rewrite!(out.bytes());
+        if (piece.length - left > RECORD_BYTES_LIMIT) {
+          s.stop = { tooLong: { row: s.row + 1, bytes: piece.length - left } };
+        }
+      }
+      // Once the scan stopped, the rest of the file is only checked for UTF-8.
+      if (s.stop) left = Math.max(left, checked.length);
+      carry = piece.slice(left);
+      at += left;
     }
-    if (fieldCount === 1 && r.firstFieldEmpty) {
-      blankLines = true;
-      continue; // a blank line
-    }
-    rowsRead++;
-    if (hasNul && bytes.subarray(start, end).includes(0)) {
-      const fields = parseCsv(decode(bytes, start, end))[0] ?? [];
-      const column = header[fields.findIndex((f) => f.includes("\0"))];
-      const problem: CsvScanProblem = { row, message: nulMessage(column) };
-      if (column !== undefined) problem.column = column;
-      problems.push(problem);
-      continue;
-    }
-    if (!r.problem && fieldCount !== header.length) {
-      r.problem = `Expected ${header.length} fields as in the header but found ${fieldCount}; ` +
-        (fieldCount > header.length
-          ? "quote fields that contain commas"
-          : "add the missing fields (an empty field is null)");
-      r.problemValue = decode(bytes, start, Math.min(end, start + 80));
-    }
-    if (r.problem) {
-      problems.push({ row, message: r.problem, value: r.problemValue });
-      continue;
-    }
-    out?.record(String(row), bytes, start, end);
-    // A kept record has header.length fields, so every separating comma was recorded.
-    let from = start;
-    for (let i = 0; i < fieldCount; i++) {
-      const to = i < fieldCount - 1 ? r.commas[i] : end;
-      const n = to - from;
-      if (n > maxBytes[i]) maxBytes[i] = n;
-      if (n > 0) nonEmpty[i]++;
-      from = to + 1;
+  } finally {
+    await handle.close();
+  }
+  return { ...scanResult(s, bom), sha256: hash.digest("hex") };
+}
+
+/**
+ * The row of the byte at `offset` in a CSV file, counted as {@link notUtf8At} counts (line feeds
+ * outside quotes) from `start`, where its records start: the file is read again up to it (rarely).
+ */
+async function rowOfByte(path: string, start: number, offset: number): Promise<number> {
+  const { createReadStream } = await import("node:fs");
+  let row = 1;
+  let quoted = false;
+  if (offset <= start) return row;
+  for await (const chunk of createReadStream(path, { start, end: offset - 1, highWaterMark: 1 << 22 })) {
+    const bytes = chunk as Uint8Array;
+    for (let i = 0; i < bytes.length; i++) {
+      if (bytes[i] === QUOTE) quoted = !quoted;
+      else if (bytes[i] === LF && !quoted) row++;
     }
   }
-  const headerEnd = bytes.indexOf(LF);
-  const sequential = !blankLines && !r.loneCr && problems.length === 0 &&
-    !bytes.subarray(0, headerEnd < 0 ? bytes.length : headerEnd).includes(QUOTE);
-  return {
-    header,
-    rowsRead,
-    problems,
-    bytes: out?.bytes() ?? new Uint8Array(),
-    fieldStats: { maxBytes, nonEmpty },
-    sequential,
-    bom,
-  };
+  return row;
 }
 
 /** The message for a NUL character in a field of `column` (or past the header's columns). */
@@ -335,6 +520,7 @@ function scanPlainRecord(bytes: Uint8Array, r: RecordScan): boolean {
     pos++;
   }
   r.end = pos;
+  r.atEnd = pos >= len;
   r.pos = pos < len ? pos + 1 : pos;
   r.fieldCount = commas + 1;
   r.firstFieldEmpty = pos === start || bytes[start] === COMMA;
@@ -353,6 +539,7 @@ function scanRecord(bytes: Uint8Array, r: RecordScan): void {
   let problemValue: string | undefined;
   let fieldStart = pos;
   let end = -1;
+  let atEnd = false;
   while (true) {
     if (pos < len && bytes[pos] === QUOTE) {
       pos++;
@@ -373,6 +560,7 @@ function scanRecord(bytes: Uint8Array, r: RecordScan): void {
         problemValue ??= decode(bytes, contentStart - 1, Math.min(len, contentStart + 40));
         fieldCount++;
         end = len;
+        atEnd = true;
         break;
       }
       fieldCount++;
@@ -395,6 +583,7 @@ function scanRecord(bytes: Uint8Array, r: RecordScan): void {
     }
     if (pos >= len) {
       end = len;
+      atEnd = true;
       break;
     }
     if (bytes[pos] === COMMA) {
@@ -407,13 +596,16 @@ function scanRecord(bytes: Uint8Array, r: RecordScan): void {
     end = pos;
     if (bytes[pos] === CR) {
       pos++;
-      if (pos >= len || bytes[pos] !== LF) r.loneCr = true;
+      // A CR as the very last byte is a lone one only at the end of the file (the caller decides).
+      if (pos >= len) atEnd = true;
+      else if (bytes[pos] !== LF) r.loneCr = true;
     }
     if (pos < len && bytes[pos] === LF) pos++;
     break;
   }
   r.pos = pos;
   r.end = end;
+  r.atEnd = atEnd;
   r.fieldCount = fieldCount;
   r.firstFieldEmpty = firstFieldEmpty;
   r.problem = problem;

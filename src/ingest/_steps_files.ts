@@ -13,9 +13,9 @@ import {
   TABLES,
 } from "../contract/mod.ts";
 import { quoteIdent as q, quoteText as lit } from "../base/sql.ts";
-import { type Db, dropTableOrView, type FileSource } from "../db/types.ts";
+import { type Db, dropTableOrView, type FileSource, type WrittenSource } from "../db/types.ts";
 import { formatInt } from "../base/format.ts";
-import { LIMITS, notUtf8Message, scanCsv, shownValue } from "./_csv_scan.ts";
+import { type CsvScanResult, LIMITS, notUtf8Message, scanCsv, scanCsvFile, shownValue } from "./_csv_scan.ts";
 import { type LoadContext, type RawTable, readBytes, type StepResult } from "./_context.ts";
 import type { DatasetFile } from "./types.ts";
 import { stageXlsx } from "./_stage_xlsx.ts";
@@ -142,22 +142,84 @@ export async function stageTables(ctx: LoadContext): Promise<StepResult> {
 /** How many CSV structure problems one `VALUES` statement appends. */
 const VALUES_PER_STATEMENT = 500;
 
-/** Stages a CSV file: a structural scan first (UTF-8, fields per row, quotes), then DuckDB reads the rows kept. */
-async function stageCsv(ctx: LoadContext, table: TableName, file: DatasetFile): Promise<Staged> {
+/** A CSV file's structural scan and how DuckDB is to read it. */
+interface CsvRead {
+  scan: CsvScanResult;
+  digest: string;
+  /** Whether it may be a view (no header mapping, at most {@link CSV_VIEW_COLUMNS} names, no quote in the header line). */
+  viewable: boolean;
+  /** Whether it reads as it is: the file itself (or its bytes after a BOM) is the view's source. */
+  asIs: boolean;
+  /** The file as it is, for {@link asIs}. */
+  asItIs?: FileSource;
+  /** Its rewritten copy (`#row` first), when it does not read as it is. */
+  rewritten?: FileSource | WrittenSource;
+}
+
+/** Whether a scan of a file that may be a view finds it can be read as it is (a column named rowid would hide the position it is numbered by). */
+function readsAsIs(scan: CsvScanResult): boolean {
+  return scan.sequential === true && scan.header.length <= CSV_VIEW_COLUMNS && !scan.header.includes("rowid");
+}
+
+/** Scans a CSV file held in memory (or read into it whole). */
+async function readCsvBytes(ctx: LoadContext, table: TableName, file: DatasetFile): Promise<CsvRead> {
   const bytes = await readBytes(file);
   const digest = sha256Hex(bytes); // hashed off the main thread while the scan runs
-  const raw = `_raw_${table}`;
-  const at = ctx.path(file.name);
-  await ctx.db.exec(`DROP TABLE IF EXISTS ${q(raw)}`);
   // A file that can be read as it is (`sequential`) needs no rewritten copy: scanned without one
   // first when its header line promises a view, scanned again with one only when it turns out not to.
   const viewable = headerMap(ctx, table).size === 0 && mayStageAsView(bytes);
   let scan = scanCsv(bytes, { rewrite: !viewable });
-  // Read as it is: a view straight over the file (a column named rowid would hide the position it is numbered by).
-  const asIs = viewable && scan.sequential === true && scan.header.length <= CSV_VIEW_COLUMNS &&
-    !scan.header.includes("rowid");
+  const asIs = viewable && readsAsIs(scan);
   if (viewable && !asIs) scan = scanCsv(bytes);
-  const digestPart = `${file.name}\t${await digest}`;
+  const read: CsvRead = { scan, digest: await digest, viewable, asIs };
+  if (!asIs) read.rewritten = { bytes: scan.bytes };
+  else if (!scan.bom && ctx.db.engine === "native" && "path" in file.source) read.asItIs = { path: file.source.path };
+  else {
+    const asItIs = scan.bom ? bytes.subarray(3) : bytes;
+    // The browser's engine takes a buffer it is given (transferred to its worker): a copy, so that
+    // the caller's bytes stay whole (the native engine writes its own copy to disk).
+    read.asItIs = { bytes: ctx.db.engine === "native" ? asItIs : asItIs.slice() };
+  }
+  return read;
+}
+
+/**
+ * Scans a large CSV file on disk piece by piece (`LoadOptions.largeCsv`): as it is, the view
+ * reads the file itself; otherwise its rewritten copy is made piece by piece, by a second scan, as
+ * DuckDB's engine writes it to its own temporary file.
+ */
+async function readCsvFile(ctx: LoadContext, table: TableName, path: string): Promise<CsvRead> {
+  const { pieceBytes } = ctx.largeCsv;
+  const scan = await scanCsvFile(path, { pieceBytes });
+  const viewable = headerMap(ctx, table).size === 0 && !scan.headerQuoted &&
+    scan.header.length <= CSV_VIEW_COLUMNS;
+  // A byte-order mark: the rewritten copy (which has none), since the file itself is not read then.
+  const asIs = viewable && readsAsIs(scan) && !scan.bom;
+  const rewritten: WrittenSource = {
+    write: async (sink) => {
+      await scanCsvFile(path, { rewrite: sink, pieceBytes });
+    },
+  };
+  return { scan, digest: scan.sha256, viewable, asIs, ...(asIs ? { asItIs: { path } } : { rewritten }) };
+}
+
+/** The path of a CSV file on disk large enough to be scanned piece by piece (native engine), else undefined. */
+async function largeCsvPath(ctx: LoadContext, file: DatasetFile): Promise<string | undefined> {
+  if (ctx.db.engine !== "native" || !("path" in file.source)) return undefined;
+  const { stat } = await import("node:fs/promises");
+  const path = file.source.path;
+  return (await stat(path)).size >= ctx.largeCsv.bytes ? path : undefined;
+}
+
+/** Stages a CSV file: a structural scan first (UTF-8, fields per row, quotes), then DuckDB reads the rows kept. */
+async function stageCsv(ctx: LoadContext, table: TableName, file: DatasetFile): Promise<Staged> {
+  const large = await largeCsvPath(ctx, file);
+  const read = large === undefined ? await readCsvBytes(ctx, table, file) : await readCsvFile(ctx, table, large);
+  const { scan, viewable, asIs } = read;
+  const raw = `_raw_${table}`;
+  const at = ctx.path(file.name);
+  await ctx.db.exec(`DROP TABLE IF EXISTS ${q(raw)}`);
+  const digestPart = `${file.name}\t${read.digest}`;
   if (scan.notUtf8) {
     const message = notUtf8Message(scan.notUtf8.looksGbk);
     return { fatal: [{ file: at, row: scan.notUtf8.row, message }], rows: [], digestPart };
@@ -209,14 +271,7 @@ async function stageCsv(ctx: LoadContext, table: TableName, file: DatasetFile): 
     // registered until the view is dropped. The later steps read it twice (the typed table, and
     // rarely the values that do not convert), which costs less than copying every text value into
     // a table first. The scan's bounds stand in for the counts a table would have been measured for.
-    const onDisk = asIs && !scan.bom && ctx.db.engine === "native" && "path" in file.source;
-    const asItIs = scan.bom ? bytes.subarray(3) : bytes;
-    const source: FileSource = onDisk ? { path: (file.source as { path: string }).path } : {
-      // The browser's engine takes a buffer it is given (transferred to its worker): a copy, so that
-      // the caller's bytes stay whole (the native engine writes its own copy to disk).
-      bytes: asIs ? (ctx.db.engine === "native" ? asItIs : asItIs.slice()) : scan.bytes,
-    };
-    const sqlPath = await ctx.db.registerFile(registered, source);
+    const sqlPath = await ctx.db.registerFile(registered, asIs ? read.asItIs! : read.rewritten!);
     try {
       if (asIs) {
         // Read as it is, record k is row k + 2: `row_number() OVER ()` keeps the file's order.
@@ -240,7 +295,7 @@ async function stageCsv(ctx: LoadContext, table: TableName, file: DatasetFile): 
     await withFile(
       ctx.db,
       registered,
-      scan.bytes,
+      read.rewritten!,
       (sqlPath) => ctx.db.exec(`CREATE TABLE ${q(raw)} AS ${readSql(sqlPath)}`),
     );
   }
@@ -440,10 +495,10 @@ function tooLongMessage(bytes: number): string {
 export async function withFile<T>(
   db: Db,
   name: string,
-  bytes: Uint8Array,
+  bytes: Uint8Array | FileSource | WrittenSource,
   use: (sqlPath: string) => Promise<T>,
 ): Promise<T> {
-  const sqlPath = await db.registerFile(name, { bytes });
+  const sqlPath = await db.registerFile(name, bytes instanceof Uint8Array ? { bytes } : bytes);
   try {
     return await use(sqlPath);
   } finally {

@@ -21,7 +21,14 @@ import {
   checkVerifiedRows,
 } from "./_steps_rows.ts";
 import { finishTables, listRejected, listRowProblems } from "./_steps_finish.ts";
-import { type DatasetFile, IN_PLACE_ROWS, type LoadOptions, type LoadReport, type StepTiming } from "./types.ts";
+import {
+  type DatasetFile,
+  IN_PLACE_ROWS,
+  LARGE_CSV,
+  type LoadOptions,
+  type LoadReport,
+  type StepTiming,
+} from "./types.ts";
 
 export type {
   ColumnReport,
@@ -83,6 +90,7 @@ export async function loadDataset(db: Db, files: DatasetFile[], options: LoadOpt
     maxProblems,
     columnCounts: options.columnCounts ?? true,
     inPlaceRows: options.inPlaceRows ?? IN_PLACE_ROWS,
+    largeCsv: options.largeCsv ?? LARGE_CSV,
     onStaged: (raw) => buildTypedEarly(ctx, raw),
     early: new Map(),
     path: (name) => (folder === "." || folder === "" ? name : `${folder.replace(/\/+$/, "")}/${name}`),

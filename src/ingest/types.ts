@@ -11,6 +11,13 @@ export interface DatasetFile {
 /** The default {@link LoadOptions}.inPlaceRows: a million rows (a county's file is copied, a province's read in place). */
 export const IN_PLACE_ROWS = 1_000_000;
 
+/**
+ * The default {@link LoadOptions}.largeCsv: a CSV file on disk of 256 MiB or more is scanned in
+ * pieces of 64 MiB (a county's file, ~20 MB, is read whole, which is faster; a province's may be
+ * larger than one buffer can be).
+ */
+export const LARGE_CSV = { bytes: 256 << 20, pieceBytes: 64 << 20 } as const;
+
 /** How to load. */
 export interface LoadOptions {
   /** The folder as the user named it, prefixed to file names in messages. */
@@ -28,6 +35,11 @@ export interface LoadOptions {
    * {@link IN_PLACE_ROWS}.
    */
   inPlaceRows?: number;
+  /**
+   * From how many bytes a CSV file on disk (native engine) is scanned piece by piece, and in pieces
+   * of how many bytes, instead of being read into memory whole. Default {@link LARGE_CSV}.
+   */
+  largeCsv?: { bytes: number; pieceBytes: number };
   /** Called as each validation step starts: its name, its index (from 0) and the number of steps (for progress). */
   onStep?: (step: string, index: number, total: number) => void;
   /**

@@ -6,6 +6,7 @@
  * stay numbers. Files open in Excel, WPS and LibreOffice, and read back with `readWorkbook`.
  */
 import { neutraliseFormula } from "../base/csv.ts";
+import { concatBytes } from "../base/bytes.ts";
 import { columnLetters, dateToSerial } from "./xlsx.ts";
 
 /** A cell to write: empty (null/undefined), text, number, boolean or a date. */
@@ -82,14 +83,7 @@ export function zipStored(entries: readonly { name: string; bytes: Uint8Array }[
   ev.setUint16(10, entries.length, true);
   ev.setUint32(12, dirSize, true);
   ev.setUint32(16, offset, true);
-  const all = [...chunks, ...central, end];
-  const out = new Uint8Array(all.reduce((n, c) => n + c.length, 0));
-  let p = 0;
-  for (const c of all) {
-    out.set(c, p);
-    p += c.length;
-  }
-  return out;
+  return concatBytes([...chunks, ...central, end]);
 }
 
 /** XML text: markup characters escaped, characters XML 1.0 forbids replaced by U+FFFD. */

@@ -3,6 +3,7 @@
  * ISO dates as date-formatted serials, as Excel exports them): a zip of deflated XML parts.
  * The merge reads such workbooks with `src/merge/xlsx.ts`.
  */
+import { concatBytes } from "../base/bytes.ts";
 
 /** CRC-32 of bytes (zip entries carry it). */
 export function crc32(bytes: Uint8Array): number {
@@ -54,14 +55,7 @@ export async function zip(entries: Record<string, string>): Promise<Uint8Array> 
   end.setUint16(10, Object.keys(entries).length, true);
   end.setUint32(12, size, true);
   end.setUint32(16, offset, true);
-  const all = [...chunks, ...central, new Uint8Array(end.buffer)];
-  const out = new Uint8Array(all.reduce((s, c) => s + c.length, 0));
-  let p = 0;
-  for (const c of all) {
-    out.set(c, p);
-    p += c.length;
-  }
-  return out;
+  return concatBytes([...chunks, ...central, new Uint8Array(end.buffer)]);
 }
 
 /** One cell of a sheet: text, a number, or a date as its Excel serial (days since 1899-12-30). */
