@@ -15,7 +15,6 @@ import { openDb } from "../src/db/mod.ts";
 import { type DatasetFile, loadDataset } from "../src/ingest/mod.ts";
 
 const text = (s: string) => new TextEncoder().encode(s);
-const join2 = (...parts: Uint8Array[]) => concatBytes(parts);
 const BOM = new Uint8Array([0xef, 0xbb, 0xbf]);
 /** 村 in GBK: not UTF-8. */
 const GBK = new Uint8Array([0xb4, 0xe5]);
@@ -34,16 +33,16 @@ const CASES: Record<string, Uint8Array> = {
   "lone CR line ends": text("id,age\rH1,1\rH2,2\r"),
   "a CR at the very end": text("id,age\nH1,1\r"),
   "a NUL character": text("id,age\nH1,1\nH2,\0\nH3,3\n"),
-  "a byte-order mark": join2(BOM, text("id,age\nH1,1\nH2,2\n")),
+  "a byte-order mark": concatBytes([BOM, text("id,age\nH1,1\nH2,2\n")]),
   "a quoted header": text('"id","age"\nH1,1\n'),
   "header only": text("id,age\n"),
   "empty": new Uint8Array(),
-  "not UTF-8 in row 3": join2(text('id,village\nH1,"a\nb"\nH2,'), GBK, text("\nH3,c\n")),
-  "not UTF-8 after a field too long": join2(
+  "not UTF-8 in row 3": concatBytes([text('id,village\nH1,"a\nb"\nH2,'), GBK, text("\nH3,c\n")]),
+  "not UTF-8 after a field too long": concatBytes([
     text(`id,note\nH1,${"x".repeat(LIMITS.fieldBytes + 1)}\nH2,ok\nH3,`),
     GBK,
     text("\n"),
-  ),
+  ]),
   "a field too long": text(`id,note\nH1,ok\nH2,"${"y".repeat(LIMITS.fieldBytes + 5)}"\nH3,z\n`),
   "a header too wide": text(Array.from({ length: LIMITS.columns + 1 }, (_, i) => `c${i}`).join(",") + "\n1\n"),
 };
@@ -61,7 +60,7 @@ async function scanInPieces(path: string, pieceBytes: number) {
   const pieces: Uint8Array[] = [];
   const rewritten = await scanCsvFile(path, { pieceBytes, rewrite: (p) => void pieces.push(p.slice()) });
   const lean = await scanCsvFile(path, { pieceBytes });
-  return { rewritten: { ...rewritten, bytes: join2(...pieces) }, lean };
+  return { rewritten: { ...rewritten, bytes: concatBytes(pieces) }, lean };
 }
 
 describe("a CSV file scanned piece by piece", () => {
@@ -88,7 +87,7 @@ describe("a CSV file scanned piece by piece", () => {
 
   it("finds the row of bad UTF-8 past the first piece, counting quoted line breaks as the whole scan does", async () => {
     const records = Array.from({ length: 500 }, (_, i) => `H${i},"l1\nl2",${i}`).join("\n");
-    const bytes = join2(text(`id,note,n\n${records}\nH500,`), GBK, text(",1\n"));
+    const bytes = concatBytes([text(`id,note,n\n${records}\nH500,`), GBK, text(",1\n")]);
     const path = join(dir, "late-gbk.csv");
     await writeFile(path, bytes);
     const { lean } = await scanInPieces(path, 1000);
@@ -104,7 +103,7 @@ describe("loading a CSV file scanned in pieces", () => {
   const tables: Record<string, Record<string, Uint8Array>> = {
     "as it is": { households: text(households), members: text(members) },
     "with a byte-order mark and CRLF": {
-      households: join2(BOM, text(households.replaceAll("\n", "\r\n"))),
+      households: concatBytes([BOM, text(households.replaceAll("\n", "\r\n"))]),
       members: text(members),
     },
     "with bad rows and a blank line": {

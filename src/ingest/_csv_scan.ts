@@ -5,7 +5,6 @@
  * `#row`, so every later message can name the row.
  */
 
-import { concatBytes } from "../base/bytes.ts";
 import { parseCsv } from "./_csv_parse.ts";
 
 /**
@@ -273,6 +272,7 @@ function scanRecords(
       }
       rowsRead++;
       const columns = s.header;
+      // NUL characters cannot reach SQL text (or most tools); a record holding one is a problem of its own.
       if (hasNul && bytes.subarray(start, end).includes(0)) {
         const fields = parseCsv(decode(bytes, start, end))[0] ?? [];
         const column = columns[fields.findIndex((f) => f.includes("\0"))];
@@ -346,7 +346,6 @@ export function scanCsv(input: Uint8Array, options: { rewrite?: boolean } = {}):
   if (bad >= 0) {
     return { header: [], rowsRead: 0, problems: [], bytes: new Uint8Array(), notUtf8: notUtf8At(bytes, bad) };
   }
-  // NUL characters cannot reach SQL text (or most tools); a record holding one is a problem of its own.
   const out = options.rewrite === false ? undefined : new RowWriter(bytes.length);
   const s = newScanState();
   scanRecords(s, bytes, true, utf8.hasNul, out);
@@ -386,14 +385,14 @@ export async function scanCsvFile(
     let first = true;
     let final = false;
     while (!final) {
-      const chunk = new Uint8Array(pieceBytes);
-      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      // The next bytes are read in after the ones carried over: the piece is never copied whole.
+      const buffer = new Uint8Array(carry.length + pieceBytes);
+      buffer.set(carry);
+      const { bytesRead } = await handle.read(buffer, carry.length, pieceBytes, null);
       final = bytesRead === 0;
-      hash.update(chunk.subarray(0, bytesRead));
+      hash.update(buffer.subarray(carry.length, carry.length + bytesRead));
       if (s.stop?.notUtf8) continue; // the digest still covers the whole file
-      let piece = carry.length === 0
-        ? chunk.subarray(0, bytesRead)
-        : concatBytes([carry, chunk.subarray(0, bytesRead)]);
+      let piece = buffer.subarray(0, carry.length + bytesRead);
       if (first) {
         if (piece.length < 3 && !final) {
           carry = piece.slice();
@@ -447,17 +446,21 @@ export async function scanCsvFile(
  */
 async function rowOfByte(path: string, start: number, offset: number): Promise<number> {
   const { createReadStream } = await import("node:fs");
-  let row = 1;
-  let quoted = false;
-  if (offset <= start) return row;
+  const lines = { row: 1, quoted: false };
+  if (offset <= start) return lines.row;
   for await (const chunk of createReadStream(path, { start, end: offset - 1, highWaterMark: 1 << 22 })) {
-    const bytes = chunk as Uint8Array;
-    for (let i = 0; i < bytes.length; i++) {
-      if (bytes[i] === QUOTE) quoted = !quoted;
-      else if (bytes[i] === LF && !quoted) row++;
-    }
+    countLines(lines, chunk as Uint8Array);
   }
-  return row;
+  return lines.row;
+}
+
+/** Advances a row count over bytes: a line feed outside quotes starts the next row (quotes toggle). */
+function countLines(lines: { row: number; quoted: boolean }, bytes: Uint8Array): { row: number; quoted: boolean } {
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i] === QUOTE) lines.quoted = !lines.quoted;
+    else if (bytes[i] === LF && !lines.quoted) lines.row++;
+  }
+  return lines;
 }
 
 /** The message for a NUL character in a field of `column` (or past the header's columns). */
@@ -483,12 +486,7 @@ export function notUtf8Of(input: Uint8Array): { row: number; looksGbk: boolean }
 
 /** The row of the first bad byte (quotes respected), and whether the whole file reads as GBK/GB18030. */
 function notUtf8At(bytes: Uint8Array, bad: number): { row: number; looksGbk: boolean } {
-  let row = 1;
-  let quoted = false;
-  for (let i = 0; i < bad; i++) {
-    if (bytes[i] === QUOTE) quoted = !quoted;
-    else if (bytes[i] === LF && !quoted) row++;
-  }
+  const { row } = countLines({ row: 1, quoted: false }, bytes.subarray(0, bad));
   let looksGbk = false;
   try {
     new TextDecoder("gb18030", { fatal: true }).decode(bytes);
